@@ -1,0 +1,41 @@
+# Every target creates the virtual environment and installs what it needs first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: help serve build test test-site test-example run register clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml snippets/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet --group test --group snippets/pyproject.toml:dev -e ./snippets
+	touch $(STAMP)
+
+serve: $(STAMP)  ## Serve the site at http://127.0.0.1:8000 with live reload
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+build: $(STAMP)  ## Build the static site into site/
+	$(BIN)/mkdocs build --strict
+
+test: test-example test-site  ## Run the whole test suite (the example service's, then the site's)
+
+test-example: $(STAMP)  ## The example service's own tests (unit, integration, contract) with coverage
+	cd snippets && ../$(BIN)/python -m pytest
+
+test-site: $(STAMP)  ## The site's tests: every block, rule IDs, the build, the browser
+	$(BIN)/python -m pytest
+
+register: $(STAMP)  ## Add newly written rule IDs to the append-only registry
+	$(BIN)/python -m guidebook.register
+
+run: $(STAMP)  ## Run the example service at http://127.0.0.1:8001
+	cd snippets && ../$(BIN)/python -m scripts.run_local
+
+clean:  ## Remove the virtual environment and build output
+	rm -rf $(VENV) site site-zensical

@@ -1,0 +1,135 @@
+"""The rule catalogue, read from the rule pages: the single source of truth for every rule.
+
+A rule is a level-2 heading `## ERR-001 · Title { #err-001 }` followed by a paragraph that
+starts with its level: `**MUST** · Statement.` Everything derived from rules (the registry
+check, rules.json, short links, search entries) reads them through this module.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from guidebook.paths import RULE_PAGES
+
+ID_PATTERN = r"[A-Z][A-Z0-9]{1,4}-\d{3}"
+LEVELS = ("MUST", "SHOULD", "MAY")
+RETIRED = "RETIRED"
+
+_HEADING = re.compile(
+    rf"^## (?P<id>{ID_PATTERN}) · (?P<title>\S.*?) \{{ #(?P<anchor>[a-z0-9-]+) \}}$"
+)
+_LEVEL = re.compile(rf"^\*\*(?P<level>{'|'.join((*LEVELS, RETIRED))})\*\* · (?P<statement>\S.*)")
+_ID_TOKEN = re.compile(r"\b[A-Z][A-Z0-9]+-\d+\b")
+_H1 = re.compile(r"^# (?P<title>.+)$", re.M)
+
+
+class RuleSyntaxError(ValueError):
+    """A rule page breaks the grammar that the catalogue depends on."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule as published: its identity, level and one-line statement."""
+
+    id: str
+    title: str
+    level: str
+    statement: str
+    anchor: str
+    page: str  # path relative to docs/, e.g. "rules/errors.md"
+    section: str  # the page's H1, the guideline's section heading
+    line: int
+
+    @property
+    def area(self) -> str:
+        return self.id.split("-", 1)[0]
+
+    @property
+    def retired(self) -> bool:
+        return self.level == RETIRED
+
+
+def parse_page(path: Path, docs_root: Path) -> list[Rule]:
+    """Return the rules of one page, raising RuleSyntaxError on any grammar breach."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    page = path.relative_to(docs_root).as_posix()
+    h1 = _H1.search(text)
+    if h1 is None:
+        raise RuleSyntaxError(f"{page}: no H1 heading")
+    rules: list[Rule] = []
+    in_fence = False
+    for number, line in enumerate(lines, start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if in_fence or not line.startswith("## "):
+            continue
+        match = _HEADING.match(line)
+        if match is None:
+            raise RuleSyntaxError(
+                f"{page}:{number}: level-2 headings on rule pages must read "
+                f"'## AREA-NNN · Title {{ #area-nnn }}', got {line!r}"
+            )
+        rule_id, anchor = match["id"], match["anchor"]
+        if anchor != rule_id.lower():
+            raise RuleSyntaxError(f"{page}:{number}: anchor #{anchor} must be #{rule_id.lower()}")
+        level, statement = _statement(lines, number, page)
+        rules.append(
+            Rule(
+                id=rule_id,
+                title=match["title"],
+                level=level,
+                statement=statement,
+                anchor=anchor,
+                page=page,
+                section=h1["title"].strip(),
+                line=number,
+            )
+        )
+    return rules
+
+
+def _statement(lines: list[str], heading_line: int, page: str) -> tuple[str, str]:
+    """Read the level paragraph that must follow a rule heading."""
+    paragraph: list[str] = []
+    for line in lines[heading_line:]:
+        if not line.strip():
+            if paragraph:
+                break
+            continue
+        paragraph.append(line.strip())
+    match = _LEVEL.match(" ".join(paragraph))
+    if match is None:
+        raise RuleSyntaxError(
+            f"{page}:{heading_line}: the paragraph after a rule heading must start with "
+            f"**MUST** · / **SHOULD** · / **MAY** · / **RETIRED** ·"
+        )
+    return match["level"], match["statement"]
+
+
+def stray_ids(path: Path) -> Iterator[tuple[int, str]]:
+    """Yield ID-like tokens in headings that are not well-formed rule headings."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("#") and _ID_TOKEN.search(line) and not _HEADING.match(line):
+            yield number, line
+
+
+def load_rules(pages_dir: Path = RULE_PAGES) -> list[Rule]:
+    """Every rule of every rule page, in page order."""
+    docs_root = pages_dir.parent
+    rules: list[Rule] = []
+    for path in sorted(pages_dir.glob("*.md")):
+        rules.extend(parse_page(path, docs_root))
+    return rules
+
+
+def read_registry(path: Path) -> dict[str, str]:
+    """Every ID ever published, with the date it was first published."""
+    registry: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rule_id, since = line.split()
+        registry[rule_id] = since
+    return registry

@@ -1,0 +1,106 @@
+"""Rule IDs are a public contract: well-formed, unique, anchored, and never lost."""
+
+import re
+import subprocess
+from collections import Counter
+
+import pytest
+
+from guidebook.paths import REGISTRY, ROOT, RULE_PAGES
+from guidebook.rules import ID_PATTERN, LEVELS, RETIRED, Rule, load_rules, read_registry, stray_ids
+
+
+@pytest.fixture(scope="module")
+def rules() -> list[Rule]:
+    return load_rules()
+
+
+def test_rule_pages_parse_and_hold_rules(rules: list[Rule]) -> None:
+    """Every rule page follows the rule grammar and the catalogue is not empty."""
+    pages = {rule.page for rule in rules}
+    missing = [p.name for p in RULE_PAGES.glob("*.md") if f"rules/{p.name}" not in pages]
+    assert not missing, f"rule pages without any rule: {missing}"
+
+
+def test_ids_are_well_formed(rules: list[Rule]) -> None:
+    """Every ID is AREA-NNN in upper case with a lower-case anchor of the same text."""
+    bad = [r.id for r in rules if not re.fullmatch(ID_PATTERN, r.id) or r.anchor != r.id.lower()]
+    assert not bad
+
+
+def test_ids_are_unique(rules: list[Rule]) -> None:
+    """No ID is used twice, on one page or across pages."""
+    duplicates = [rule_id for rule_id, n in Counter(r.id for r in rules).items() if n > 1]
+    assert not duplicates, f"duplicate rule IDs: {duplicates}"
+
+
+def test_each_area_belongs_to_one_page(rules: list[Rule]) -> None:
+    """An area code names one section, so an ID says where its rule lives."""
+    pages_by_area: dict[str, set[str]] = {}
+    for rule in rules:
+        pages_by_area.setdefault(rule.area, set()).add(rule.page)
+    shared = {area: pages for area, pages in pages_by_area.items() if len(pages) > 1}
+    assert not shared
+    areas_by_page: dict[str, set[str]] = {}
+    for rule in rules:
+        areas_by_page.setdefault(rule.page, set()).add(rule.area)
+    mixed = {page: areas for page, areas in areas_by_page.items() if len(areas) > 1}
+    assert not mixed
+
+
+def test_levels_are_known(rules: list[Rule]) -> None:
+    """Every rule is MUST, SHOULD or MAY, or a RETIRED tombstone."""
+    assert {r.level for r in rules} <= {*LEVELS, RETIRED}
+
+
+def test_no_malformed_id_in_headings() -> None:
+    """An ID-like token in a heading must be a well-formed rule heading."""
+    stray = [
+        f"{path.name}:{line}: {text}"
+        for path in sorted(RULE_PAGES.glob("*.md"))
+        for line, text in stray_ids(path)
+    ]
+    assert not stray
+
+
+def test_every_published_id_still_resolves(rules: list[Rule]) -> None:
+    """IDs are never removed: every registered ID is still on a page (live or tombstone)."""
+    on_pages = {r.id for r in rules}
+    gone = sorted(set(read_registry(REGISTRY)) - on_pages)
+    assert not gone, f"published rule IDs disappeared (keep a RETIRED tombstone): {gone}"
+
+
+def test_every_rule_is_registered(rules: list[Rule]) -> None:
+    """A new rule is added to the registry when it is published."""
+    unregistered = sorted({r.id for r in rules} - set(read_registry(REGISTRY)))
+    assert not unregistered, (
+        f"rules missing from {REGISTRY.relative_to(ROOT)}: {unregistered}; "
+        "run `make register` to add them"
+    )
+
+
+def test_registry_only_grows() -> None:
+    """No commit ever removed an ID from the registry."""
+    rel = REGISTRY.relative_to(ROOT).as_posix()
+    revisions = subprocess.run(
+        ["git", "log", "--format=%H", "--", rel],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    current = set(read_registry(REGISTRY))
+    for revision in revisions:
+        old = subprocess.run(
+            ["git", "show", f"{revision}:{rel}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        removed = {
+            line.split()[0]
+            for line in old.splitlines()
+            if line.strip() and not line.startswith("#")
+        } - current
+        assert not removed, f"commit {revision[:12]} had IDs the registry lost: {sorted(removed)}"
