@@ -18,10 +18,12 @@ $(STAMP): pyproject.toml snippets/pyproject.toml
 	touch $(STAMP)
 
 serve: $(STAMP)  ## Serve the site at http://127.0.0.1:8000 with live reload
+	$(BIN)/python -m guidebook.export --docs
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
-build: $(STAMP)  ## Build the static site into site/
+build: $(STAMP)  ## Build the static site into site/ (with rules.json and the Netlify short links)
 	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m guidebook.export --site-dir site
 
 test: test-example test-site  ## Run the whole test suite (the example service's, then the site's)
 
@@ -31,8 +33,9 @@ test-example: $(STAMP)  ## The example service's own tests (unit, integration, c
 test-site: $(STAMP)  ## The site's tests: every block, rule IDs, the build, the browser
 	$(BIN)/python -m pytest
 
-register: $(STAMP)  ## Add newly written rule IDs to the append-only registry
+register: $(STAMP)  ## Add newly written rule IDs to the append-only registry, regenerate short links
 	$(BIN)/python -m guidebook.register
+	$(BIN)/python -m guidebook.links
 
 run: $(STAMP)  ## Run the example service at http://127.0.0.1:8001
 	cd snippets && ../$(BIN)/python -m scripts.run_local

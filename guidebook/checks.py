@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from guidebook.dockerignore import ignored_copy_sources
+from guidebook.layout import missing_paths
 from guidebook.pages import Block
 from guidebook.paths import ROOT, SNIPPETS
 
@@ -90,9 +92,35 @@ def check_shell(block: Block) -> list[str]:
     return [] if status == 0 else [f"shellcheck:\n{output}"]
 
 
+# A named section of a Dockerfile is one stage or one instruction: it cannot start with
+# FROM (DL3061) or see the aliases of other stages (DL3022). The whole file is linted
+# without exceptions by tests/test_snippets_quality.py.
+_FRAGMENT_ONLY = ("DL3061", "DL3022")
+
+
 def check_dockerfile(block: Block) -> list[str]:
-    status, output = _run([tool("hadolint"), "--no-color", "-"], stdin=block.source)
+    args = [tool("hadolint"), "--no-color"]
+    if any(":" in target for target in block.includes):
+        args += [f"--ignore={code}" for code in _FRAGMENT_ONLY]
+    status, output = _run([*args, "-"], stdin=block.source)
     return [] if status == 0 else [f"hadolint:\n{output}"]
+
+
+_DOTENV_LINE = re.compile(r"^[A-Z][A-Z0-9_]*=\S*$")
+
+
+def check_dotenv(block: Block) -> list[str]:
+    """KEY=value lines and comments only, each key once: what every dotenv reader accepts."""
+    keys: list[str] = []
+    problems = []
+    for number, line in enumerate(block.source.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not _DOTENV_LINE.match(line):
+            problems.append(f"line {number}: not a KEY=value line: {line!r}")
+        keys.append(line.partition("=")[0])
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    return problems + [f"{key} is set twice" for key in duplicates]
 
 
 def check_json(block: Block) -> list[str]:
@@ -105,14 +133,19 @@ def check_json(block: Block) -> list[str]:
     return []
 
 
-def check_layout(block: Block, snippets: Path = SNIPPETS) -> list[str]:
-    """The project-layout tree names only paths that exist in snippets/."""
-    from guidebook.layout import missing_paths  # noqa: PLC0415 - avoids an import cycle
-
-    return [
-        f"layout names a path that does not exist: {p}"
-        for p in missing_paths(block.source, snippets)
-    ]
+def check_text(block: Block, snippets: Path = SNIPPETS) -> list[str]:
+    """Plain-text blocks are checked by what they are: the layout tree or a .dockerignore."""
+    files = {target.partition(":")[0] for target in block.includes}
+    if files == {"layout.txt"}:
+        missing = missing_paths(block.source, snippets)
+        return [f"layout names a path that does not exist: {path}" for path in missing]
+    if files == {".dockerignore"}:
+        dockerfile = (snippets / "Dockerfile").read_text(encoding="utf-8")
+        return [
+            f".dockerignore keeps {path!r} out of the build context, but the Dockerfile copies it"
+            for path in ignored_copy_sources(block.source, dockerfile)
+        ]
+    return [f"no checker for the text file(s) {sorted(files)}: add one to guidebook/checks.py"]
 
 
 CHECKERS: dict[str, Callable[[Block], list[str]]] = {
@@ -127,7 +160,8 @@ CHECKERS: dict[str, Callable[[Block], list[str]]] = {
     "shell": check_shell,
     "dockerfile": check_dockerfile,
     "json": check_json,
-    "text": check_layout,
+    "text": check_text,
+    "dotenv": check_dotenv,
 }
 
 

@@ -4,7 +4,15 @@ import re
 from pathlib import Path
 
 _ENTRY = re.compile(r"^(?P<prefix>(?:[│ ] {3}|[├└]── )*)(?P<name>[^\s#][^#]*?)\s*(?:#.*)?$")
-_IGNORED = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".local", ".coverage"}
+_IGNORED = {
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".hypothesis",
+    ".local",
+    ".coverage",
+}
 
 
 def listed_paths(tree: str) -> list[str]:

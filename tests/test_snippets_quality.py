@@ -1,5 +1,7 @@
 """The whole example project is lint-clean, formatted and type-checks under mypy --strict."""
 
+import subprocess
+
 from guidebook.checks import mypy_check, ruff_check, ruff_format_check
 from guidebook.layout import missing_paths, unlisted_paths
 from guidebook.paths import SNIPPETS
@@ -41,3 +43,17 @@ def test_layout_tree_matches_the_project() -> None:
     tree = (SNIPPETS / "layout.txt").read_text(encoding="utf-8")
     assert not missing_paths(tree, SNIPPETS), missing_paths(tree, SNIPPETS)
     assert not unlisted_paths(tree, SNIPPETS), unlisted_paths(tree, SNIPPETS)
+
+
+def test_dockerfile_lints_clean_as_a_whole() -> None:
+    """hadolint passes over the whole Dockerfile with no rule ignored."""
+    from guidebook.checks import tool  # noqa: PLC0415 - only this test needs it
+
+    done = subprocess.run(
+        [tool("hadolint"), "--no-color", "Dockerfile"],
+        cwd=SNIPPETS,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

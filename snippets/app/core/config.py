@@ -1,0 +1,86 @@
+"""Service configuration, read from the environment only."""
+
+from datetime import timedelta
+from functools import lru_cache
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+# --8<-- [start:settings]
+class DatabaseSettings(BaseSettings):
+    """What the migrations need: the database, and no other secret."""
+
+    # Names match the variables one to one (DATABASE_URL, JWT_SECRET, ...).
+    # No env_file: production reads the real environment or a secret manager.
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
+
+    # A DSN carries the database password, so it is a secret like the others.
+    database_url: SecretStr = Field(
+        examples=["postgresql+asyncpg://tasks:secret@localhost:5432/tasks"]
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _asyncpg_only(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().startswith("postgresql+asyncpg://"):
+            raise ValueError("DATABASE_URL must start with postgresql+asyncpg://")
+        return value
+
+
+class Settings(DatabaseSettings):
+    """Every knob of the service; secrets are SecretStr so they never print."""
+
+    app_name: str = "tasks-service"
+    environment: Literal["dev", "test", "staging", "prod"] = "dev"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    db_pool_size: int = Field(default=5, ge=1, le=50)
+    db_max_overflow: int = Field(default=5, ge=0, le=50)
+
+    jwt_secret: SecretStr = Field(min_length=32)
+    jwt_algorithm: Literal["HS256"] = "HS256"
+    access_token_ttl: timedelta = timedelta(minutes=15)
+    refresh_token_ttl: timedelta = timedelta(days=14)
+
+    docs_enabled: bool = False  # internal API: docs hidden unless asked for
+    # NoDecode: a comma-separated list reads better in an env file than JSON.
+    cors_origins: Annotated[list[str], NoDecode] = []
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+
+    @field_validator("refresh_token_ttl")
+    @classmethod
+    def _refresh_window(cls, value: timedelta) -> timedelta:
+        if not timedelta(days=7) <= value <= timedelta(days=30):
+            raise ValueError("REFRESH_TOKEN_TTL must be between 7 and 30 days")
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+
+# --8<-- [end:settings]
+
+
+# --8<-- [start:settings-factory]
+@lru_cache
+def get_settings() -> Settings:
+    """Build the settings once, on first use, never at import time."""
+    # Pydantic fills the required fields from the environment.
+    return Settings()
+
+
+def app_settings(request: Request) -> Settings:
+    """The settings the running app was built with (see `create_app`)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+# --8<-- [end:settings-factory]

@@ -1,0 +1,106 @@
+"""JSON logs on stdout, with the request ID and secrets masked."""
+
+import json
+import logging
+import sys
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+# --8<-- [start:request-id-context]
+# One value per request: asyncio copies the context into each task, so
+# concurrent requests never see each other's ID.
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+class RequestIdFilter(logging.Filter):
+    """Stamp every record with the current request's ID."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = request_id_var.get()
+        return True
+
+
+# --8<-- [end:request-id-context]
+
+# Keys whose values never reach a log line (secrets and PII), in any casing.
+SENSITIVE_KEYS = frozenset(
+    {
+        "password",
+        "token",
+        "access_token",
+        "refresh_token",
+        "authorization",
+        "cookie",
+        "email",
+        "secret",
+        "jwt_secret",
+        "database_url",
+    }
+)
+MASK = "***"
+# Attributes every LogRecord has; anything else was passed with `extra=`.
+_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
+_RECORD_FIELDS |= {"message", "asctime", "request_id", "taskName"}
+
+
+def mask(value: Any) -> Any:  # noqa: ANN401  # log payloads are arbitrary JSON
+    """Replace the values of sensitive keys, however deep they are nested."""
+    if isinstance(value, dict):
+        return {
+            key: MASK if str(key).lower() in SENSITIVE_KEYS else mask(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [mask(item) for item in value]
+    return value
+
+
+# --8<-- [start:json-formatter]
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: what log collectors parse without rules."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        created = datetime.fromtimestamp(record.created, tz=UTC)
+        payload: dict[str, Any] = {
+            "time": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None),
+        }
+        extra = {k: v for k, v in vars(record).items() if k not in _RECORD_FIELDS}
+        payload.update(mask(extra))
+        if record.exc_info:
+            payload["exc_info"] = self.formatException(record.exc_info)
+        return json.dumps(payload, default=str)
+
+
+# --8<-- [end:json-formatter]
+
+
+class StdoutHandler(logging.StreamHandler[TextIO]):
+    """Writes to the current sys.stdout, which test runners replace and close."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stdout
+        super().emit(record)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Send every logger, uvicorn's included, through one JSON handler."""
+    root = logging.getLogger()
+    # Idempotent: replace our handler, keep any other (a test runner's capture).
+    for old in [h for h in root.handlers if isinstance(h, StdoutHandler)]:
+        root.removeHandler(old)
+    handler = StdoutHandler()
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    root.addHandler(handler)
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers.clear()
+        logging.getLogger(name).propagate = True
+    # uvicorn's access line carries the query string; ours logs the path only.
+    logging.getLogger("uvicorn.access").disabled = True

@@ -1,0 +1,157 @@
+"""RFC 9457 problem details: the one error format of every response."""
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+
+from app.core.exceptions import AppError
+from app.core.request_id import REQUEST_ID_HEADER
+
+logger = logging.getLogger(__name__)
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+# RFC 9110 renamed these; Python's HTTPStatus has the new names only from 3.13.
+_RFC9110_PHRASES = {413: "Content Too Large", 422: "Unprocessable Content"}
+
+
+class FieldError(BaseModel):
+    """One invalid input; never carries the input value, which may be a secret."""
+
+    loc: list[str | int] = Field(examples=[["body", "title"]])
+    message: str = Field(examples=["String should have at least 1 character"])
+    type: str = Field(examples=["string_too_short"])
+
+
+class ProblemDetails(BaseModel):
+    """The RFC 9457 body, plus a stable `code` and the field errors of a 422."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "https://fastapi-guideline.netlify.app/problems/task-not-found",
+                    "title": "Task not found",
+                    "status": 404,
+                    "detail": "Task not found",
+                    "instance": "/api/v1/tasks/0b8e4a52-53cb-4b47-a4b4-6f1f3dcb3f5c",
+                    "code": "task-not-found",
+                }
+            ]
+        }
+    )
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str
+    code: str
+    errors: list[FieldError] | None = None
+
+
+# --8<-- [start:problem-handler]
+def problem_response(
+    request: Request,
+    problem: ProblemDetails,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """Serialize a problem with the media type RFC 9457 registers for it."""
+    return JSONResponse(
+        problem.model_dump(exclude_none=True),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+async def app_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Map any AppError subclass to its own status, title and code."""
+    assert isinstance(exc, AppError)  # noqa: S101  # registered for AppError only
+    problem = ProblemDetails(
+        type=exc.type,
+        title=exc.title,
+        status=exc.status,
+        detail=exc.detail,
+        instance=request.url.path,  # the path only: a query string may hold secrets
+        code=exc.code,
+    )
+    return problem_response(request, problem)
+
+
+# --8<-- [end:problem-handler]
+
+
+def http_problem(request: Request, status: int, detail: str) -> ProblemDetails:
+    """A problem for a plain HTTP status: `about:blank` and the status phrase."""
+    phrase = _RFC9110_PHRASES.get(status) or HTTPStatus(status).phrase
+    return ProblemDetails(
+        title=phrase,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        code=phrase.lower().replace(" ", "-"),
+    )
+
+
+async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Routing and security errors (404, 405, 401...) in the same format."""
+    assert isinstance(exc, HTTPException)  # noqa: S101  # registered for it only
+    detail = (
+        exc.detail
+        if isinstance(exc.detail, str)
+        else HTTPStatus(exc.status_code).phrase
+    )
+    problem = http_problem(request, exc.status_code, detail)
+    # Keep Allow (405) and WWW-Authenticate (401): clients rely on them.
+    return problem_response(request, problem, headers=exc.headers)
+
+
+async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A 422 that lists each invalid field but drops `input` and `ctx`."""
+    assert isinstance(exc, RequestValidationError)  # noqa: S101  # registered for it
+    errors = [
+        FieldError(loc=list(error["loc"]), message=error["msg"], type=error["type"])
+        for error in exc.errors()
+    ]
+    problem = http_problem(request, 422, f"{len(errors)} invalid field(s)")
+    problem.type = "https://fastapi-guideline.netlify.app/problems/validation-error"
+    problem.code = "validation-error"
+    problem.errors = errors
+    return problem_response(request, problem)
+
+
+async def unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A generic 500: the traceback goes to the log, never to the client."""
+    # This runs outside the request-ID middleware, so read the ID it left.
+    request_id: str | None = getattr(request.state, "request_id", None)
+    logger.error("unhandled error", exc_info=exc, extra={"request_id": request_id})
+    problem = http_problem(request, 500, "An unexpected error occurred.")
+    problem.code = "internal-error"
+    headers = {REQUEST_ID_HEADER: request_id} if request_id else None
+    return problem_response(request, problem, headers=headers)
+
+
+# --8<-- [start:register]
+def register_problem_handlers(app: FastAPI) -> None:
+    """Install every handler, so no error leaves the app in another format."""
+    app.add_exception_handler(AppError, app_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(HTTPException, http_error_handler)
+    app.add_exception_handler(Exception, unhandled_error_handler)
+
+
+# --8<-- [end:register]
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` entries that document a route's possible problems."""
+    return {
+        status: {"model": ProblemDetails, "description": HTTPStatus(status).phrase}
+        for status in statuses
+    }

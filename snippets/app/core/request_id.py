@@ -1,0 +1,62 @@
+"""Correlation IDs: one per request, in the logs and the response headers."""
+
+import logging
+import re
+import time
+import uuid
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.logging import request_id_var
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A caller's ID is reused only if it is short and log-safe (no CR/LF, no JSON).
+_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+access_logger = logging.getLogger("app.access")
+
+
+# --8<-- [start:middleware]
+class RequestIdMiddleware:
+    """Pure ASGI, so the contextvar it sets is the one the endpoint sees."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        incoming = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
+        request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        # Also on request.state, for the 500 handler that runs outside us.
+        scope.setdefault("state", {})["request_id"] = request_id
+        status = 500  # what the client gets if the app dies before answering
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        token = request_id_var.set(request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            # One summary line per request; the path only, never the query.
+            access_logger.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            request_id_var.reset(token)  # never leak the ID into the next request
+
+
+# --8<-- [end:middleware]

@@ -1,0 +1,83 @@
+"""The one outbound HTTP client: timeouts, pool limits, retries, time budgets."""
+
+import asyncio
+import logging
+import random
+
+import httpx
+
+from app.core.logging import request_id_var
+
+logger = logging.getLogger(__name__)
+
+
+# --8<-- [start:http-client]
+def create_http_client() -> httpx.AsyncClient:
+    """Created once in the lifespan and shared, so connections are pooled."""
+    return httpx.AsyncClient(
+        # Every phase is bounded: a slow peer can never hang a request.
+        timeout=httpx.Timeout(5.0, connect=2.0),
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        follow_redirects=False,
+        event_hooks={"request": [_propagate_request_id]},
+    )
+
+
+async def _propagate_request_id(request: httpx.Request) -> None:
+    # The correlation ID follows the call into the next service's logs.
+    if (request_id := request_id_var.get()) is not None:
+        request.headers.setdefault("X-Request-ID", request_id)
+
+
+# --8<-- [end:http-client]
+
+
+# --8<-- [start:retry]
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+
+
+async def request_with_retry(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    attempts: int = 3,
+    base_delay: float = 0.2,
+    max_delay: float = 2.0,
+) -> httpx.Response:
+    """Retry transient failures with exponential backoff and full jitter."""
+    # A POST may have been applied before the connection broke: never replay it.
+    retries = attempts if method.upper() in IDEMPOTENT_METHODS else 1
+    for attempt in range(1, retries + 1):
+        try:
+            response = await client.request(method, url)
+        except httpx.TransportError:
+            if attempt == retries:
+                raise
+        else:
+            if response.status_code not in RETRYABLE_STATUSES or attempt == retries:
+                return response
+            await response.aclose()
+        # Full jitter: spreads the retries of many clients over the window.
+        delay = random.uniform(0, min(max_delay, base_delay * 2**attempt))  # noqa: S311  # not cryptographic
+        logger.warning("retrying %s %s in %.2fs", method, url, delay)
+        await asyncio.sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover  # the loop returns
+
+
+# --8<-- [end:retry]
+
+
+# --8<-- [start:time-budget]
+async def fetch_json(
+    client: httpx.AsyncClient, url: str, *, budget_s: float = 3.0
+) -> object:
+    """GET with retries, all within one budget that cancels whatever is left."""
+    async with asyncio.timeout(budget_s):  # TimeoutError when the budget is spent
+        response = await request_with_retry(client, "GET", url)
+        response.raise_for_status()
+        return response.json()
+
+
+# --8<-- [end:time-budget]

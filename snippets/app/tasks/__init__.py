@@ -1,0 +1,1 @@
+"""Tasks domain: the to-do items a user owns."""

@@ -1,0 +1,51 @@
+"""Tasks domain constants: error codes, states, currencies, sort orders."""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+# --8<-- [start:error-codes]
+class ErrorCode(StrEnum):
+    """Stable codes clients can branch on; wording may change, these may not."""
+
+    TASK_NOT_FOUND = "task-not-found"
+
+
+# --8<-- [end:error-codes]
+
+
+class TaskStatus(StrEnum):
+    TODO = "todo"
+    DOING = "doing"
+    DONE = "done"
+
+
+class Currency(StrEnum):
+    """The ISO 4217 codes this service accepts: an allowlist, not a pattern."""
+
+    EUR = "EUR"
+    USD = "USD"
+    GBP = "GBP"
+    CHF = "CHF"
+    JPY = "JPY"
+
+
+class TaskSort(StrEnum):
+    """The only sort orders offered; `-` means descending."""
+
+    CREATED_AT = "created_at"
+    CREATED_AT_DESC = "-created_at"
+    DUE_AT = "due_at"
+    DUE_AT_DESC = "-due_at"
+    TITLE = "title"
+    TITLE_DESC = "-title"
+
+
+TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 5_000
+AMOUNT_MAX_DIGITS = 12
+AMOUNT_DECIMAL_PLACES = 2
+
+# PUT /tasks/{id} is replaced by PATCH: announced on, removed after (RFC 9745/8594).
+PUT_DEPRECATED_AT = datetime(2026, 11, 1, tzinfo=UTC)
+PUT_SUNSET_AT = datetime(2027, 6, 30, tzinfo=UTC)

@@ -1,0 +1,86 @@
+"""ORM table of the tasks domain."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.infra.db.base import Base
+from app.tasks.constants import TaskStatus
+from app.users.models import User
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    amount: Decimal
+    currency: str
+
+
+# --8<-- [start:task-model]
+class Task(Base):
+    """A to-do item; always read together with its owner, in one query."""
+
+    __tablename__ = "task"
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012  # SQLAlchemy API
+    __table_args__ = (
+        # Money is two columns: either both are set or neither is.
+        CheckConstraint(
+            "(budget_amount IS NULL) = (budget_currency IS NULL)",
+            name="budget_complete",
+        ),
+        CheckConstraint("budget_amount >= 0", name="budget_non_negative"),
+        # Serves "my tasks, newest first" and its keyset cursor.
+        Index(None, "owner_id", "created_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        primary_key=True, default=uuid.uuid4, server_default=func.gen_random_uuid()
+    )
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE")
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    status: Mapped[TaskStatus] = mapped_column(
+        Enum(
+            TaskStatus,
+            name="task_status",
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        server_default=text("'todo'"),
+    )
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    budget_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    budget_currency: Mapped[str | None] = mapped_column(String(3))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    # lazy="raise": a forgotten eager load fails loudly instead of adding N queries.
+    owner: Mapped[User] = relationship(lazy="raise")
+
+    @property
+    def budget(self) -> Budget | None:
+        if self.budget_amount is None or self.budget_currency is None:
+            return None
+        return Budget(self.budget_amount, self.budget_currency)
+
+
+# --8<-- [end:task-model]

@@ -1,0 +1,24 @@
+"""Users domain errors, each a subclass of the one base error."""
+
+from app.core.exceptions import ConflictError, NotFoundError, UnauthorizedError
+from app.users.constants import ErrorCode
+
+
+class EmailTakenError(ConflictError):
+    code = ErrorCode.EMAIL_TAKEN
+    title = "Email already registered"
+
+
+class InvalidCredentialsError(UnauthorizedError):
+    code = ErrorCode.INVALID_CREDENTIALS
+    title = "Invalid email or password"
+
+
+class RefreshTokenReusedError(UnauthorizedError):
+    code = ErrorCode.REFRESH_TOKEN_REUSED
+    title = "Refresh token already used"
+
+
+class UserNotFoundError(NotFoundError):
+    code = ErrorCode.USER_NOT_FOUND
+    title = "User not found"

@@ -1,0 +1,54 @@
+"""ORM tables of the users domain: accounts and issued refresh tokens."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import DateTime, Enum, ForeignKey, String, func, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.security import Role
+from app.infra.db.base import Base
+
+
+# --8<-- [start:user-model]
+class User(Base):
+    """A person who can sign in; owns tasks."""
+
+    # `user` is a reserved word in PostgreSQL; the domain prefix avoids quoting.
+    __tablename__ = "user_account"
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012  # SQLAlchemy API
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        primary_key=True, default=uuid.uuid4, server_default=func.gen_random_uuid()
+    )
+    # Stored lower-cased by the service, so a plain unique index is enough.
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="user_role", values_callable=lambda e: [m.value for m in e]),
+        server_default=text("'user'"),
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+# --8<-- [end:user-model]
+
+
+class RefreshToken(Base):
+    """One issued refresh token; single use, so rotation can detect replays."""
+
+    __tablename__ = "user_refresh_token"
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012  # SQLAlchemy API
+
+    jti: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

@@ -1,0 +1,77 @@
+"""Request and response schemas of the users and auth endpoints."""
+
+import re
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import EmailStr, Field, StringConstraints, field_validator
+
+from app.core.models import ApiModel, UtcDatetime
+from app.core.security import Role
+from app.users.constants import (
+    PASSWORD_CLASSES,
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_CLASSES,
+    PASSWORD_MIN_LENGTH,
+)
+
+DisplayName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+# --8<-- [start:password-validator]
+class UserCreate(ApiModel):
+    """Registration form; the password is checked here, before any hashing."""
+
+    email: EmailStr
+    display_name: DisplayName
+    # Declared on the model: a validator for an undeclared field never runs.
+    password: str = Field(
+        min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH, repr=False
+    )
+
+    @field_validator("password", mode="after")
+    @classmethod
+    def password_is_strong(cls, password: str) -> str:
+        classes = sum(bool(re.search(rule, password)) for rule in PASSWORD_CLASSES)
+        if classes < PASSWORD_MIN_CLASSES:
+            raise ValueError(
+                "Password must mix at least three of: lower case, upper case, "
+                "digits, symbols"
+            )
+        return password
+
+    @field_validator("email", mode="after")
+    @classmethod
+    def normalize_email(cls, email: str) -> str:
+        return email.lower()  # one account per mailbox, whatever the casing
+
+
+# --8<-- [end:password-validator]
+
+
+class UserPublic(ApiModel):
+    """What other users may see: no email, no role."""
+
+    id: uuid.UUID
+    display_name: str
+
+
+class UserRead(UserPublic):
+    """The account as its owner (or an admin) sees it."""
+
+    email: EmailStr
+    role: Role
+    created_at: UtcDatetime
+
+
+class TokenPair(ApiModel):
+    """OAuth2 token response (RFC 6749 §5.1) plus a rotating refresh token."""
+
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105  # a scheme, not a secret
+    expires_in: int = Field(description="Access token lifetime in seconds.")
+
+
+class RefreshRequest(ApiModel):
+    refresh_token: str = Field(min_length=1, max_length=4096, repr=False)

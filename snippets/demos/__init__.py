@@ -1,0 +1,1 @@
+"""Standalone demos: the anti-patterns and checked outputs the rule pages show."""

@@ -1,0 +1,135 @@
+"""Run the service on this machine with nothing installed by hand (`make run`).
+
+Without DATABASE_URL it starts an embedded PostgreSQL (the `pgserver` wheel) whose
+data survives restarts in snippets/.local/pgdata. It migrates the database, then
+serves the API with uvicorn on 127.0.0.1:8001 (PORT overrides the port).
+"""
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from app.core.logging import configure_logging
+
+SNIPPETS_DIR = Path(__file__).resolve().parents[1]
+PGDATA = SNIPPETS_DIR / ".local" / "pgdata"
+DATABASE_NAME = "tasks"
+DEFAULT_PORT = 8001
+# Fixed, so tokens survive a restart; never valid anywhere but on this machine.
+DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production"  # noqa: S105  # local only
+
+logger = logging.getLogger("run_local")
+
+
+async def _create_database_if_missing(server_url: URL, name: str) -> None:
+    engine = create_async_engine(
+        server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        async with engine.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": name},
+            )
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, as another user
+        return True
+    return True
+
+
+def _forget_killed_processes() -> None:
+    # pgserver stops the server when the last process using it exits, counting
+    # them in this file; one killed with SIGKILL never removes itself from it.
+    handles = PGDATA / ".handle_pids.json"
+    if handles.exists():
+        pids = [pid for pid in json.loads(handles.read_text()) if _is_running(pid)]
+        handles.write_text(json.dumps(pids))
+
+
+def _exit_on_sigterm(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds, so PostgreSQL is stopped as well
+
+
+@contextmanager
+def embedded_database() -> Iterator[str]:
+    """Start (or reuse) the local PostgreSQL and yield the service's database URL."""
+    with warnings.catch_warnings():
+        # platformdirs warns at import when XDG_RUNTIME_DIR is unset.
+        warnings.simplefilter("ignore")
+        from pgserver.postgres_server import get_server  # noqa: PLC0415  # optional
+
+    PGDATA.parent.mkdir(parents=True, exist_ok=True)
+    _forget_killed_processes()
+    server = get_server(PGDATA, cleanup_mode="stop")
+    try:
+        server_url = make_url(server.get_uri()).set(drivername="postgresql+asyncpg")
+        asyncio.run(_create_database_if_missing(server_url, DATABASE_NAME))
+        url = server_url.set(database=DATABASE_NAME)
+        logger.info("embedded PostgreSQL: data in %s", PGDATA)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        server.cleanup()  # stops the server; the data directory stays
+
+
+def migrate() -> None:
+    """Migrate to the newest revision (migrations/env.py reads DATABASE_URL)."""
+    config = Config(str(SNIPPETS_DIR / "alembic.ini"))
+    config.attributes["configure_logger"] = False  # keep this script's stdout logs
+    command.upgrade(config, "head")
+
+
+def serve(port: int) -> None:
+    """Serve the API until Ctrl+C."""
+    logger.info("serving http://127.0.0.1:%d (API docs: /docs)", port)
+    uvicorn.run("app.main:create_app", factory=True, host="127.0.0.1", port=port)
+
+
+def main() -> None:
+    """Fill in local defaults, prepare the database, serve."""
+    configure_logging("INFO")  # the service's JSON lines on stdout, from the start
+    # uvicorn re-raises SIGTERM after its graceful shutdown; without a handler
+    # the process would die on the spot and leave PostgreSQL running.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    logging.getLogger("pgserver").setLevel(logging.WARNING)  # it narrates every step
+    port = int(os.environ.get("PORT", DEFAULT_PORT))
+    os.environ.setdefault("DOCS_ENABLED", "true")
+    if "JWT_SECRET" not in os.environ:
+        os.environ["JWT_SECRET"] = DEV_JWT_SECRET
+        logger.warning("JWT_SECRET is unset: using a development-only secret")
+    if os.environ.get("DATABASE_URL"):
+        migrate()
+        serve(port)
+        return
+    with embedded_database() as database_url:
+        os.environ["DATABASE_URL"] = database_url
+        migrate()
+        serve(port)
+
+
+if __name__ == "__main__":
+    main()

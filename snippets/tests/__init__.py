@@ -1,0 +1,1 @@
+"""The example service's own tests: unit, integration and contract."""

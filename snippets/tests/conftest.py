@@ -1,0 +1,120 @@
+"""Shared fixtures: settings, the app, an async client and signed-in users."""
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from pydantic import SecretStr
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.core.config import Settings
+from app.core.security import Role
+from app.main import create_app
+from app.users.dependencies import get_mail_sender
+from app.users.models import User
+from app.users.schemas import UserCreate
+from tests.factories import RecordingMailSender, UserCreateFactory
+
+# Gives `database_url`: a migrated PostgreSQL, emptied after every test.
+pytest_plugins = ["tests.plugins.postgres"]
+
+JWT_SECRET = "test-only-secret-that-is-32-chars-or-more"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings built in code: the tests never depend on the shell's env."""
+    return Settings(
+        database_url=SecretStr(database_url),
+        jwt_secret=SecretStr(JWT_SECRET),
+        environment="test",
+        max_body_bytes=64 * 1024,
+    )
+
+
+@pytest.fixture
+def mail_sender() -> RecordingMailSender:
+    return RecordingMailSender()
+
+
+@pytest.fixture
+def app(settings: Settings, mail_sender: RecordingMailSender) -> FastAPI:
+    app = create_app(settings)
+    app.dependency_overrides[get_mail_sender] = lambda: mail_sender
+    return app
+
+
+# --8<-- [start:async-client]
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Talk to the app in-process, with its lifespan (engine, clients) running."""
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test"
+        ) as client:
+            yield client
+
+
+# --8<-- [end:async-client]
+
+
+@pytest.fixture
+def sessions(
+    app: FastAPI, client: httpx.AsyncClient
+) -> async_sessionmaker[AsyncSession]:
+    """The app's own session factory (its lifespan is running via `client`)."""
+    factory: async_sessionmaker[AsyncSession] = app.state.sessions
+    return factory
+
+
+async def register(client: httpx.AsyncClient, **overrides: str) -> UserCreate:
+    """Register a user through the API; returns what was sent."""
+    data = UserCreateFactory.build(factory_use_construct=False, **overrides)
+    response = await client.post("/api/v1/users", json=data.model_dump(mode="json"))
+    assert response.status_code == 201, response.text
+    return data
+
+
+async def sign_in(client: httpx.AsyncClient, user: UserCreate) -> dict[str, object]:
+    """The token response of the OAuth2 password flow."""
+    form = {"username": user.email, "password": user.password}
+    response = await client.post("/api/v1/auth/token", data=form)
+    assert response.status_code == 200, response.text
+    tokens: dict[str, object] = response.json()
+    return tokens
+
+
+async def sign_up(client: httpx.AsyncClient) -> dict[str, object]:
+    return await sign_in(client, await register(client))
+
+
+def bearer(tokens: dict[str, object]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+@pytest.fixture
+async def auth_headers(client: httpx.AsyncClient) -> dict[str, str]:
+    """An Authorization header of a freshly registered user."""
+    return bearer(await sign_up(client))
+
+
+@pytest.fixture
+async def other_auth_headers(client: httpx.AsyncClient) -> dict[str, str]:
+    """A second, unrelated user: for ownership checks."""
+    return bearer(await sign_up(client))
+
+
+@pytest.fixture
+async def admin_headers(
+    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> dict[str, str]:
+    """An admin: promoted in the database, as roles are never self-service."""
+    user = await register(client)
+    async with sessions.begin() as session:
+        query = update(User).where(User.email == user.email).values(role=Role.ADMIN)
+        await session.execute(query)
+    return bearer(await sign_in(client, user))  # the role is a claim: sign in after

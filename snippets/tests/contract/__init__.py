@@ -1,0 +1,1 @@
+"""Contract tests: the OpenAPI document is the promise made to clients."""

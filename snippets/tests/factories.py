@@ -1,0 +1,62 @@
+"""Test data factories: valid by default, overridable per field."""
+
+from dataclasses import dataclass, field
+from datetime import UTC
+from decimal import Decimal
+
+from faker import Faker
+from polyfactory import Use
+from polyfactory.factories.pydantic_factory import ModelFactory
+
+from app.tasks.constants import Currency, TaskStatus
+from app.tasks.schemas import Money, TaskCreate
+from app.users.schemas import UserCreate
+
+faker = Faker()
+
+
+def strong_password() -> str:
+    # Faker's generator, asked for every character class the policy counts.
+    return faker.password(length=16, special_chars=True, digits=True, upper_case=True)
+
+
+class UserCreateFactory(ModelFactory[UserCreate]):
+    __faker__ = faker
+
+    email = Use(faker.unique.email)
+    display_name = Use(faker.first_name)
+    password = Use(strong_password)
+
+
+class MoneyFactory(ModelFactory[Money]):
+    __faker__ = faker
+
+    amount = Use(lambda: Decimal(faker.random_int(0, 100_000)) / 100)
+    currency = Use(lambda: faker.random_element(list(Currency)))
+
+
+class TaskCreateFactory(ModelFactory[TaskCreate]):
+    __faker__ = faker
+
+    title = Use(lambda: faker.sentence(nb_words=4))
+    description = Use(faker.paragraph)
+    status = TaskStatus.TODO
+    due_at = Use(
+        lambda: faker.date_time_between("+1d", "+90d", tzinfo=UTC).replace(
+            microsecond=0
+        )
+    )
+    budget = Use(MoneyFactory.build)
+
+
+@dataclass
+class RecordingMailSender:
+    """Stands in for the mail SDK: remembers what would have been sent."""
+
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    fail: bool = False
+
+    def send(self, *, to: str, subject: str, body: str) -> None:
+        if self.fail:
+            raise ConnectionError("mail server unreachable")
+        self.sent.append((to, subject))

@@ -1,0 +1,1 @@
+"""Integration tests: the real ASGI app on a real PostgreSQL."""

@@ -1,0 +1,57 @@
+"""Probes, and the OpenAPI document when docs are switched on."""
+
+import httpx
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from pydantic import SecretStr
+
+from app.core.config import Settings
+from app.main import create_app
+
+
+async def serve(app: FastAPI, path: str) -> httpx.Response:
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://t"
+        ) as client:
+            return await client.get(path)
+
+
+async def test_readyz_checks_the_database(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+
+    assert response.status_code == 200, response.text
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_is_503_when_the_database_is_down(settings: Settings) -> None:
+    """Liveness stays green; readiness takes the instance out of rotation."""
+    down = settings.model_copy(
+        update={"database_url": SecretStr("postgresql+asyncpg://u:p@127.0.0.1:1/db")}
+    )
+
+    response = await serve(create_app(down), "/readyz")
+
+    assert response.status_code == 503, response.text
+    assert response.json()["code"] == "database-unavailable"
+
+
+async def test_openapi_documents_problems_and_the_deprecation(
+    settings: Settings,
+) -> None:
+    """Errors are application/problem+json; the PUT is flagged deprecated."""
+    app = create_app(settings.model_copy(update={"docs_enabled": True}))
+
+    document = (await serve(app, "/openapi.json")).json()
+
+    assert app.openapi() is app.openapi()  # built once, then cached
+    assert document["info"]["x-logo"]["altText"] == "Tasks API"
+    item = document["paths"]["/api/v1/tasks/{task_id}"]
+    assert item["put"]["deprecated"] is True
+    assert set(item["get"]["responses"]["404"]["content"]) == {
+        "application/problem+json"
+    }
+    money = document["components"]["schemas"]["Money-Output"]["properties"]
+    assert money["amount"]["type"] == "string"
+    assert (await serve(app, "/docs")).status_code == 200

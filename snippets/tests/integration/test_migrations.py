@@ -1,0 +1,58 @@
+"""Migrations: they apply, roll back and re-apply, and they match the models."""
+
+from pprint import pformat
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, inspect, text
+
+from app.infra.db.models import Base
+from tests.plugins.postgres import downgrade, run_on_connection, upgrade
+
+ENUM_TYPES = text(
+    "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+    " WHERE n.nspname = current_schema() AND t.typtype = 'e'"
+)
+
+
+def _schema_objects(connection: Connection) -> set[str]:
+    inspector = inspect(connection)
+    enums = connection.execute(ENUM_TYPES).scalars()
+    return {
+        *inspector.get_table_names(),
+        *inspector.get_view_names(),
+        *inspector.get_sequence_names(),
+        *(f"enum {name}" for name in enums),
+    }
+
+
+def _differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "compare_server_default": True}
+    )
+    return list(compare_metadata(context, Base.metadata))
+
+
+def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
+    """Every migration applies, rolls back to an empty schema, and applies again."""
+    model_tables = set(Base.metadata.tables)
+
+    upgrade(empty_database_url)
+    assert run_on_connection(empty_database_url, _schema_objects) >= model_tables
+
+    downgrade(empty_database_url, "base")
+    left_over = run_on_connection(empty_database_url, _schema_objects)
+    assert left_over == {"alembic_version"}, "downgrade left these behind"
+
+    upgrade(empty_database_url)
+    assert run_on_connection(empty_database_url, _schema_objects) >= model_tables
+
+
+def test_models_and_migrations_do_not_drift(empty_database_url: str) -> None:
+    """A model change without its migration (or the reverse) fails here."""
+    upgrade(empty_database_url)
+
+    differences = run_on_connection(empty_database_url, _differences)
+
+    assert differences == [], "autogenerate would write:\n" + pformat(differences)

@@ -1,0 +1,1 @@
+"""pytest plugins of the test suite, loaded by name from tests/conftest.py."""

@@ -1,0 +1,1 @@
+"""Unit tests: business logic and utilities, no database."""

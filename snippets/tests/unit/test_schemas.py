@@ -1,0 +1,78 @@
+"""Request/response schemas: money, UTC times and the password policy."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from app.tasks.schemas import Money, TaskCreate, TaskUpdate
+from app.users.schemas import UserCreate
+
+
+def test_money_is_a_json_string_never_a_float() -> None:
+    money = Money.model_validate({"amount": "0.10", "currency": "EUR"})
+
+    assert money.amount == Decimal("0.10")
+    assert money.model_dump_json() == '{"amount":"0.10","currency":"EUR"}'
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"amount": "1.001", "currency": "EUR"},  # sub-cent
+        {"amount": "-1", "currency": "EUR"},
+        {"amount": "1", "currency": "eur"},
+        {"amount": "1", "currency": "XXX"},  # not on the allowlist
+        {"amount": "1e20", "currency": "USD"},
+    ],
+)
+def test_invalid_money_is_rejected(data: dict[str, str]) -> None:
+    with pytest.raises(ValidationError):
+        Money.model_validate(data)
+
+
+def test_datetimes_are_utc_with_z() -> None:
+    task = TaskCreate.model_validate(
+        {"title": "t", "due_at": "2027-01-01T12:00:00-05:00"}
+    )
+
+    assert task.due_at == datetime(2027, 1, 1, 17, tzinfo=UTC)
+    assert task.model_dump(mode="json")["due_at"] == "2027-01-01T17:00:00Z"
+
+
+def test_naive_datetime_is_rejected() -> None:
+    with pytest.raises(ValidationError, match="timezone"):
+        TaskCreate.model_validate({"title": "t", "due_at": "2027-01-01T12:00:00"})
+
+
+def test_patch_may_omit_but_not_null_required_fields() -> None:
+    assert TaskUpdate.model_validate({}).model_fields_set == set()
+    assert TaskUpdate.model_validate({"due_at": None}).due_at is None
+    with pytest.raises(ValidationError, match="not null"):
+        TaskUpdate.model_validate({"status": None})
+
+
+@pytest.mark.parametrize(
+    ("password", "ok"),
+    [
+        ("Correct-horse-7", True),
+        ("correcthorse77", False),  # two classes only
+        ("Sh0rt-pw", False),  # under 12 characters
+        ("CORRECT HORSE battery", True),  # upper, lower, symbol (space)
+    ],
+)
+def test_password_policy(password: str, *, ok: bool) -> None:
+    data = {"email": "a@example.com", "display_name": "A", "password": password}
+    if ok:
+        assert UserCreate.model_validate(data).password == password
+    else:
+        with pytest.raises(ValidationError) as raised:
+            UserCreate.model_validate(data)
+        assert raised.value.errors()[0]["loc"] == ("password",)
+
+
+def test_password_is_hidden_from_repr() -> None:
+    data = {"email": "a@example.com", "display_name": "A", "password": "Secret-pass-99"}
+
+    assert "Secret-pass-99" not in repr(UserCreate.model_validate(data))

@@ -1,0 +1,264 @@
+"""rules.json, Netlify's _redirects and headers, and the search aliases, against a real build."""
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from guidebook.export import (
+    add_search_aliases,
+    built_page,
+    example_tests,
+    export_site,
+    h2_ids,
+    inline_scripts,
+    main,
+    missing_anchors,
+    script_hash,
+    section_end,
+    site_script_hashes,
+    site_url,
+    snippet_targets,
+    uncovered_scripts,
+)
+from guidebook.links import catalogue, page_path
+from guidebook.netlify import (
+    config,
+    csp_directives,
+    header_rules,
+    headers_for,
+    path_matches,
+    read_redirects,
+    site_csp,
+)
+from guidebook.pages import fences, include_targets
+from guidebook.paths import DOCS, REGISTRY, SNIPPETS
+from guidebook.rules import Rule, read_registry
+from tests.conftest import Build
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy",
+    "Strict-Transport-Security",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "X-Frame-Options",
+}
+_FINGERPRINT = re.compile(r"\.[0-9a-f]{8}\.min\.(js|css)(\.map)?$")
+
+
+@pytest.fixture(scope="module")
+def site(site_build: Build) -> Path:
+    """The strict build, with what `make build` writes after mkdocs."""
+    export_site(site_build.site)
+    return site_build.site
+
+
+@pytest.fixture(scope="module")
+def rules() -> list[Rule]:
+    return catalogue()
+
+
+@pytest.fixture(scope="module")
+def entries(site: Path) -> list[dict[str, Any]]:
+    data = json.loads((site / "rules.json").read_text(encoding="utf-8"))
+    assert isinstance(data, list)
+    return data
+
+
+def test_rules_json_lists_every_rule_in_catalogue_order(
+    entries: list[dict[str, Any]], rules: list[Rule]
+) -> None:
+    """rules.json has one entry per catalogue rule and per registered ID, in page order."""
+    assert [e["id"] for e in entries] == [r.id for r in rules]
+    assert {e["id"] for e in entries} == set(read_registry(REGISTRY))
+
+
+def test_rules_json_entries_match_the_rule_pages(
+    entries: list[dict[str, Any]], rules: list[Rule]
+) -> None:
+    """Each entry carries its rule's fields, absolute URLs, status and first publication date."""
+    base = site_url()
+    registry = read_registry(REGISTRY)
+    keys = "id level title statement section page url anchor short_url status since snippets tests"
+    for entry, rule in zip(entries, rules, strict=True):
+        assert sorted(entry) == sorted(keys.split())
+        assert (entry["level"], entry["title"], entry["statement"]) == (
+            rule.level,
+            rule.title,
+            rule.statement,
+        )
+        assert (entry["section"], entry["page"], entry["anchor"]) == (
+            rule.section,
+            rule.page,
+            rule.anchor,
+        )
+        assert entry["url"] == f"{base}{page_path(rule.page)}#{rule.anchor}"
+        assert entry["short_url"] == f"{base}r/{rule.id}/"
+        assert entry["status"] == ("retired" if rule.level == "RETIRED" else "active")
+        assert entry["since"] == registry[rule.id]
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry["since"])
+
+
+def test_every_rules_json_anchor_is_an_h2_of_its_built_page(
+    site: Path, entries: list[dict[str, Any]]
+) -> None:
+    """Every entry's URL lands on an h2 with the entry's anchor in the built site."""
+    for entry in entries:
+        url = urlsplit(entry["url"])
+        html = built_page(site, url.path.removeprefix(urlsplit(site_url()).path))
+        assert url.fragment == entry["anchor"]
+        assert entry["anchor"] in h2_ids(html.read_text(encoding="utf-8")), entry["id"]
+
+
+def test_rules_json_snippets_are_the_includes_of_each_rule_section(
+    entries: list[dict[str, Any]], rules: list[Rule]
+) -> None:
+    """Each entry's snippets are include targets on its page that resolve to snippets/ files."""
+    per_page: dict[str, set[str]] = {}
+    for rule in rules:
+        text = (DOCS / rule.page).read_text(encoding="utf-8")
+        per_page.setdefault(rule.page, set()).update(
+            t for _, _, _, body in fences(text) for t in include_targets(body)
+        )
+    for entry in entries:
+        assert set(entry["snippets"]) <= per_page[entry["page"]]
+        for target in entry["snippets"]:
+            assert (SNIPPETS / target.split(":", 1)[0]).is_file(), target
+        for test_file in entry["tests"]:
+            assert test_file.startswith("snippets/tests/")
+
+
+def test_snippet_targets_stop_at_the_next_rule(tmp_path: Path) -> None:
+    """A block belongs to the rule above it, up to the next rule heading."""
+    page = tmp_path / "rules" / "errors.md"
+    page.parent.mkdir()
+    page.write_text(
+        '# 7. Errors\n\n## ERR-001 · A { #err-001 }\n\n```python\n--8<-- "a.py:one"\n```\n\n'
+        '## ERR-002 · B { #err-002 }\n\n=== "Do"\n\n    ```python\n    --8<-- "b.py:two"\n'
+        '    --8<-- "a.py:one"\n    ```\n',
+        encoding="utf-8",
+    )
+    first = Rule("ERR-001", "A", "MUST", "s", "err-001", "rules/errors.md", "7. Errors", 3)
+    second = Rule("ERR-002", "B", "MUST", "s", "err-002", "rules/errors.md", "7. Errors", 9)
+    assert section_end(first, [first, second], 15) == 8
+    assert snippet_targets(first, [first, second], tmp_path) == ["a.py:one"]
+    assert snippet_targets(second, [first, second], tmp_path) == ["b.py:two", "a.py:one"]
+
+
+def test_example_tests_match_whole_ids_only(tmp_path: Path) -> None:
+    """A test file counts for ERR-001 when it names ERR-001, not ERR-0010 or XERR-001."""
+    (tmp_path / "test_a.py").write_text('"""Proves ERR-001."""\n', encoding="utf-8")
+    (tmp_path / "test_b.py").write_text('"""ERR-0010 and XERR-001."""\n', encoding="utf-8")
+    found = example_tests("ERR-001", tmp_path)
+    assert [Path(p).name for p in found] == ["test_a.py"]
+
+
+def test_redirects_file_answers_every_short_link_with_a_forced_301(
+    site: Path, rules: list[Rule]
+) -> None:
+    """site/_redirects has a forced 301 per rule and case, to an h2 that exists on the target."""
+    redirects = read_redirects((site / "_redirects").read_text(encoding="utf-8"))
+    assert len(redirects) == 2 * len(rules)
+    expected = {
+        (f"/r/{s}", f"/{page_path(r.page)}#{r.anchor}") for r in rules for s in (r.id, r.id.lower())
+    }
+    assert {(r.source, r.target) for r in redirects} == expected
+    for redirect in redirects:
+        assert (redirect.status, redirect.force) == (301, True)
+        path, _, anchor = redirect.target.partition("#")
+        assert anchor in h2_ids(built_page(site, path).read_text(encoding="utf-8"))
+
+
+def test_netlify_builds_and_publishes_the_site() -> None:
+    """netlify.toml runs `make build`, publishes site/ and pins the Python version."""
+    netlify = config()
+    build = netlify["build"]
+    assert isinstance(build, dict)
+    assert (build["command"], build["publish"]) == ("make build", "site")
+    assert re.fullmatch(r"3\.1[1-9]", build["environment"]["PYTHON_VERSION"])
+
+
+def test_netlify_sets_the_security_headers_on_every_page() -> None:
+    """Every page gets CSP, HSTS, nosniff, a referrer policy and frame denial."""
+    for path in ("/", "/rules/errors/", "/404.html", "/rules.json"):
+        headers = headers_for(path)
+        assert set(headers) >= SECURITY_HEADERS, path
+    assert "max-age=" in headers_for("/")["Strict-Transport-Security"]
+    assert headers_for("/")["X-Content-Type-Options"] == "nosniff"
+
+
+def test_csp_forbids_inline_code_and_foreign_hosts() -> None:
+    """The CSP allows only this site: no unsafe-inline, no unsafe-eval, no other host."""
+    directives = csp_directives(site_csp())
+    assert directives["default-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    for name, sources in directives.items():
+        assert "'unsafe-inline'" not in sources, name
+        assert "'unsafe-eval'" not in sources, name
+        assert not [s for s in sources if "://" in s or s in {"*", "https:", "http:"}], name
+
+
+def test_csp_allows_every_inline_script_of_the_built_site(site: Path) -> None:
+    """Every inline script Material writes is allowed by a hash in netlify.toml's script-src."""
+    hashes = site_script_hashes(site)
+    assert hashes, "the build has no inline script: has the theme changed?"
+    assert not uncovered_scripts(site), "add these hashes to script-src in netlify.toml"
+
+
+def test_inline_script_detection_skips_data_and_external_scripts() -> None:
+    """JSON data blocks and external scripts are not inline code; hashes are CSP sha256."""
+    html = (
+        '<script id="__config" type="application/json">{"a": 1}</script>'
+        '<script src="x.js"></script><script>var a=1</script><script type="module">b()</script>'
+    )
+    assert list(inline_scripts(html)) == ["var a=1", "b()"]
+    assert script_hash("") == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+
+
+def test_long_cache_only_for_fingerprinted_assets(site: Path) -> None:
+    """Every file given an immutable cache header has a content hash in its name."""
+    immutable = [p for p, h in header_rules() if "immutable" in h.get("Cache-Control", "")]
+    assert immutable
+    for pattern in immutable:
+        files = [
+            "/" + f.relative_to(site).as_posix()
+            for f in site.rglob("*")
+            if f.is_file() and path_matches(pattern, "/" + f.relative_to(site).as_posix())
+        ]
+        assert files, f"{pattern} matches no file of the build"
+        stale = [f for f in files if not _FINGERPRINT.search(f)]
+        assert not stale, f"{pattern}: not fingerprinted, must not be immutable: {stale}"
+
+
+def test_site_has_a_404_page(site: Path) -> None:
+    """Netlify serves the site's own 404.html, whose assets load from any depth."""
+    html = (site / "404.html").read_text(encoding="utf-8")
+    assert re.search(r'<link rel="stylesheet" href="/assets/stylesheets/main\.', html)
+
+
+def test_search_index_carries_compact_id_aliases(site: Path, rules: list[Rule]) -> None:
+    """Each rule's search entry carries `err001` and `ERR001`; re-running adds nothing twice."""
+    path = site / "search" / "search_index.json"
+    assert add_search_aliases(site, rules) == 0
+    docs = {d["location"]: d for d in json.loads(path.read_text(encoding="utf-8"))["docs"]}
+    for rule in rules:
+        text = docs[f"{page_path(rule.page)}#{rule.anchor}"]["text"]
+        compact = rule.id.replace("-", "")
+        assert f">{compact} {compact.lower()}</span>" in text
+        assert text.count("rule-alias") == 1
+
+
+def test_export_command_checks_anchors_and_csp(site: Path) -> None:
+    """`python -m guidebook.export --site-dir` succeeds on the build; anchors all resolve."""
+    assert main(["--site-dir", str(site)]) == 0
+    assert not missing_anchors(site, catalogue())
+
+
+def test_an_unlisted_inline_script_is_reported(tmp_path: Path) -> None:
+    """A page with an inline script the CSP does not list is reported, with the page."""
+    (tmp_path / "index.html").write_text("<p>hi</p><script>alert(1)</script>", encoding="utf-8")
+    assert uncovered_scripts(tmp_path) == {script_hash("alert(1)"): "index.html"}
