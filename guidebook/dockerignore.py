@@ -25,7 +25,7 @@ def ignored_copy_sources(dockerignore: str, dockerfile: str) -> list[str]:
         for line in dockerignore.splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     ]
-    sources = []
+    sources: list[str] = []
     for match in _COPY.finditer(dockerfile):
         *paths, _destination = match["args"].split()
         sources.extend(path.strip("./") or "." for path in paths)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from guidebook.export import export_site, site_url
 from guidebook.links import catalogue, page_path
@@ -220,8 +221,19 @@ def expected_comment(rule: Rule) -> str:
 
 
 def open_search(page: Page, query: str) -> None:
+    """Type a query once the search worker has loaded the index (earlier input is dropped)."""
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill(query)
+    search = page.locator("input.md-search__input")
+    results = page.locator(".md-search-result__item")
+    for _ in range(40):  # the worker may still be building the index: type again until it answers
+        search.fill("")
+        search.fill(query)
+        try:
+            results.first.wait_for(state="attached", timeout=500)
+        except PlaywrightTimeoutError:
+            continue
+        return
+    pytest.fail(f"search gave no result for {query!r}")
 
 
 # ---------------------------------------------------------------- search

@@ -194,11 +194,13 @@ def _request_changes(
         )
 
 
-def _parameters(document: JSONObject, operation: JSONObject) -> dict[str, JSONObject]:
-    found: dict[str, JSONObject] = {}
+def _parameters(
+    document: JSONObject, operation: JSONObject
+) -> dict[tuple[str, str], JSONObject]:
+    found: dict[tuple[str, str], JSONObject] = {}
     for parameter in operation.get("parameters", ()):
         resolved = _Side(document, parameter).resolve().schema
-        found[f"{resolved['in']} parameter '{resolved['name']}'"] = resolved
+        found[resolved["in"], resolved["name"]] = resolved
     return found
 
 
@@ -210,17 +212,21 @@ def _parameter_changes(
     where: str,
 ) -> Iterator[BreakingChange]:
     old_parameters = _parameters(old_document, old_operation)
-    for key, new_parameter in _parameters(new_document, new_operation).items():
-        old_parameter = old_parameters.get(key)
-        if old_parameter is None or not old_parameter.get("required", False):
-            if new_parameter.get("required", False):
-                yield BreakingChange("new required request field", f"{key} in {where}")
-            continue
-        yield from _request_changes(
-            _Side(old_document, old_parameter.get("schema", {})),
-            _Side(new_document, new_parameter.get("schema", {})),
-            f"{key} of {where}",
-        )
+    for (location, name), new_parameter in _parameters(
+        new_document, new_operation
+    ).items():
+        old_parameter = old_parameters.get((location, name))
+        was_required = old_parameter is not None and old_parameter.get("required")
+        place = f"{location} parameters of {where}"
+        if new_parameter.get("required") and not was_required:
+            yield BreakingChange("new required request field", f"'{name}' in {place}")
+        if old_parameter is not None:
+            yield from _request_changes(
+                _Side(old_document, old_parameter.get("schema", {})),
+                _Side(new_document, new_parameter.get("schema", {})),
+                place,
+                name,
+            )
 
 
 def _media(document: JSONObject, holder: JSONObject | None) -> dict[str, JSONObject]:

@@ -176,7 +176,7 @@ def test_new_required_query_parameter_is_reported() -> None:
     new["paths"]["/tasks"]["get"]["parameters"].append(required_param)
 
     assert _messages(_api(), new) == [
-        "new required request field query parameter 'owner' in GET /tasks"
+        "new required request field 'owner' in query parameters of GET /tasks"
     ]
 
 
@@ -210,6 +210,17 @@ def test_changed_request_field_type_is_reported() -> None:
     assert _messages(_api(), new) == [
         "changed field type 'title' (string -> integer) in "
         "request body (application/json) of POST /tasks"
+    ]
+
+
+def test_changed_parameter_type_is_reported() -> None:
+    """An optional parameter that now wants another type rejects old requests."""
+    new = _api()
+    new["paths"]["/tasks"]["get"]["parameters"][0]["schema"] = {"type": "string"}
+
+    assert _messages(_api(), new) == [
+        "changed field type 'limit' (integer -> string) in "
+        "query parameters of GET /tasks"
     ]
 
 
