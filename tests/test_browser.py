@@ -1,59 +1,177 @@
-"""The site as a reader uses it, in a real headless Chromium."""
+"""The site as readers use it, in a real headless Chromium: pages, search, copy, links, CSP."""
 
+import functools
+import posixpath
 import re
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Request, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from guidebook.paths import ROOT
+from guidebook.export import export_site, site_url
+from guidebook.links import catalogue, page_path
+from guidebook.netlify import Redirect, headers_for, read_redirects, resolve
+from guidebook.pages import blocks
+from guidebook.paths import DOCS, ROOT
+from guidebook.rules import Rule
 from tests.browser import CHROMIUM_FLAGS, find_chromium, serve
 from tests.conftest import Build
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
+_MD_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<href>[^)\s]+)\)")
+_RECORD_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+"""
+
+
+# ---------------------------------------------------------------- servers
+
+
+class _NetlifyHandler(SimpleHTTPRequestHandler):
+    """Serves a built site the way Netlify would: netlify.toml headers, forced _redirects."""
+
+    redirects: tuple[Redirect, ...] = ()
+
+    def do_GET(self) -> None:
+        """Answer a forced redirect rule with its status and Location, else serve the file."""
+        hit = resolve(list(self.redirects), urlsplit(self.path).path)
+        if hit is not None and hit.force:
+            self.send_response(hit.status)
+            self.send_header("Location", hit.target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
+    def end_headers(self) -> None:
+        """Add every header netlify.toml sets on the requested path."""
+        for name, value in headers_for(urlsplit(self.path).path).items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        """Keep the test output readable."""
+
+
+@contextmanager
+def serve_like_netlify(directory: Path) -> Iterator[str]:
+    """Serve a built site with netlify.toml's headers and site/_redirects' forced redirects."""
+    handler_class = type(
+        "Handler",
+        (_NetlifyHandler,),
+        {"redirects": tuple(read_redirects((directory / "_redirects").read_text("utf-8")))},
+    )
+    handler = functools.partial(handler_class, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="module")
-def base_url(site_build: Build) -> Iterator[str]:
-    with serve(site_build.site) as url:
+def site(site_build: Build) -> Path:
+    """The strict build plus what `make build` writes after mkdocs."""
+    export_site(site_build.site)
+    return site_build.site
+
+
+@pytest.fixture(scope="module")
+def plain_url(site: Path) -> Iterator[str]:
+    """The built site on a plain static server (like `make serve` or any static host)."""
+    with serve(site) as url:
         yield url
 
 
-class Watched:
-    """A page plus everything it logged and requested."""
+@pytest.fixture(scope="module")
+def netlify_url(site: Path) -> Iterator[str]:
+    """The built site served with Netlify's headers (CSP included) and short-link 301s."""
+    with serve_like_netlify(site) as url:
+        yield url
+
+
+# ---------------------------------------------------------------- browser
+
+
+class Tab:
+    """A page in a fresh context, with everything it logged and requested."""
 
     def __init__(self, page: Page, origin: str) -> None:
         self.page = page
+        self.origin = origin
         self.errors: list[str] = []
         self.foreign: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        page.on("request", lambda request: self._request(request, origin))
+        page.on("request", self._request)
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
             self.errors.append(message.text)
 
-    def _request(self, request: Request, origin: str) -> None:
+    def _request(self, request: Request) -> None:
         url = urlsplit(request.url)
-        if url.scheme in {"http", "https"} and f"{url.scheme}://{url.netloc}" != origin:
+        if url.scheme in {"http", "https"} and f"{url.scheme}://{url.netloc}" != self.origin:
             self.foreign.append(request.url)
+
+    def clipboard(self) -> str:
+        text = self.page.evaluate("navigator.clipboard.readText()")
+        assert isinstance(text, str)
+        return text
+
+    def csp_violations(self) -> list[str]:
+        found = self.page.evaluate("window.__cspViolations || []")
+        assert isinstance(found, list)
+        return [str(v) for v in found]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@contextmanager
+def open_tab(browser: Browser, origin: str, width: int = 1280, height: int = 900) -> Iterator[Tab]:
+    """A fresh context (own storage, clipboard access) that must log no error."""
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme="light")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+    context.add_init_script(_RECORD_CSP)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    tab = Tab(page, origin)
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert not tab.errors, f"console errors: {tab.errors}"
+    assert not tab.foreign, f"requests to other hosts: {tab.foreign}"
 
 
 @pytest.fixture
-def watched(base_url: str) -> Iterator[Watched]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        watch = Watched(page, base_url)
-        yield watch
-        browser.close()
-    assert not watch.errors, f"console errors: {watch.errors}"
-    assert not watch.foreign, f"requests to other hosts: {watch.foreign}"
+def tab(browser: Browser, plain_url: str) -> Iterator[Tab]:
+    with open_tab(browser, plain_url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def netlify_tab(browser: Browser, netlify_url: str) -> Iterator[Tab]:
+    with open_tab(browser, netlify_url) as opened:
+        yield opened
+        assert not opened.csp_violations()
 
 
 def screenshot(page: Page, name: str) -> Path:
@@ -63,37 +181,319 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-def test_home_page(watched: Watched, base_url: str) -> None:
-    """The home page renders its title and navigation with no error and no third-party request."""
-    page = watched.page
-    page.goto(base_url + "/")
-    expect(page.locator("h1").first).to_be_visible()
-    expect(page.locator("nav.md-nav--primary")).to_contain_text("Errors and Exceptions")
+# ---------------------------------------------------------------- the rules under test
+
+
+@pytest.fixture(scope="module")
+def rules() -> list[Rule]:
+    found = catalogue()
+    assert found
+    return found
+
+
+@pytest.fixture(scope="module")
+def sample(rules: list[Rule]) -> Rule:
+    """ERR-001, the rule the guideline's own examples cite (else the first rule)."""
+    return next((r for r in rules if r.id == "ERR-001"), rules[0])
+
+
+def short_link_sample(rules: list[Rule]) -> list[Rule]:
+    """First, last and ERR-001, plus up to two retired tombstones."""
+    chosen = [rules[0], rules[-1], *[r for r in rules if r.id == "ERR-001"]]
+    chosen += [r for r in rules if r.retired][:2]
+    return list({r.id: r for r in chosen}.values())
+
+
+def expected_comment(rule: Rule) -> str:
+    """The review comment for a rule: titled short link, newline, statement with absolute links."""
+    base = site_url()
+
+    def absolute(match: re.Match[str]) -> str:
+        href = match["href"]
+        if "://" not in href:
+            target, _, anchor = href.partition("#")
+            page = posixpath.normpath(posixpath.join(posixpath.dirname(rule.page), target))
+            href = base + page_path(page) + (f"#{anchor}" if anchor else "")
+        return f"[{match['text']}]({href})"
+
+    statement = _MD_LINK.sub(absolute, rule.statement)
+    return f"[{rule.id} · {rule.title}]({base}r/{rule.id}/)\n{statement}"
+
+
+def _settled_results(page: Page) -> list[tuple[str, str]]:
+    """The result links once two readings 300 ms apart agree (results render as keys arrive)."""
+    links = page.locator(".md-search-result__list > li a")
+    previous: list[tuple[str, str]] = []
+    for _ in range(20):
+        raw = links.evaluate_all("links => links.map((a) => a.getAttribute('href') || '')")
+        hrefs = [urlsplit(str(h)) for h in raw]
+        current = [(href.path, href.fragment) for href in hrefs]
+        if current and current == previous:
+            return current
+        previous = current
+        page.wait_for_timeout(300)
+    return previous
+
+
+def tick(page: Page, index: int) -> None:
+    """Click the task-list box of item `index` where a reader clicks: the drawn indicator.
+
+    The indicator is a pseudo-element left of the item text, so click at those coordinates.
+    """
+    item = page.locator("article .task-list-item").nth(index)
+    box = item.bounding_box()
+    assert box is not None
+    font = float(item.evaluate("el => parseFloat(getComputedStyle(el).fontSize)"))
+    page.mouse.click(box["x"] - 0.6 * font, box["y"] + 0.75 * font)
+
+
+def open_search(page: Page, query: str) -> list[tuple[str, str]]:
+    """Type a query; return (path, anchor) of each result link, in the order shown.
+
+    Retyped while the search worker is still building its index, which drops earlier input.
+    """
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    search = page.locator("input.md-search__input")
+    results = page.locator(".md-search-result__list > li a")
+    for _ in range(20):
+        search.fill(query[:-1])  # fill() alone does not render the result list...
+        search.press(query[-1])  # ...a real key press does, for the whole query at once
+        try:
+            results.first.wait_for(state="attached", timeout=1000)
+        except PlaywrightTimeoutError:
+            continue
+        return _settled_results(page)
+    pytest.fail(f"search gave no result for {query!r}")
+
+
+# ---------------------------------------------------------------- pages
+
+
+def test_home_page_renders_without_errors(tab: Tab, plain_url: str) -> None:
+    """The home page shows its title and the section navigation, with no third-party request."""
+    page = tab.page
+    page.goto(plain_url + "/")
+    expect(page.locator("article h1").first).to_contain_text("FastAPI Backend Guideline")
+    expect(page.locator("nav.md-nav--primary")).to_contain_text("7. Errors and Exceptions")
     screenshot(page, "home")
 
 
-def test_rule_permalink_lands_on_the_rule(watched: Watched, base_url: str) -> None:
-    """Opening a rule's anchor shows that rule's heading in the viewport."""
-    page = watched.page
-    page.goto(base_url + "/rules/errors/#err-001")
-    heading = page.locator("h2#err-001")
-    expect(heading).to_contain_text("ERR-001")
+def test_rule_permalink_lands_on_the_rule(tab: Tab, plain_url: str, sample: Rule) -> None:
+    """A rule's permalink shows that rule's heading in the viewport."""
+    page = tab.page
+    page.goto(f"{plain_url}/{page_path(sample.page)}#{sample.anchor}")
+    heading = page.locator(f"h2#{sample.anchor}")
+    expect(heading).to_contain_text(sample.id)
     expect(heading).to_be_in_viewport()
     screenshot(page, "rule-page")
 
 
-@pytest.mark.parametrize("query", ["ERR-001", "err-001"])
-def test_search_by_id_finds_the_rule_first(watched: Watched, base_url: str, query: str) -> None:
-    """Typing a rule ID into search offers that rule as the first result."""
-    page = watched.page
-    page.goto(base_url + "/")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill(query)
-    first = page.locator(".md-search-result__item").first
-    expect(first).to_be_visible()
-    # The first result is the rule's page; its first section link is the rule itself.
-    section = first.locator("a.md-search-result__link").nth(1)
-    expect(section).to_have_attribute("href", re.compile(r"/rules/errors/\?h=[^#]*#err-001$"))
-    section.click()
-    expect(page.locator("h2#err-001")).to_be_in_viewport()
-    screenshot(page, f"search-{query}")
+# ---------------------------------------------------------------- search
+
+
+@pytest.mark.parametrize("spelling", ["upper", "lower", "compact"])
+def test_search_by_id_lands_on_the_rule(
+    tab: Tab, plain_url: str, sample: Rule, spelling: str
+) -> None:
+    """`ERR-001`, `err-001` and `err001` give the rule first; choosing it lands on its heading."""
+    query = {
+        "upper": sample.id,
+        "lower": sample.id.lower(),
+        "compact": sample.id.replace("-", "").lower(),
+    }[spelling]
+    page = tab.page
+    page.goto(plain_url + "/")
+    found = [link for link in open_search(page, query) if link[1]]
+    assert found[0] == (f"/{page_path(sample.page)}", sample.anchor), found[:3]
+    page.locator(".md-search-result__list > li a[href*='#']").first.click()
+    expect(page.locator(f"h2#{sample.anchor}")).to_be_in_viewport()
+    assert page.evaluate("location.hash") == f"#{sample.anchor}"
+    screenshot(page, f"search-{spelling}")
+
+
+def test_keyword_search_finds_rules_by_their_text(
+    tab: Tab, plain_url: str, rules: list[Rule]
+) -> None:
+    """Searching a rule's title lists that rule among the first three results."""
+    page = tab.page
+    page.goto(plain_url + "/")
+    for rule in rules[:: max(1, len(rules) // 4)][:4]:
+        found = [link for link in open_search(page, rule.title) if link[1]]
+        assert (f"/{page_path(rule.page)}", rule.anchor) in found[:10], (rule.title, found[:10])
+        page.keyboard.press("Escape")
+
+
+# ---------------------------------------------------------------- copying
+
+
+def test_material_copy_button_copies_the_verified_source(
+    tab: Tab, plain_url: str, sample: Rule
+) -> None:
+    """Material's copy button puts exactly the block's verified source on the clipboard."""
+    block = blocks(DOCS / sample.page, DOCS)[0]
+    page = tab.page
+    page.goto(f"{plain_url}/{page_path(sample.page)}")
+    code = page.locator("article div.highlight").first
+    code.hover()
+    button = code.locator("button.md-code__button[data-md-type=copy]")
+    button.click()
+    assert tab.clipboard().rstrip("\n") == block.source.rstrip("\n")
+
+
+def test_copy_link_and_review_comment_buttons(tab: Tab, plain_url: str, sample: Rule) -> None:
+    """A rule heading's buttons copy its short link and its Markdown review comment."""
+    page = tab.page
+    page.goto(f"{plain_url}/{page_path(sample.page)}#{sample.anchor}")
+    heading = page.locator(f"h2#{sample.anchor}")
+    link = heading.locator("button.rule-action--link")
+    link.click()
+    assert tab.clipboard() == f"{site_url()}r/{sample.id}/"
+    expect(link).to_have_attribute("data-state", "done")
+    expect(page.locator(".rule-status")).to_contain_text(f"Link to {sample.id} copied")
+    heading.locator("button.rule-action--comment").click()
+    assert tab.clipboard() == expected_comment(sample)
+    expect(heading).to_contain_text(sample.title)
+    screenshot(page, "copy-buttons")
+
+
+def test_every_rule_heading_cites_itself_correctly(
+    tab: Tab, plain_url: str, rules: list[Rule]
+) -> None:
+    """On every rule page, each rule's button texts equal the citation built from its source."""
+    page = tab.page
+    by_page: dict[str, list[Rule]] = {}
+    for rule in rules:
+        by_page.setdefault(rule.page, []).append(rule)
+    for source_page, page_rules in by_page.items():
+        page.goto(f"{plain_url}/{page_path(source_page)}")
+        expect(page.locator("article .rule-actions").first).to_be_attached()
+        for rule in page_rules:
+            cited = page.evaluate("(a) => window.ruleLinks.citation(a)", rule.anchor)
+            assert cited == {"link": f"{site_url()}r/{rule.id}/", "comment": expected_comment(rule)}
+        assert page.locator("article .rule-actions").count() == len(page_rules)
+
+
+# ---------------------------------------------------------------- short links
+
+
+def test_short_links_land_on_the_rule_from_a_static_host(
+    tab: Tab, plain_url: str, rules: list[Rule]
+) -> None:
+    """/r/<ID>/ and /r/<id>/ pages (mkdocs-redirects) forward the browser to the rule's heading."""
+    page = tab.page
+    for rule in short_link_sample(rules):
+        for spelling in (rule.id, rule.id.lower()):
+            page.goto(f"{plain_url}/r/{spelling}/")
+            page.wait_for_url(f"{plain_url}/{page_path(rule.page)}#{rule.anchor}")
+            expect(page.locator(f"h2#{rule.anchor}")).to_be_in_viewport()
+    screenshot(page, "short-link")
+
+
+def test_short_links_are_301s_on_netlify(
+    netlify_tab: Tab, netlify_url: str, rules: list[Rule]
+) -> None:
+    """With Netlify's _redirects, /r/<ID> (with or without slash) is a 301 to the rule's anchor."""
+    page = netlify_tab.page
+    for rule in short_link_sample(rules):
+        for path in (f"/r/{rule.id}", f"/r/{rule.id.lower()}/"):
+            response = page.goto(netlify_url + path)
+            assert response is not None
+            first = response.request.redirected_from
+            assert first is not None
+            redirect = first.response()
+            assert redirect is not None
+            assert redirect.status == 301
+            assert page.url == f"{netlify_url}/{page_path(rule.page)}#{rule.anchor}"
+            expect(page.locator(f"h2#{rule.anchor}")).to_be_in_viewport()
+
+
+# ---------------------------------------------------------------- checklists
+
+
+@pytest.mark.parametrize("doc", ["checklist.md", "review.md"])
+def test_checklist_ticks_survive_a_reload_and_reset(tab: Tab, plain_url: str, doc: str) -> None:
+    """Ticked items stay ticked after a reload; Reset unticks them all, also after a reload."""
+    page = tab.page
+    page.goto(f"{plain_url}/{page_path(doc)}")
+    boxes = page.locator("article .task-list-item input[type=checkbox]")
+    assert boxes.count() >= 2
+    expect(boxes.first).to_be_enabled()
+    tick(page, 0)
+    tick(page, 1)
+    expect(page.locator(".checklist-progress")).to_contain_text(f"2 of {boxes.count()} ticked")
+    page.reload()
+    expect(boxes.nth(0)).to_be_checked()
+    expect(boxes.nth(1)).to_be_checked()
+    expect(boxes.nth(2) if boxes.count() > 2 else boxes.nth(1)).to_be_checked(
+        checked=boxes.count() <= 2
+    )
+    screenshot(page, f"checklist-{doc.removesuffix('.md')}")
+    page.locator("button.checklist-reset").click()
+    expect(boxes.nth(0)).not_to_be_checked()
+    page.reload()
+    expect(boxes.nth(0)).not_to_be_checked()
+    expect(boxes.nth(1)).not_to_be_checked()
+    expect(page.locator(".checklist-progress")).to_contain_text(f"0 of {boxes.count()} ticked")
+
+
+# ---------------------------------------------------------------- layout and theme
+
+
+def test_dark_mode_toggle_switches_and_persists(tab: Tab, plain_url: str, sample: Rule) -> None:
+    """The palette toggle switches to the dark scheme, which survives navigation."""
+    page = tab.page
+    page.goto(f"{plain_url}/{page_path(sample.page)}#{sample.anchor}")
+    body = page.locator("body")
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    screenshot(page, "dark-mode")
+    page.goto(plain_url + "/")
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+
+
+def test_navigation_in_a_phone_sized_viewport(
+    browser: Browser, plain_url: str, sample: Rule
+) -> None:
+    """At 375 px the drawer opens, leads to a rule page, and nothing overflows sideways."""
+    with open_tab(browser, plain_url, width=375, height=812) as phone:
+        page = phone.page
+        page.goto(plain_url + "/")
+        page.locator("label.md-header__button[for=__drawer]").click()
+        drawer = page.locator("nav.md-nav--primary")
+        expect(drawer).to_be_visible()
+        drawer.locator(f'a.md-nav__link[href$="{page_path("checklist.md")}"]').first.click()
+        expect(page.locator("label.md-header__button[for=__drawer]")).to_be_visible()
+        rule_link = page.locator("article .task-list-item a[href*='#']").first
+        anchor = (rule_link.get_attribute("href") or "").partition("#")[2]
+        rule_link.click()
+        expect(page.locator(f"h2#{anchor}")).to_be_in_viewport()
+        expect(page.locator(f"h2#{anchor} .rule-actions")).to_be_attached()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+        screenshot(page, "phone")
+
+
+# ---------------------------------------------------------------- under the production headers
+
+
+def test_site_works_under_the_netlify_csp(netlify_tab: Tab, netlify_url: str, sample: Rule) -> None:
+    """With netlify.toml's CSP: pages, search, instant navigation and copying raise no violation."""
+    page = netlify_tab.page
+    response = page.goto(netlify_url + "/")
+    assert response is not None
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+    assert open_search(page, sample.id)
+    page.keyboard.press("Escape")
+    page.locator(f'article a[href$="{page_path("checklist.md")}"]').first.click()
+    expect(page.locator(".checklist-bar")).to_be_attached()  # instant navigation, then JS ran
+    page.goto(f"{netlify_url}/{page_path(sample.page)}")
+    expect(page.locator(f"h2#{sample.anchor} .rule-actions")).to_be_attached()
+    page.locator(f"h2#{sample.anchor} button.rule-action--link").click()
+    assert netlify_tab.clipboard() == f"{site_url()}r/{sample.id}/"
+    page.go_back()
+    tick(page, 0)
+    expect(page.locator(".checklist-progress")).to_contain_text("1 of")
+    page.locator("button.checklist-reset").click()
+    assert not netlify_tab.csp_violations()
+    screenshot(page, "csp")

@@ -85,11 +85,9 @@
   /** The rule a heading introduces: ID, title, statement and short link; null if not a rule. */
   function ruleOf(heading) {
     if (!RULE_ANCHOR.test(heading.id)) return null;
-    const text = [...heading.childNodes]
-      .filter((node) => node.nodeType === Node.TEXT_NODE || !node.matches(".headerlink, .rule-actions"))
-      .map((node) => node.textContent)
-      .join("")
-      .trim();
+    const own = heading.cloneNode(true);
+    for (const extra of own.querySelectorAll(".headerlink, .rule-actions")) extra.remove();
+    const text = markdown(own).replace(/\s+/g, " ").trim();
     const [id, ...rest] = text.split(" · ");
     if (id.toLowerCase() !== heading.id || rest.length === 0) return null;
     let paragraph = heading.nextElementSibling;
