@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help serve build test test-site test-example run register clean
+.PHONY: help serve build test test-site test-example run register bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -39,6 +39,9 @@ register: $(STAMP)  ## Add newly written rule IDs to the append-only registry, r
 
 run: $(STAMP)  ## Run the example service at http://127.0.0.1:8001
 	cd snippets && ../$(BIN)/python -m scripts.run_local
+
+bench: $(STAMP)  ## Measure the site, the test suite and the example service; print tables and JSON
+	$(BIN)/python -m bench
 
 clean:  ## Remove the virtual environment and build output
 	rm -rf $(VENV) site site-zensical
