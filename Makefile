@@ -18,11 +18,12 @@ $(STAMP): pyproject.toml snippets/pyproject.toml
 	touch $(STAMP)
 
 serve: $(STAMP)  ## Serve the site at http://127.0.0.1:8000 with live reload
+	$(BIN)/python -m guidebook.versions
 	$(BIN)/python -m guidebook.export --docs
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
 build: $(STAMP)  ## Build the static site into site/ (with rules.json and the Netlify short links)
-	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m guidebook.versions && $(BIN)/mkdocs build --strict
 	$(BIN)/python -m guidebook.export --site-dir site
 
 test: test-example test-site  ## Run the whole test suite (the example service's, then the site's)
@@ -36,6 +37,7 @@ test-site: $(STAMP)  ## The site's tests: every block, rule IDs, the build, the 
 register: $(STAMP)  ## Add newly written rule IDs to the append-only registry, regenerate short links
 	$(BIN)/python -m guidebook.register
 	$(BIN)/python -m guidebook.links
+	$(BIN)/python -m guidebook.evidence
 
 run: $(STAMP)  ## Run the example service at http://127.0.0.1:8001
 	cd snippets && ../$(BIN)/python -m scripts.run_local

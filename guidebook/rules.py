@@ -115,6 +115,12 @@ def stray_ids(path: Path) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
+def section_order(section: str) -> tuple[int, str]:
+    """Sort key that puts sections in the guideline's order: 0-27, then appendices A-D."""
+    number, _, _ = section.partition(".")
+    return (int(number), "") if number.isdigit() else (100, number)
+
+
 def load_rules(pages_dir: Path = RULE_PAGES) -> list[Rule]:
     """Every rule of every rule page, in page order."""
     docs_root = pages_dir.parent

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from guidebook import versions
 from guidebook.paths import ROOT
 
 
@@ -17,6 +18,12 @@ class Build:
 
     site: Path
     log: str
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _verified_with() -> None:
+    """Pages are expanded and built with the footer naming this environment's versions."""
+    versions.write()
 
 
 @pytest.fixture(scope="session")

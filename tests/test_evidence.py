@@ -1,0 +1,73 @@
+"""Every rule carries its proof: generated pages are current, no MUST rule lacks evidence."""
+
+import re
+import shutil
+from importlib.metadata import version
+from pathlib import Path
+
+from guidebook import evidence
+from guidebook.paths import DOCS, RULE_PAGES, SNIPPETS
+from guidebook.rules import load_rules
+from guidebook.versions import LIBRARIES
+from tests.conftest import Build
+
+
+def test_generated_pages_are_current() -> None:
+    """docs/evidence.md and docs/errata.md equal what the rule pages and tests generate."""
+    collected = evidence.collect()
+    for path, render in evidence.PAGES.items():
+        assert path.read_text(encoding="utf-8") == render(collected), (
+            f"{path.name} is out of date: run `make register`"
+        )
+
+
+def test_every_must_rule_that_code_can_show_is_proven() -> None:
+    """A MUST rule that code can show has a Do block, a Don't block and a test."""
+    gaps = [gap for item in evidence.collect() for gap in item.gaps()]
+    assert not gaps, "\n".join(gaps)
+
+
+def test_proofs_are_shown_on_their_rule() -> None:
+    """A rule with tests shows one of them under 'How this is verified' on its page."""
+    unshown = [item.rule.id for item in evidence.collect() if item.tests and not item.shown_tests]
+    assert not unshown
+
+
+def test_marked_tests_name_real_rules() -> None:
+    """Every `@pytest.mark.rule(ID)` names a rule that exists."""
+    ids = {rule.id for rule in load_rules()}
+    unknown = sorted(set(evidence.marked_tests()) - ids)
+    assert not unknown
+
+
+def test_the_rule_marker_is_registered() -> None:
+    """The example's pytest config declares the marker, so a typo in it fails under --strict."""
+    config = (SNIPPETS / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'"rule\(id\): ', config)
+
+
+def test_removing_a_dont_block_of_a_must_rule_is_caught(tmp_path: Path) -> None:
+    """Deleting the Don't tab of a MUST rule (in a copy of the pages) opens a gap."""
+    pages = tmp_path / "rules"
+    shutil.copytree(RULE_PAGES, pages)
+    victim = next(item for item in evidence.collect() if item.rule.level == "MUST" and item.dont)
+    page = pages / Path(victim.rule.page).name
+    text = page.read_text(encoding="utf-8")
+    start = text.index(f"{{ #{victim.rule.anchor} }}")
+    tab = text.index('=== "Don\'t"', start)
+    end = text.index("\n\n", text.index("```\n", text.index("```", tab) + 3))
+    page.write_text(text[:tab] + text[end + 2 :], encoding="utf-8")
+    planted = next(e for e in evidence.collect(pages) if e.rule.id == victim.rule.id)
+    assert not planted.dont
+    assert f"{victim.rule.id}: no Don't block" in planted.gaps()
+
+
+def test_every_page_states_the_versions_it_was_verified_with(site_build: Build) -> None:
+    """Each built page names the FastAPI, Pydantic, SQLAlchemy and HTTPX versions of this run."""
+    expected = [f"{name} {version(package)}" for name, package in LIBRARIES.items()]
+    pages = [DOCS / "index.md", *sorted(RULE_PAGES.glob("*.md"))]
+    for page in pages:
+        stem = page.relative_to(DOCS).with_suffix("").as_posix()
+        html = site_build.site / ("index.html" if stem == "index" else f"{stem}/index.html")
+        text = html.read_text(encoding="utf-8")
+        assert all(item in text for item in expected), f"{stem}: versions missing"
