@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help serve build test test-site test-example run register bench clean
+.PHONY: help serve build build-zensical test test-site test-example run register bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -26,6 +26,9 @@ build: $(STAMP)  ## Build the static site into site/ (with rules.json and the Ne
 	$(BIN)/python -m guidebook.versions && $(BIN)/mkdocs build --strict
 	$(BIN)/python -m guidebook.export --site-dir site
 
+build-zensical: $(STAMP)  ## Build the same site with Zensical into site-zensical/, with the same generated files
+	$(BIN)/python -m guidebook.zensical --site-dir site-zensical
+
 test: test-example test-site  ## Run the whole test suite (the example service's, then the site's)
 
 test-example: $(STAMP)  ## The example service's own tests (unit, integration, contract) with coverage
@@ -43,6 +46,8 @@ run: $(STAMP)  ## Run the example service at http://127.0.0.1:8001
 	cd snippets && ../$(BIN)/python -m scripts.run_local
 
 bench: $(STAMP)  ## Measure the site, the test suite and the example service; print tables and JSON
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; } \
+		|| { echo "make bench needs the wrk load generator: sudo apt-get install wrk"; exit 1; }
 	$(BIN)/python -m bench
 
 clean:  ## Remove the virtual environment and build output

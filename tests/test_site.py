@@ -131,3 +131,17 @@ def test_netlify_builds_like_make_build() -> None:
     recipe = re.search(r"^build: .*\n((?:\t.*\n)+)", makefile, re.M)
     assert recipe is not None
     assert "$(BIN)/mkdocs build --strict" in recipe.group(1)
+
+
+def test_code_reference_lists_every_module() -> None:
+    """Every module of the example's app/ has its entry on the code reference page."""
+    from guidebook.paths import SNIPPETS  # noqa: PLC0415 - only this test needs it
+
+    page = (DOCS / "example" / "reference.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^::: (app(?:\.\w+)+)$", page, re.M))
+    modules = {
+        ".".join(path.relative_to(SNIPPETS).with_suffix("").parts)
+        for path in (SNIPPETS / "app").rglob("*.py")
+        if path.name != "__init__.py"
+    }
+    assert listed == modules, (sorted(modules - listed), sorted(listed - modules))

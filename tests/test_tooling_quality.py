@@ -11,18 +11,18 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_check() -> None:
-    """`ruff check` passes over guidebook/ and tests/."""
-    done = run(tool("ruff"), "check", "--no-cache", "guidebook", "tests")
+    """`ruff check` passes over guidebook/, tests/ and bench/."""
+    done = run(tool("ruff"), "check", "--no-cache", "guidebook", "tests", "bench")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_ruff_format() -> None:
-    """guidebook/ and tests/ are formatted."""
-    done = run(tool("ruff"), "format", "--check", "--no-cache", "guidebook", "tests")
+    """guidebook/, tests/ and bench/ are formatted."""
+    done = run(tool("ruff"), "format", "--check", "--no-cache", "guidebook", "tests", "bench")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_mypy_strict() -> None:
-    """guidebook/ and tests/ pass mypy --strict."""
+    """guidebook/, tests/ and bench/ pass mypy --strict."""
     done = run(tool("mypy"), "--cache-dir", str(ROOT / ".mypy_cache" / "site"))
     assert done.returncode == 0, done.stdout + done.stderr

@@ -1,0 +1,1 @@
+"""Benchmarks of the site, the test suite and the example service (`python -m bench`)."""

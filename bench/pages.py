@@ -1,0 +1,167 @@
+"""(c) Page weight: a rule page's first view in headless Chromium, and the search index size."""
+
+import gzip
+import json
+import mimetypes
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from playwright.sync_api import Request, sync_playwright
+
+from bench.common import ROOT, Json, run_timed, tool
+
+PAGE = "/rules/errors/"
+# The flags of the site's browser tests (tests/browser.py), so both see the same browser.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+CHROMIUM = "/usr/bin/chromium"
+# What a static host (Netlify, nginx with gzip on) compresses; images and fonts are already.
+COMPRESSIBLE = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/xml",
+    "image/svg+xml",
+)
+GZIP_LEVEL = 6
+SEARCH_INDEX = "search/search_index.json"
+_PRE = re.compile(r"<pre.*?</pre>", re.S)
+
+
+class _GzipHandler(BaseHTTPRequestHandler):
+    """Serves the built site, gzipping text bodies for clients that accept it."""
+
+    root: Path
+    sent: dict[str, int]  # body bytes written per path: Chromium misses a worker's sizes
+
+    def do_GET(self) -> None:
+        """Answer like a static host: index.html for folders, gzip when asked."""
+        relative = unquote(urlsplit(self.path).path).lstrip("/")
+        path = (self.root / relative).resolve()
+        if path.is_dir():
+            path /= "index.html"
+        if not path.is_file() or self.root not in path.parents:
+            self.send_error(404)
+            return
+        body = path.read_bytes()
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        self.send_response(200)
+        if kind.startswith(COMPRESSIBLE) and "gzip" in self.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(body, compresslevel=GZIP_LEVEL)
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.sent[self.path] = self.sent.get(self.path, 0) + len(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002  # stdlib signature
+        """Keep the benchmark's output readable."""
+
+
+@contextmanager
+def serve_compressed(site: Path, sent: dict[str, int]) -> Iterator[str]:
+    """Serve a built site on a free loopback port, compressing like a static host."""
+    handler = type("Handler", (_GzipHandler,), {"root": site.resolve(), "sent": sent})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def first_view(site: Path) -> Json:
+    """Open the rule page in a fresh browser; sum what went over the wire."""
+    requests: list[Request] = []
+    sent: dict[str, int] = {}
+    with serve_compressed(site, sent) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            context = browser.new_context()  # empty cache: a first visit
+            # On the context: the search worker's requests are counted too.
+            context.on("request", lambda request: requests.append(request))  # noqa: PLW0108  # Playwright tags the handler
+            page = context.new_page()
+            page.goto(base + PAGE, wait_until="networkidle")
+            rows: list[dict[str, Any]] = []
+            for request in requests:
+                if request.url.startswith("data:"):
+                    continue
+                response = request.response()
+                body = response.body() if response is not None else b""
+                path = request.url.removeprefix(base)
+                rows.append(
+                    {
+                        "url": path,
+                        "type": request.resource_type,
+                        "status": response.status if response is not None else None,
+                        "transferred": sent.get(path, 0),
+                        "decoded": len(body),
+                        "third_party": urlsplit(request.url).hostname != "127.0.0.1",
+                    }
+                )
+        finally:
+            browser.close()
+    return {
+        "page": PAGE,
+        "requests": len(rows),
+        # Response bodies as sent (gzipped where a static host would), headers not counted.
+        "transferred_bytes": sum(int(row["transferred"]) for row in rows),
+        "search_index_bytes": sum(
+            int(row["transferred"]) for row in rows if str(row["url"]).endswith(SEARCH_INDEX)
+        ),
+        "uncompressed_bytes": sum(int(row["decoded"]) for row in rows),
+        "third_party": [row["url"] for row in rows if row["third_party"]],
+        "resources": rows,
+    }
+
+
+def search_index(site: Path) -> Json:
+    """The search index as published (after the export adds the rule aliases): raw and gzipped."""
+    export = run_timed(
+        [tool("python"), "-m", "guidebook.export", "--site-dir", str(site)], cwd=ROOT
+    )
+    if export.returncode != 0:
+        raise SystemExit(f"bench: guidebook.export failed:\n{export.output[-3000:]}")
+    raw = (site / SEARCH_INDEX).read_bytes()
+    index = json.loads(raw)
+    by_page: Counter[str] = Counter()
+    for entry in index["docs"]:
+        by_page[entry["location"].split("#")[0]] += len(json.dumps(entry))
+    # Material indexes the text of every code block; how much of the index is that?
+    stripped = [dict(entry, text=_PRE.sub("", entry["text"])) for entry in index["docs"]]
+    without_code = json.dumps({**index, "docs": stripped}).encode()
+    total = sum(by_page.values())
+    return {
+        "path": SEARCH_INDEX,
+        "raw_bytes": len(raw),
+        "gzip_bytes": len(gzip.compress(raw, compresslevel=GZIP_LEVEL)),
+        "gzip_bytes_without_code_blocks": len(gzip.compress(without_code, GZIP_LEVEL)),
+        "code_block_share": round(1 - len(without_code) / len(raw), 3),
+        "largest_pages": [
+            {"page": page, "share": round(size / total, 3)} for page, size in by_page.most_common(3)
+        ],
+    }
+
+
+def measure(site: Path) -> Json:
+    """The search index, then the first view, both of the site as published (after the export)."""
+    index = search_index(site)
+    return {"first_view": first_view(site), "search_index": index}

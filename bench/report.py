@@ -1,0 +1,451 @@
+"""Targets, console tables, the chart and the results part of docs/benchmarks.md."""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bench.chart import Bar, bar_chart
+from bench.common import DOCS, Json, print_table
+from bench.service import REFERENCE
+
+ASSETS = DOCS / "assets" / "benchmarks"
+RESULTS_JSON = ASSETS / "results.json"
+SERVICE_SVG = ASSETS / "service.svg"
+SUITE_SVG = ASSETS / "suite.svg"
+PAGE = DOCS / "benchmarks.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+DASH, TIMES = "\u2013", "\u00d7"  # typography for the page: en dash, multiplication sign
+COLORS = {"full": "#00897b", "bare": "#90a4ae", "basehttp": "#ef6c00"}
+NAMES = {"full": "full stack", "bare": "no middleware", "basehttp": "BaseHTTPMiddleware"}
+MIN_FULL_OVER_BARE = 0.80
+MIN_FULL_OVER_BASEHTTP = 2.0
+MAX_LIST_STATEMENTS = 2
+MAX_FIRST_VIEW_BYTES = 150_000
+INTRO = f"""# Benchmarks
+
+What the site, its test suite and the example service cost, measured by the scripts in
+`bench/` and written into this page by them: run `make bench` to measure again and
+rewrite everything below. The raw figures are in
+[results.json](assets/benchmarks/results.json).
+
+These are benchmarks, not tests: a missed target is reported, never failed. Every figure
+is a median with the minimum and maximum of its repeated runs; the service's variants run
+interleaved in the same session, so a busy machine slows them all alike.
+
+{START}
+{END}
+"""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A goal, what was measured against it and whether it was met."""
+
+    name: str
+    measured: str
+    met: bool | None  # None: not measured in this results file
+
+
+def _range(values: Mapping[str, Any], digits: int = 1, scale: float = 1.0) -> str:
+    """`median (min-max)` of a spread() dictionary."""
+    median, low, high = (values[key] * scale for key in ("median", "min", "max"))
+    return f"{median:,.{digits}f} ({low:,.{digits}f}{DASH}{high:,.{digits}f})"
+
+
+def targets(results: Json) -> list[Target]:
+    """Evaluate every target the results allow."""
+    found = []
+    service = results.get("service", {}).get("endpoints", {})
+    for ratio, floor in (
+        ("full/bare", MIN_FULL_OVER_BARE),
+        ("full/basehttp", MIN_FULL_OVER_BASEHTTP),
+    ):
+        if not service:
+            found.append(Target(f"{ratio} throughput ≥ {floor:.2f}{TIMES}", "not measured", None))
+            continue
+        # The targets are about the API; /healthz is shown for reference only.
+        api = {endpoint: data for endpoint, data in service.items() if endpoint != REFERENCE}
+        medians = {endpoint: data["ratios"][ratio]["median"] for endpoint, data in api.items()}
+        measured = "; ".join(
+            f"{endpoint}: {_range(data['ratios'][ratio], 2)}" for endpoint, data in api.items()
+        )
+        found.append(
+            Target(
+                f"{ratio} throughput ≥ {floor:.2f}{TIMES} (median of rounds)",
+                measured,
+                all(value >= floor for value in medians.values()),
+            )
+        )
+    sql = results.get("sql")
+    if sql:
+        small, large = (sql[f"GET /tasks?limit={n}"]["statements"] for n in (10, 100))
+        found.append(
+            Target(
+                f"list SQL statements constant in page size and ≤ {MAX_LIST_STATEMENTS}",
+                f"limit=10: {small}, limit=100: {large}",
+                small == large <= MAX_LIST_STATEMENTS,
+            )
+        )
+    else:
+        found.append(Target("list SQL statements constant and ≤ 2", "not measured", None))
+    pages = results.get("pages")
+    if pages:
+        view = pages["first_view"]
+        found.append(
+            Target(
+                f"rule page first view ≤ {MAX_FIRST_VIEW_BYTES // 1000} kB compressed, "
+                "no third-party request",
+                f"{view['transferred_bytes'] / 1000:.1f} kB in {view['requests']} requests, "
+                f"{len(view['third_party'])} third-party",
+                view["transferred_bytes"] <= MAX_FIRST_VIEW_BYTES and not view["third_party"],
+            )
+        )
+    else:
+        found.append(Target("rule page first view ≤ 150 kB", "not measured", None))
+    return found
+
+
+def verdict(target: Target) -> str:
+    """PASS, MISS, or a dash for what was not measured."""
+    return "—" if target.met is None else ("PASS" if target.met else "MISS")
+
+
+def print_results(results: Json) -> None:
+    """Every section as a plain table, then the targets."""
+    if site := results.get("site"):
+        print_table(
+            f"Site (seconds, median (min{DASH}max) of 3 runs)",
+            ["measure", "seconds"],
+            [
+                ["mkdocs build --strict", _range(site["build_seconds"], 2)],
+                ["edit → page HTML changed", _range(site["reload_seconds"], 2)],
+                ["edit → rebuild done (browsers reload)", _range(site["rebuild_seconds"], 2)],
+            ],
+        )
+    if suite := results.get("tests"):
+        print_table(
+            "Test suite (one run each)",
+            ["phase", "seconds", "pytest"],
+            [
+                [name, f"{phase['seconds']:.1f}", phase.get("summary", "")]
+                for name, phase in suite.items()
+            ],
+        )
+    if pages := results.get("pages"):
+        view, index = pages["first_view"], pages["search_index"]
+        print_table(
+            f"Page weight of {view['page']} (first view, gzip level 6)",
+            ["measure", "value"],
+            [
+                ["requests", view["requests"]],
+                ["transferred (compressed bodies)", f"{view['transferred_bytes']:,} B"],
+                ["… of which the search index", f"{view['search_index_bytes']:,} B"],
+                ["uncompressed", f"{view['uncompressed_bytes']:,} B"],
+                ["third-party requests", len(view["third_party"])],
+                [
+                    "search index raw / gzip",
+                    f"{index['raw_bytes']:,} B / {index['gzip_bytes']:,} B",
+                ],
+            ],
+        )
+    if sql := results.get("sql"):
+        print_table(
+            "SQL statements per request",
+            ["request", "statements", "rows", "statements seen"],
+            [[name, c["statements"], c["rows"], "; ".join(c["kinds"])] for name, c in sql.items()],
+        )
+    if service := results.get("service"):
+        rows = []
+        for endpoint, data in service["endpoints"].items():
+            for variant, summary in data["variants"].items():
+                rows.append(
+                    [
+                        endpoint,
+                        NAMES[variant],
+                        _range(summary["rps"]),
+                        _range(summary["p50_ms"], 2),
+                        _range(summary["p99_ms"], 2),
+                    ]
+                )
+        print_table(
+            f"Example service (median (min{DASH}max) over rounds)",
+            ["endpoint", "variant", "req/s", "p50 ms", "p99 ms"],
+            rows,
+        )
+    print_table(
+        "Targets",
+        ["target", "measured", "result"],
+        [[t.name, t.measured, verdict(t)] for t in targets(results)],
+    )
+
+
+def _service_chart(service: Json) -> str:
+    groups = []
+    for endpoint, data in service["endpoints"].items():
+        bars = [
+            Bar(
+                NAMES[variant],
+                s["rps"]["median"],
+                s["rps"]["min"],
+                s["rps"]["max"],
+                COLORS[variant],
+            )
+            for variant, s in data["variants"].items()
+        ]
+        groups.append((endpoint, bars))
+    title = f"Requests/s: median with min{DASH}max; each endpoint has its own scale"
+    return bar_chart(title, groups, "req/s", scale_each_group=True)
+
+
+def _suite_chart(suite: Json) -> str:
+    bars = [
+        Bar(name, phase["seconds"], color="#5c6bc0")
+        for name, phase in suite.items()
+        if name != "total"
+    ]
+    return bar_chart("Test suite: wall time by phase (one run each)", [("", bars)], "s")
+
+
+def _markdown_table(header: list[str], rows: list[list[object]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _code(text: str) -> str:
+    # Code spans keep `{id}` and `?` literal (attr_list would read `{id}` otherwise).
+    return f"`{text}`"
+
+
+def render(results: Json) -> str:
+    """The generated part of the page: Markdown tables and prose, never a code fence."""
+    machine = results.get("machine", {})
+    libraries = machine.get("libraries", {})
+    out = [
+        f"Measured on {results.get('date', 'an unknown date')} with {_code('make bench')} "
+        f"({_code('python -m bench')}).",
+        "",
+        "## Targets",
+        "",
+        *_markdown_table(
+            ["Target", "Measured", "Result"],
+            [[t.name, t.measured, f"**{verdict(t)}**"] for t in targets(results)],
+        ),
+    ]
+    if service := results.get("service"):
+        settings = service["settings"]
+        out += [
+            "## Example service",
+            "",
+            f"uvicorn, one worker, {_code('--no-access-log')}, on loopback, against a real "
+            f"PostgreSQL seeded with one user and {settings['tasks_seeded']} tasks; loaded by "
+            f"wrk with {settings['connections']} connections on {settings['wrk_threads']} "
+            f"thread, bearer token and {_code('Accept-Encoding: ' + settings['accept_encoding'])}. "
+            f"{settings['rounds']} rounds of {settings['duration_seconds']} s per variant and "
+            f"endpoint after a {settings['warmup_seconds']} s warm-up of each, interleaved with "
+            "the order rotated every round. The variants are all built by "
+            f"{_code('create_app()')}: the **full stack** as it ships; **no middleware** "
+            f"({_code('app.user_middleware')} cleared, exception handlers kept); and "
+            "**BaseHTTPMiddleware**, the app's own middleware rewritten as in the guideline's "
+            "[Appendix C sketch](rules/appendix-c-request-id.md#rid-001) "
+            f"({_code('bench/basehttp.py')}).",
+            "",
+            "![Requests per second of the three variants](assets/benchmarks/service.svg)",
+            "",
+            f"{_code(REFERENCE)} touches no database and serializes a tiny body, so the "
+            "middleware is most of its work: it shows the stacks' own cost, and is not part "
+            "of the targets.",
+            "",
+        ]
+        rows: list[list[object]] = []
+        ratio_rows: list[list[object]] = []
+        for endpoint, data in service["endpoints"].items():
+            for variant, summary in data["variants"].items():
+                rows.append(
+                    [
+                        _code(endpoint),
+                        NAMES[variant],
+                        _range(summary["rps"]),
+                        _range(summary["p50_ms"], 1),
+                        _range(summary["p99_ms"], 1),
+                    ]
+                )
+            ratio_rows.append(
+                [
+                    _code(endpoint),
+                    _range(data["ratios"]["full/bare"], 2),
+                    _range(data["ratios"]["full/basehttp"], 2),
+                ]
+            )
+        out += _markdown_table(
+            ["Endpoint", "Variant", "Requests/s", "p50 latency (ms)", "p99 latency (ms)"], rows
+        )
+        out += [
+            "Throughput ratios, taken round by round (both variants of a ratio ran back to back):",
+            "",
+            *_markdown_table(
+                ["Endpoint", "Full ÷ no middleware", "Full ÷ BaseHTTPMiddleware"], ratio_rows
+            ),
+            "How the BaseHTTPMiddleware variant was built from the stack found at run time:",
+            "",
+            *_markdown_table(
+                ["Middleware (outermost first)", "In the BaseHTTPMiddleware variant"],
+                [[_code(m["middleware"]), m["basehttp"]] for m in service.get("stack", [])],
+            ),
+            f"Load average (1, 5, 15 min) before: {service['load_average_before']}, after: "
+            f"{service['load_average_after']}; a load above the core count means other work "
+            "shared the machine and the absolute figures are low, while the interleaving keeps "
+            "the ratios comparable.",
+            "",
+        ]
+    if sql := results.get("sql"):
+        out += [
+            "## SQL statements per request",
+            "",
+            "Counted with a SQLAlchemy "
+            f"{_code('before_cursor_execute')} listener on the engine of an in-process app "
+            f"(httpx {_code('ASGITransport')} with its lifespan running), after one warm-up "
+            "request per case.",
+            "",
+            *_markdown_table(
+                ["Request", "Statements", "Rows returned", "Statements seen"],
+                [
+                    [_code(name), c["statements"], c["rows"], "; ".join(c["kinds"])]
+                    for name, c in sql.items()
+                ],
+            ),
+        ]
+    if pages := results.get("pages"):
+        view, index = pages["first_view"], pages["search_index"]
+        out += [
+            "## Page weight",
+            "",
+            f"The first view of {_code(view['page'])} in headless Chromium (empty cache), served "
+            "from the built site by a loopback server that gzips text like a static host "
+            "(level 6). Bytes are the response bodies as sent.",
+            "",
+            *_markdown_table(
+                ["Resource", "Type", "Transferred (B)", "Uncompressed (B)"],
+                [
+                    [
+                        _code(row["url"]),
+                        row["type"],
+                        f"{row['transferred']:,}",
+                        f"{row['decoded']:,}",
+                    ]
+                    for row in view["resources"]
+                ]
+                + [
+                    [
+                        f"**{view['requests']} requests**",
+                        "",
+                        f"**{view['transferred_bytes']:,}**",
+                        f"**{view['uncompressed_bytes']:,}**",
+                    ]
+                ],
+            ),
+            f"Third-party requests: {len(view['third_party']) or 'none'}.",
+            "",
+            f"The search index ({_code(index['path'])}, as published with the rule aliases): "
+            f"{index['raw_bytes']:,} B raw, {index['gzip_bytes']:,} B gzipped. Code blocks are "
+            f"{index['code_block_share']:.0%} of it (gzipped without them: "
+            f"{index['gzip_bytes_without_code_blocks']:,} B); the largest pages in it: "
+            + ", ".join(f"{_code(p['page'])} {p['share']:.0%}" for p in index["largest_pages"])
+            + ".",
+            "",
+        ]
+    if site := results.get("site"):
+        out += [
+            "## Site build and live reload",
+            "",
+            *_markdown_table(
+                ["Measure", f"Seconds, median (min{DASH}max) of 3 runs"],
+                [
+                    [_code("mkdocs build --strict"), _range(site["build_seconds"], 2)],
+                    [
+                        f"edit of {_code(site['edited_snippet'])} → {_code(site['page'])} "
+                        "served with the change",
+                        _range(site["reload_seconds"], 2),
+                    ],
+                    [
+                        "edit → rebuild finished (open browsers reload)",
+                        _range(site["rebuild_seconds"], 2),
+                    ],
+                ],
+            ),
+            f"{_code('mkdocs serve')} writes each page during the rebuild, so the edited page "
+            "changes before the build ends; the browser reloads when it ends. Runs whose edit "
+            f"landed while an earlier change was still building: {site['reload_runs_not_idle']}.",
+            "",
+        ]
+    if suite := results.get("tests"):
+        out += [
+            "## Test suite",
+            "",
+            "One run of each phase (warm caches), so these are indications, not spreads.",
+            "",
+            "![Test suite wall time by phase](assets/benchmarks/suite.svg)",
+            "",
+            *_markdown_table(
+                ["Phase", "Command", "In", "Seconds", "pytest"],
+                [
+                    [
+                        name,
+                        _code(p["command"]),
+                        _code(p.get("folder", ".")),
+                        f"{p['seconds']:.1f}",
+                        p["summary"],
+                    ]
+                    for name, p in suite.items()
+                    if name != "total"
+                ]
+                + [["**total**", "", "", f"**{suite['total']['seconds']:.1f}**", ""]],
+            ),
+        ]
+    if machine:
+        out += [
+            "## Machine",
+            "",
+            *_markdown_table(
+                ["", ""],
+                [
+                    ["CPU", machine["cpu"]],
+                    ["Cores", machine["cores"]],
+                    ["Memory", f"{machine['memory_gib']} GiB"],
+                    ["Kernel", machine["kernel"]],
+                    ["Python", machine["python"]],
+                    ["PostgreSQL", results.get("postgres", "not measured")],
+                    ["wrk", machine["wrk"]],
+                    ["Chromium", machine["chromium"]],
+                    ["Libraries", ", ".join(f"{k} {v}" for k, v in libraries.items())],
+                ],
+            ),
+        ]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def write(results: Json) -> None:
+    """Save the raw JSON and the charts, and rewrite the page between its markers."""
+    ASSETS.mkdir(parents=True, exist_ok=True)
+    RESULTS_JSON.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    if "service" in results:
+        SERVICE_SVG.write_text(_service_chart(results["service"]), encoding="utf-8")
+    if "tests" in results:
+        SUITE_SVG.write_text(_suite_chart(results["tests"]), encoding="utf-8")
+    page = PAGE.read_text(encoding="utf-8") if PAGE.exists() else INTRO
+    if START not in page or END not in page:
+        # The page belongs to bench/: without its markers it is a stub, replaced whole.
+        print(f"bench: {PAGE} had no {START} / {END} markers: rewritten from the template")  # noqa: T201
+        page = INTRO
+    head, rest = page.split(START, 1)
+    tail = rest.split(END, 1)[1]
+    PAGE.write_text(f"{head}{START}\n{render(results)}{END}{tail}", encoding="utf-8")
+
+
+def load_previous() -> Json:
+    """The results of the last run, so one section can be measured again on its own."""
+    if RESULTS_JSON.exists():
+        previous: Json = json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
+        return previous
+    return {}
