@@ -5,10 +5,16 @@ from contextlib import asynccontextmanager
 from functools import partial
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import Pool
 
+from app.core import tracing
 from app.core.config import Settings, get_settings
 from app.core.health import router as health_router
 from app.core.logging import configure_logging
+from app.core.metrics import Metrics, MetricsMiddleware
+from app.core.metrics import router as metrics_router
 from app.core.openapi import custom_openapi
 from app.core.problem_details import register_problem_handlers
 from app.core.request_body import BodySizeLimitMiddleware
@@ -27,12 +33,18 @@ from app.users.router import router as users_router
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Open the shared clients once per process and close them on shutdown."""
     settings: Settings = app.state.settings
+    # Logging is process-wide state: set up when a worker process starts
+    # serving, not whenever an app object is built (tests build dozens).
+    configure_logging(settings.log_level)
     engine, sessions = create_engine_and_sessionmaker(
         settings.database_url.get_secret_value(),
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
     )
     http_client = create_http_client()
+    provider = app.state.tracer_provider
+    if provider is not None:
+        tracing.instrument_clients(provider, engine, http_client)
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.http_client = http_client
@@ -41,16 +53,22 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         await http_client.aclose()
         await engine.dispose()
+        if provider is not None:
+            tracing.shutdown_tracing(provider)
 
 
 # --8<-- [end:lifespan]
+
+
+def _engine_pool(app: FastAPI) -> Pool | None:
+    engine: AsyncEngine | None = getattr(app.state, "engine", None)
+    return engine.pool if engine is not None else None
 
 
 # --8<-- [start:create-app]
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build a configured app; tests pass their own settings."""
     settings = settings or get_settings()  # read here, never at import time
-    configure_logging(settings.log_level)
     docs = settings.docs_enabled  # an internal API hides its docs by default
     app = FastAPI(
         title="Tasks API",
@@ -63,15 +81,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     register_problem_handlers(app)
-    for router in (health_router, auth_router, users_router, tasks_router):
+    routers = (health_router, metrics_router, auth_router, users_router, tasks_router)
+    for router in routers:
         app.include_router(router)
 
+    # The pool gauges read the engine at scrape time (the lifespan creates it).
+    metrics = Metrics(pool=partial(_engine_pool, app))
+    app.state.metrics = metrics
     # The last one added runs first: the request ID wraps everything else.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # small bodies: not worth it
     add_cors(app, settings)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, docs=docs)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)
 
+    app.state.tracer_provider = tracing.create_tracer_provider(settings)
+    if app.state.tracer_provider is not None:
+        tracing.instrument_app(app, app.state.tracer_provider)
     # FastAPI's documented hook for a customised schema.
     app.openapi = partial(custom_openapi, app)  # type: ignore[method-assign]
     return app

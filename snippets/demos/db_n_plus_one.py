@@ -1,20 +1,25 @@
-"""Anti-pattern: one query per row (N+1), counted with a stand-in for the database."""
+"""Anti-pattern: the owner of each task fetched by its own query (N+1)."""
 
-# fmt: off
 # --8<-- [start:demo]
-queries: list[str] = []
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.tasks.models import Task
+from app.users.models import User
 
 
-def fetch(sql: str, **params: int) -> list[int]:
-    """Record the statement; return 50 owner ids for the list query, one row else."""
-    queries.append(sql)
-    return list(range(50)) if "FROM task" in sql else [params.get("id", 0)]
+async def list_titles_and_owners(
+    session: AsyncSession, owner_id: uuid.UUID, *, limit: int = 50
+) -> list[tuple[str, str]]:
+    query = select(Task).where(Task.owner_id == owner_id).limit(limit)
+    rows = []
+    for task in (await session.scalars(query)).all():
+        # One more round trip per row: a page of 50 tasks costs 51 queries.
+        owner = await session.scalar(select(User).where(User.id == task.owner_id))
+        rows.append((task.title, owner.display_name if owner else "?"))
+    return rows
 
 
-owner_ids = fetch("SELECT owner_id FROM task ORDER BY created_at LIMIT 50")
-# What a lazy `task.owner` does inside a loop: one round trip per task.
-owners = [fetch("SELECT * FROM app_user WHERE id = :id", id=i) for i in owner_ids]
-print(len(queries))
-#> 51
 # --8<-- [end:demo]
-# fmt: on

@@ -2,23 +2,32 @@
 
 # fmt: off
 # --8<-- [start:demo]
-from starlette.requests import Request
-from starlette.types import Scope
+import asyncio
 
-scope: Scope = {
-    "type": "http",
-    "method": "GET",
-    "scheme": "https",
-    "server": ("api.example.com", 443),
-    "path": "/api/v1/tasks/42",
-    "query_string": b"access_token=eyJhbGciOiJIUzI1NiJ9",
-    "headers": [],
-}
-request = Request(scope)
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
-print(str(request.url))  # the original's `instance`: logged, cached, shown to users
-#> https://api.example.com/api/v1/tasks/42?access_token=eyJhbGciOiJIUzI1NiJ9
-print(request.url.path)  # what the example service puts there
-#> /api/v1/tasks/42
+
+async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    body = {"title": "Error", "status": status, "instance": str(request.url)}
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+app = FastAPI()
+app.add_exception_handler(HTTPException, http_error_handler)
+
+
+async def main() -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://api") as client:
+        response = await client.get("/tasks/42", params={"access_token": "eyJhbG"})
+    print(response.json()["instance"])  # logged, cached, pasted into tickets
+    #> https://api/tasks/42?access_token=eyJhbG
+
+
+asyncio.run(main())
 # --8<-- [end:demo]
 # fmt: on

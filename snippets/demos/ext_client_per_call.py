@@ -4,6 +4,7 @@ import httpx
 from fastapi import APIRouter
 
 router = APIRouter()
+RATES_URL = "https://rates.example.com/latest"
 
 
 # --8<-- [start:demo]
@@ -11,7 +12,7 @@ router = APIRouter()
 async def read_rates() -> dict[str, str]:
     client = httpx.AsyncClient()  # new pool and TLS handshake on every request
     # httpx's default 5 s timeout, whatever this endpoint's own budget is.
-    response = await client.get("https://rates.example.com/latest")
+    response = await client.get(RATES_URL)
     return dict(response.json())  # the client is never closed: sockets leak
 
 

@@ -18,10 +18,10 @@ def list_query(sort: str) -> str:
     return sql.replace(" \n", "\n")  # drop the trailing space before the newline
 
 
-print(list_query("(SELECT password_hash FROM app_user LIMIT 1)"))
+print(list_query("(SELECT password_hash FROM user_account LIMIT 1)"))
 """
 SELECT task.id, task.title
-FROM task ORDER BY (SELECT password_hash FROM app_user LIMIT 1)
+FROM task ORDER BY (SELECT password_hash FROM user_account LIMIT 1)
 """
 # --8<-- [end:demo]
 # fmt: on

@@ -17,15 +17,15 @@ class DefaultRequestId(logging.Filter):
 handler = logging.StreamHandler(sys.stdout)
 handler.setFormatter(logging.Formatter("request_id=%(request_id)s %(message)s"))
 handler.addFilter(DefaultRequestId())
-logging.getLogger("app").addHandler(handler)
-logging.getLogger("app").setLevel(logging.INFO)
+logging.getLogger("sketch").addHandler(handler)
+logging.getLogger("sketch").setLevel(logging.INFO)
 
 
 def handle_request(rid: str) -> None:
     # Built, never assigned, never used: it is garbage on the next line.
-    logging.LoggerAdapter(logging.getLogger("app"), {"request_id": rid})
+    logging.LoggerAdapter(logging.getLogger("sketch"), {"request_id": rid})
     # What the endpoint logs goes through the plain logger.
-    logging.getLogger("app").info("task created")
+    logging.getLogger("sketch").info("task created")
 
 
 handle_request("7f3c9a2e")

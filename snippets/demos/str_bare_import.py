@@ -1,11 +1,17 @@
-"""Anti-pattern: a bare imported name hides which module's function is called."""
+"""Anti-pattern: bare names from another domain hide which domain does the work."""
 
-# fmt: off
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
 # --8<-- [start:demo]
-from shlex import join
+# app/tasks/service.py, importing the users domain by bare names:
+from app.users.service import get_user
 
-# Forty lines further down, a reader assumes os.path.join and expects a path.
-print(join(["tmp", "report 1.txt"]))
-#> tmp 'report 1.txt'
+
+async def owner_name(session: AsyncSession, owner_id: uuid.UUID) -> str:
+    owner = await get_user(session, owner_id)  # reads like a local helper
+    return owner.display_name
+
+
 # --8<-- [end:demo]
-# fmt: on

@@ -31,7 +31,7 @@ PGDATA = SNIPPETS_DIR / ".local" / "pgdata"
 DATABASE_NAME = "tasks"
 DEFAULT_PORT = 8001
 # Fixed, so tokens survive a restart; never valid anywhere but on this machine.
-DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production"  # noqa: S105  # local only
+DEV_JWT_SECRET = "dev-only-jwt-secret-not-for-servers"  # noqa: S105  # local only
 
 logger = logging.getLogger("run_local")
 

@@ -35,6 +35,7 @@ class MoneyFactory(ModelFactory[Money]):
     currency = Use(lambda: faker.random_element(list(Currency)))
 
 
+# --8<-- [start:task-factory]
 class TaskCreateFactory(ModelFactory[TaskCreate]):
     __faker__ = faker
 
@@ -47,6 +48,9 @@ class TaskCreateFactory(ModelFactory[TaskCreate]):
         )
     )
     budget = Use(MoneyFactory.build)
+
+
+# --8<-- [end:task-factory]
 
 
 @dataclass

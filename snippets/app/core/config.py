@@ -5,7 +5,7 @@ from functools import lru_cache
 from typing import Annotated, Literal
 
 from fastapi import Depends, Request
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, HttpUrl, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -49,6 +49,18 @@ class Settings(DatabaseSettings):
     # NoDecode: a comma-separated list reads better in an env file than JSON.
     cors_origins: Annotated[list[str], NoDecode] = []
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+
+    # Observability: traces are off unless an exporter is chosen.
+    otel_exporter: Literal["none", "console", "otlp"] = "none"
+    # Idempotency-Key records are kept this long, then ignored and purged.
+    idempotency_key_ttl: timedelta = timedelta(hours=24)
+    # Sign-in attempts per window, counted in PostgreSQL (shared by workers).
+    login_attempts_per_account: int = Field(default=5, ge=1)
+    login_attempts_per_address: int = Field(default=20, ge=1)
+    login_attempt_window: timedelta = timedelta(minutes=5)
+    # POSTed when a task becomes `done`; no webhook when unset.
+    webhook_url: HttpUrl | None = None
+    webhook_budget_seconds: float = Field(default=10.0, gt=0, le=60)
 
     @field_validator("refresh_token_ttl")
     @classmethod

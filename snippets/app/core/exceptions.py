@@ -15,8 +15,11 @@ class AppError(Exception):
     status: ClassVar[int] = 500
     type: ClassVar[str] = f"{PROBLEM_BASE_URI}internal-error"
 
-    def __init__(self, detail: str | None = None) -> None:
+    def __init__(
+        self, detail: str | None = None, *, headers: dict[str, str] | None = None
+    ) -> None:
         self.detail = detail or self.title  # safe to show: no secrets, no input
+        self.headers = headers or {}  # e.g. Retry-After on a 429 or a 503
         super().__init__(self.detail)
 
     def __init_subclass__(cls) -> None:
@@ -62,3 +65,21 @@ class UnsupportedMediaTypeError(AppError):
     code = "unsupported-media-type"
     title = "Unsupported media type"
     status = 415
+
+
+class PreconditionFailedError(AppError):
+    code = "precondition-failed"
+    title = "Precondition failed"
+    status = 412
+
+
+class TooManyRequestsError(AppError):
+    code = "too-many-requests"
+    title = "Too many requests"
+    status = 429
+
+
+class DatabaseUnavailableError(AppError):
+    code = "database-unavailable"
+    title = "Database unavailable"
+    status = 503

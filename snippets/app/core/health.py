@@ -4,11 +4,12 @@ import asyncio
 from typing import Literal
 
 from fastapi import APIRouter, Request, status
+from pydantic import ConfigDict
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.core.exceptions import AppError
+from app.core.exceptions import DatabaseUnavailableError
 from app.core.models import ApiModel
 from app.core.problem_details import problem_responses
 
@@ -16,15 +17,19 @@ router = APIRouter(tags=["health"])
 
 
 class Health(ApiModel):
+    """What a probe answers when all is well."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+
     status: Literal["ok"] = "ok"
 
 
-class DatabaseUnavailableError(AppError):
-    code = "database-unavailable"
-    title = "Database unavailable"
-    status = 503
+# Well inside the orchestrator's probe timeout, so a dead database is a fast
+# 503 and never a probe that hangs until it is killed.
+READINESS_TIMEOUT_SECONDS = 1.0
 
 
+# --8<-- [start:probes]
 @router.get(
     "/healthz",
     status_code=status.HTTP_200_OK,
@@ -39,14 +44,20 @@ async def healthz() -> Health:
     "/readyz",
     status_code=status.HTTP_200_OK,
     summary="Readiness",
-    description="The database answers: route traffic here.",
+    description="The database answers within a second: route traffic here.",
     responses=problem_responses(503),
 )
 async def readyz(request: Request) -> Health:
     engine: AsyncEngine = request.app.state.engine
     try:
-        async with asyncio.timeout(2), engine.connect() as connection:
+        async with (
+            asyncio.timeout(READINESS_TIMEOUT_SECONDS),
+            engine.connect() as connection,
+        ):
             await connection.execute(text("SELECT 1"))
     except (OSError, SQLAlchemyError, TimeoutError) as exc:
-        raise DatabaseUnavailableError from exc
+        raise DatabaseUnavailableError(headers={"Retry-After": "5"}) from exc
     return Health()
+
+
+# --8<-- [end:probes]

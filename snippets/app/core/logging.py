@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -24,6 +25,12 @@ class RequestIdFilter(logging.Filter):
 
 # --8<-- [end:request-id-context]
 
+# Attributes every LogRecord has; anything else was passed with `extra=`.
+_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
+_RECORD_FIELDS |= {"message", "asctime", "request_id", "taskName"}
+
+
+# --8<-- [start:mask]
 # Keys whose values never reach a log line (secrets and PII), in any casing.
 SENSITIVE_KEYS = frozenset(
     {
@@ -34,15 +41,27 @@ SENSITIVE_KEYS = frozenset(
         "authorization",
         "cookie",
         "email",
+        "username",  # the OAuth2 form's name for the e-mail address
         "secret",
         "jwt_secret",
         "database_url",
     }
 )
 MASK = "***"
-# Attributes every LogRecord has; anything else was passed with `extra=`.
-_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
-_RECORD_FIELDS |= {"message", "asctime", "request_id", "taskName"}
+# Free text (messages, tracebacks) is scrubbed too: e-mail addresses, bearer
+# tokens, JWTs and `password=...`-style pairs, whatever the exception said.
+_IN_TEXT = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|(?i:bearer)\s+\S+"  # bearer tokens
+    r"|eyJ[\w-]+\.[\w-]+\.[\w-]*"  # JWTs
+    r"|(?P<key>(?i:password|passwd|secret|token|authorization)[\"']?\s*[=:]\s*)"
+    r"(?:(?i:bearer)\s+)?[^\s&,;]+"  # `password=x`, `Authorization: Bearer x`
+)
+
+
+def scrub(text: str) -> str:
+    """Mask secrets and e-mail addresses inside free text (keys stay readable)."""
+    return _IN_TEXT.sub(lambda match: (match["key"] or "") + MASK, text)
 
 
 def mask(value: Any) -> Any:  # noqa: ANN401  # log payloads are arbitrary JSON
@@ -54,7 +73,12 @@ def mask(value: Any) -> Any:  # noqa: ANN401  # log payloads are arbitrary JSON
         }
     if isinstance(value, list | tuple):
         return [mask(item) for item in value]
+    if isinstance(value, str):
+        return scrub(value)
     return value
+
+
+# --8<-- [end:mask]
 
 
 # --8<-- [start:json-formatter]
@@ -67,13 +91,13 @@ class JsonFormatter(logging.Formatter):
             "time": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": scrub(record.getMessage()),
             "request_id": getattr(record, "request_id", None),
         }
         extra = {k: v for k, v in vars(record).items() if k not in _RECORD_FIELDS}
         payload.update(mask(extra))
         if record.exc_info:
-            payload["exc_info"] = self.formatException(record.exc_info)
+            payload["exc_info"] = scrub(self.formatException(record.exc_info))
         return json.dumps(payload, default=str)
 
 

@@ -22,6 +22,7 @@ def _rfc3339(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+# --8<-- [start:utc-datetime]
 # Naive datetimes are rejected on input (AwareDatetime), stored as UTC and
 # written back as RFC 3339 with a `Z`, whatever offset the client sent.
 UtcDatetime = Annotated[
@@ -30,6 +31,28 @@ UtcDatetime = Annotated[
     PlainSerializer(_rfc3339, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
+# --8<-- [end:utc-datetime]
+
+
+def is_storable(value: str) -> bool:
+    """PostgreSQL text refuses NUL, and a lone surrogate has no UTF-8 form."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # e.g. "\ud800", which a JSON escape can carry
+        return False
+    return True
+
+
+def _storable(value: str) -> str:
+    # Either would fail in the database driver as a 500: refuse it as a 422.
+    if not is_storable(value):
+        raise ValueError("must not contain NUL or lone surrogate characters")
+    return value
+
+
+StorableStr = Annotated[str, AfterValidator(_storable)]
 
 
 class ApiModel(BaseModel):

@@ -16,13 +16,13 @@ OPENAPI_TAGS = [
 
 
 def _problems_as_problem_json(schema: dict[str, Any]) -> None:
-    # FastAPI documents every response as application/json; the errors are
-    # really sent as application/problem+json (RFC 9457), so say so.
+    # FastAPI documents errors in the route's media type (JSON, or NDJSON for
+    # the export); they are really sent as application/problem+json (RFC 9457).
     for operation in (op for path in schema["paths"].values() for op in path.values()):
         for code, response in operation.get("responses", {}).items():
             content = response.get("content", {})
-            if code[0] in "45" and "application/json" in content:
-                content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+            if code[0] in "45" and content:
+                response["content"] = {PROBLEM_MEDIA_TYPE: next(iter(content.values()))}
 
 
 # --8<-- [start:custom-openapi]

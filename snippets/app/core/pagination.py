@@ -6,7 +6,7 @@ from typing import Annotated, Generic, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.exceptions import BadRequestError
 from app.core.models import ApiModel
@@ -56,6 +56,15 @@ PageParamsDep = Annotated[PageParams, Depends(page_params)]
 
 class Page(ApiModel, Generic[ItemT]):
     """One page of results; `next_cursor` is null on the last page."""
+
+    # Generic, so the example shows the envelope; the item schema has its own.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"items": [], "limit": 50, "offset": 0, "next_cursor": None},
+            ]
+        }
+    )
 
     items: list[ItemT]
     limit: int = Field(examples=[DEFAULT_LIMIT])

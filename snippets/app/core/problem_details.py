@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
+from app.core.conditional import NotModifiedError, not_modified_handler
 from app.core.exceptions import AppError
 from app.core.request_id import REQUEST_ID_HEADER
 
@@ -62,6 +63,7 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """Serialize a problem with the media type RFC 9457 registers for it."""
+    request.state.problem_code = problem.code  # counted by the metrics middleware
     return JSONResponse(
         problem.model_dump(exclude_none=True),
         status_code=problem.status,
@@ -81,7 +83,7 @@ async def app_error_handler(request: Request, exc: Exception) -> JSONResponse:
         instance=request.url.path,  # the path only: a query string may hold secrets
         code=exc.code,
     )
-    return problem_response(request, problem)
+    return problem_response(request, problem, headers=exc.headers)
 
 
 # --8<-- [end:problem-handler]
@@ -144,6 +146,8 @@ def register_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(HTTPException, http_error_handler)
     app.add_exception_handler(Exception, unhandled_error_handler)
+    # Not an error: a 304 has no body, so it is not a problem document either.
+    app.add_exception_handler(NotModifiedError, not_modified_handler)
 
 
 # --8<-- [end:register]

@@ -4,16 +4,26 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.logging import request_id_var
+from app.core.logging import MASK, SENSITIVE_KEYS, request_id_var, scrub
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A caller's ID is reused only if it is short and log-safe (no CR/LF, no JSON).
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 access_logger = logging.getLogger("app.access")
+
+
+def masked_query(raw: bytes) -> str:
+    """The query string with secret parameters and e-mail addresses masked."""
+    pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+    return "&".join(
+        f"{key}={MASK if key.lower() in SENSITIVE_KEYS else scrub(value)}"
+        for key, value in pairs
+    )
 
 
 # --8<-- [start:middleware]
@@ -46,12 +56,13 @@ class RequestIdMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            # One summary line per request; the path only, never the query.
+            # One summary line per request; secrets in the query are masked.
             access_logger.info(
                 "request",
                 extra={
                     "method": scope["method"],
                     "path": scope["path"],
+                    "query": masked_query(scope["query_string"]),
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 },

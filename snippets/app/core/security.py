@@ -132,8 +132,14 @@ def add_cors(app: FastAPI, settings: Settings) -> None:
         CORSMiddleware,
         allow_origins=settings.cors_origins,  # an explicit allowlist, never "*"
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
-        expose_headers=["X-Request-ID", "Deprecation", "Sunset", "Link"],
+        allow_headers=[
+            *("Authorization", "Content-Type", "X-Request-ID", "Idempotency-Key"),
+            *("If-Match", "If-None-Match"),
+        ],
+        expose_headers=[
+            *("X-Request-ID", "ETag", "Location", "Retry-After"),
+            *("Idempotent-Replayed", "Deprecation", "Sunset", "Link"),
+        ],
         allow_credentials=False,  # bearer tokens, no cookies
         max_age=600,
     )

@@ -9,6 +9,8 @@ class ErrorCode(StrEnum):
     """Stable codes clients can branch on; wording may change, these may not."""
 
     TASK_NOT_FOUND = "task-not-found"
+    IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused"
+    IDEMPOTENCY_KEY_IN_PROGRESS = "idempotency-key-in-progress"
 
 
 # --8<-- [end:error-codes]
@@ -49,3 +51,6 @@ AMOUNT_DECIMAL_PLACES = 2
 # PUT /tasks/{id} is replaced by PATCH: announced on, removed after (RFC 9745/8594).
 PUT_DEPRECATED_AT = datetime(2026, 11, 1, tzinfo=UTC)
 PUT_SUNSET_AT = datetime(2027, 6, 30, tzinfo=UTC)
+
+# Rows per round trip of the export's server-side cursor (and per chunk sent).
+EXPORT_BATCH_SIZE = 100

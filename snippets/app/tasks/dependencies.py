@@ -1,13 +1,20 @@
 """Dependencies of the tasks endpoints, exposed as `Annotated` aliases."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import BackgroundTasks, Depends, Header, Query, Request
 
+from app.core.config import SettingsDep
+from app.core.metrics import Metrics
 from app.core.models import UtcDatetime
 from app.core.security import AccessClaimsDep
+from app.infra.clients.webhook import post_webhook
 from app.tasks.constants import TaskSort, TaskStatus
+from app.tasks.models import Task
+from app.tasks.schemas import TaskDoneEvent
+from app.tasks.service import OnDone
 
 
 # --8<-- [start:service-dependency]
@@ -23,3 +30,55 @@ DueBeforeQuery = Annotated[
     UtcDatetime | None, Query(description="Only tasks due before this instant.")
 ]
 # --8<-- [end:service-dependency]
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        min_length=8,
+        max_length=255,
+        pattern=r"^[A-Za-z0-9._:-]+$",  # printable and log-safe, e.g. a UUID
+        description="Makes a retried POST safe: the same key and body replay "
+        "the first response instead of creating a second task.",
+        examples=["5b0f3c3e-1d2a-4f8e-9c7b-2a1e4d6f8a90"],
+    ),
+]
+IfNoneMatchHeader = Annotated[
+    str | None, Header(max_length=1024, description="ETags the client holds.")
+]
+IfMatchHeader = Annotated[
+    str | None,
+    Header(
+        max_length=1024,
+        description="Optional: the ETag the change is based on; 412 if stale.",
+    ),
+]
+
+
+# --8<-- [start:webhook-trigger]
+def get_on_done(
+    request: Request, background: BackgroundTasks, settings: SettingsDep
+) -> OnDone | None:
+    """Post `task.done` to the configured webhook, after the response is sent."""
+    if settings.webhook_url is None:
+        return None
+    metrics: Metrics = request.app.state.metrics
+
+    def on_done(task: Task) -> None:
+        event = TaskDoneEvent(
+            id=uuid.uuid4(), task_id=task.id, occurred_at=datetime.now(UTC)
+        )
+        background.add_task(
+            post_webhook,
+            request.app.state.http_client,
+            str(settings.webhook_url),
+            event_id=event.id,
+            body=event.model_dump_json().encode(),
+            budget_seconds=settings.webhook_budget_seconds,
+            on_retry=metrics.count_retry("webhook"),
+        )
+
+    return on_done
+
+
+OnDoneDep = Annotated[OnDone | None, Depends(get_on_done)]
+# --8<-- [end:webhook-trigger]

@@ -1,6 +1,6 @@
 """Tasks domain errors, each a subclass of the one base error."""
 
-from app.core.exceptions import NotFoundError
+from app.core.exceptions import AppError, ConflictError, NotFoundError
 from app.tasks.constants import ErrorCode
 
 
@@ -13,3 +13,18 @@ class TaskNotFoundError(NotFoundError):
 
 
 # --8<-- [end:task-errors]
+
+
+class IdempotencyKeyReusedError(AppError):
+    """The same key with another body: a client bug, never silently replayed."""
+
+    code = ErrorCode.IDEMPOTENCY_KEY_REUSED
+    title = "Idempotency key reused"
+    status = 422
+
+
+class IdempotencyKeyInProgressError(ConflictError):
+    """The first request with this key has not finished: retry a bit later."""
+
+    code = ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS
+    title = "Idempotency key in progress"

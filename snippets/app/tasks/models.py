@@ -17,6 +17,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.infra.db.base import Base
@@ -84,3 +85,24 @@ class Task(Base):
 
 
 # --8<-- [end:task-model]
+
+
+class IdempotencyKey(Base):
+    """A create request seen before: what it asked and what it was answered."""
+
+    __tablename__ = "idempotency_key"
+    __table_args__ = (Index(None, "expires_at"),)  # the purge scans by expiry
+
+    # The key is the client's, so it is unique per user, not globally.
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    # The 201 body, written in the task's transaction (only successes are kept:
+    # a failed create rolls its key back too, so a retry really runs again).
+    response_body: Mapped[dict[str, object] | None] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

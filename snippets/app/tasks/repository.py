@@ -1,7 +1,7 @@
 """Queries of the tasks domain: one function per named query, never a commit."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import (
@@ -42,9 +42,26 @@ def _owned(owner_id: uuid.UUID) -> Select[Task]:
 
 
 async def get_owned(
-    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    task_id: uuid.UUID,
+    *,
+    for_update: bool = False,
 ) -> Task | None:
-    return await session.scalar(_owned(owner_id).where(Task.id == task_id))
+    query = _owned(owner_id).where(Task.id == task_id)
+    if for_update:  # SELECT ... FOR UPDATE OF task: the owner row stays unlocked
+        query = query.with_for_update(of=Task)
+    return await session.scalar(query)
+
+
+async def stream_owned(
+    session: AsyncSession, owner_id: uuid.UUID, *, batch: int
+) -> AsyncIterator[Sequence[Task]]:
+    """A server-side cursor: `batch` rows per fetch, never the whole set in memory."""
+    query = _owned(owner_id).order_by(Task.created_at, Task.id)
+    result = await session.stream_scalars(query.execution_options(yield_per=batch))
+    async for tasks in result.partitions(batch):
+        yield tasks
 
 
 def sort_value(task: Task, sort: TaskSort) -> str:

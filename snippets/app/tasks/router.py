@@ -1,19 +1,33 @@
 """HTTP endpoints of the tasks domain: CRUD on the caller's own tasks."""
 
 import uuid
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Response, status
 
+from app.core.conditional import cache_headers, strong_etag
+from app.core.config import SettingsDep
 from app.core.pagination import Page, PageParamsDep
 from app.core.problem_details import problem_responses
 from app.core.request_body import require_json
-from app.infra.db.base import SessionDep
+from app.infra.db.base import SessionDep, SessionFactoryDep
+from app.tasks import idempotency
 from app.tasks import service as task_service
 from app.tasks.constants import PUT_DEPRECATED_AT, PUT_SUNSET_AT, TaskSort
-from app.tasks.dependencies import DueBeforeQuery, OwnerIdDep, SortQuery, StatusQuery
+from app.tasks.dependencies import (
+    DueBeforeQuery,
+    IdempotencyKeyHeader,
+    IfMatchHeader,
+    IfNoneMatchHeader,
+    OnDoneDep,
+    OwnerIdDep,
+    SortQuery,
+    StatusQuery,
+)
 from app.tasks.schemas import TASK_EXAMPLE, TaskCreate, TaskRead, TaskUpdate
+from app.tasks.utils import NDJSON_RESPONSES, NdjsonResponse, task_etag
 
 # Where the response model is declared: in the return annotation, and only
 # there. FastAPI reads it as `response_model`, mypy checks every `return`
@@ -38,21 +52,35 @@ JsonBody = [Depends(require_json)]  # 415 for anything but application/json
     status_code=status.HTTP_201_CREATED,
     summary="Create a task",
     description="Creates a task owned by the caller. `budget.amount` is a "
-    "decimal string; `due_at` is RFC 3339 and returned in UTC with `Z`.",
-    responses=problem_responses(413, 415),
+    "decimal string; `due_at` is RFC 3339 and returned in UTC with `Z`. With an "
+    "`Idempotency-Key`, a retry replays the first response "
+    "(`Idempotent-Replayed: true`); the same key with another body is a 422.",
+    responses=problem_responses(409, 413, 415),
     dependencies=JsonBody,
 )
 async def create_task(
+    *,
     data: Annotated[
         TaskCreate, Body(openapi_examples={"task": {"value": TASK_EXAMPLE}})
     ],
     owner_id: OwnerIdDep,
     session: SessionDep,
+    settings: SettingsDep,
     response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> TaskRead:
-    task = await task_service.create_task(session, owner_id, data)
+    task, replayed = await idempotency.create_task_once(
+        session,
+        owner_id,
+        data,
+        key=idempotency_key,
+        now=datetime.now(UTC),
+        ttl=settings.idempotency_key_ttl,
+    )
     response.headers["Location"] = f"{router.prefix}/{task.id}"
-    return TaskRead.model_validate(task)
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return task
 
 
 # --8<-- [end:create-task]
@@ -64,91 +92,152 @@ async def create_task(
     status_code=status.HTTP_200_OK,
     summary="List my tasks",
     description="Pages with `limit` (max 100) and `offset`, or follow "
-    "`next_cursor` for stable paging over large or changing sets.",
+    "`next_cursor` for stable paging over large or changing sets. The page "
+    "carries an `ETag`; send it back in `If-None-Match` for a 304.",
+    responses={304: {"description": "The page has not changed."}},
 )
 async def list_tasks(
     *,
     owner_id: OwnerIdDep,
     session: SessionDep,
     page: PageParamsDep,
+    response: Response,
     sort: SortQuery = TaskSort.CREATED_AT_DESC,
     status: StatusQuery = None,
     due_before: DueBeforeQuery = None,
+    if_none_match: IfNoneMatchHeader = None,
 ) -> Page[TaskRead]:
     tasks, next_cursor = await task_service.list_tasks(
         session, owner_id, page=page, sort=sort, status=status, due_before=due_before
     )
     items = [TaskRead.model_validate(task) for task in tasks]
     offset = None if page.cursor else page.offset
-    return Page(items=items, limit=page.limit, offset=offset, next_cursor=next_cursor)
+    body = Page(items=items, limit=page.limit, offset=offset, next_cursor=next_cursor)
+    cache_headers(response, strong_etag(body), if_none_match)
+    return body
 
 
 # --8<-- [end:list-tasks]
 
 
+# --8<-- [start:export-tasks]
+@router.get(
+    "/export",
+    status_code=status.HTTP_200_OK,
+    summary="Export my tasks",
+    description="Every task of the caller as NDJSON (one JSON object per "
+    "line), streamed from a server-side cursor: memory stays flat at any size.",
+    response_class=NdjsonResponse,
+    responses=NDJSON_RESPONSES,
+)
+async def export_tasks(
+    owner_id: OwnerIdDep, sessions: SessionFactoryDep
+) -> NdjsonResponse:
+    return NdjsonResponse(task_service.export_ndjson(sessions, owner_id))
+
+
+# --8<-- [end:export-tasks]
+
+
+# --8<-- [start:etag]
 @router.get(
     "/{task_id}",
     status_code=status.HTTP_200_OK,
     summary="Get a task",
-    description="One of the caller's tasks; another user's task is a 404.",
-    responses=problem_responses(404),
+    description="One of the caller's tasks; another user's task is a 404. "
+    "Send the `ETag` back in `If-None-Match` for a 304 without a body.",
+    responses={304: {"description": "Not modified"}, **problem_responses(404)},
 )
 async def get_task(
-    task_id: uuid.UUID, owner_id: OwnerIdDep, session: SessionDep
+    task_id: uuid.UUID,
+    owner_id: OwnerIdDep,
+    session: SessionDep,
+    response: Response,
+    if_none_match: IfNoneMatchHeader = None,
 ) -> TaskRead:
-    return TaskRead.model_validate(
-        await task_service.get_task(session, owner_id, task_id)
-    )
+    task = await task_service.get_task(session, owner_id, task_id)
+    # Strong ETag: the hash of the serialized body, so it changes with any
+    # visible field, the owner's display name included.
+    cache_headers(response, task_etag(task), if_none_match)
+    return TaskRead.model_validate(task)
+
+
+# --8<-- [end:etag]
 
 
 @router.patch(
     "/{task_id}",
     status_code=status.HTTP_200_OK,
     summary="Update a task",
-    description="Changes only the fields sent; `null` clears `due_at` or `budget`.",
-    responses=problem_responses(404, 413, 415),
+    description="Changes only the fields sent; `null` clears `due_at` or "
+    "`budget`. `If-Match` (optional) makes it a 412 if the task changed since.",
+    responses=problem_responses(404, 412, 413, 415),
     dependencies=JsonBody,
 )
 async def update_task(
-    task_id: uuid.UUID, data: TaskUpdate, owner_id: OwnerIdDep, session: SessionDep
+    *,
+    task_id: uuid.UUID,
+    data: TaskUpdate,
+    owner_id: OwnerIdDep,
+    session: SessionDep,
+    response: Response,
+    on_done: OnDoneDep,
+    if_match: IfMatchHeader = None,
 ) -> TaskRead:
-    task = await task_service.update_task(session, owner_id, task_id, data)
+    task = await task_service.update_task(
+        session, owner_id, task_id, data, if_match=if_match, on_done=on_done
+    )
+    response.headers["ETag"] = task_etag(task)
     return TaskRead.model_validate(task)
 
 
+# --8<-- [start:replace-task-deprecated]
 @router.put(
     "/{task_id}",
     status_code=status.HTTP_200_OK,
     summary="Replace a task (deprecated)",
     description=f"Deprecated since {PUT_DEPRECATED_AT:%Y-%m-%d}; removed after "
     f"{PUT_SUNSET_AT:%Y-%m-%d}. Use `PATCH /api/v1/tasks/{{task_id}}` instead.",
-    responses=problem_responses(404, 413, 415),
+    responses=problem_responses(404, 412, 413, 415),
     dependencies=JsonBody,
     deprecated=True,
 )
 async def replace_task(
+    *,
     task_id: uuid.UUID,
     data: TaskCreate,
     owner_id: OwnerIdDep,
     session: SessionDep,
     response: Response,
+    on_done: OnDoneDep,
+    if_match: IfMatchHeader = None,
 ) -> TaskRead:
     # RFC 9745: when it was deprecated; RFC 8594: when it stops working.
     response.headers["Deprecation"] = f"@{int(PUT_DEPRECATED_AT.timestamp())}"
     response.headers["Sunset"] = format_datetime(PUT_SUNSET_AT, usegmt=True)
     response.headers["Link"] = f'<{router.prefix}/{task_id}>; rel="successor-version"'
-    task = await task_service.replace_task(session, owner_id, task_id, data)
+    task = await task_service.replace_task(
+        session, owner_id, task_id, data, if_match=if_match, on_done=on_done
+    )
+    response.headers["ETag"] = task_etag(task)
     return TaskRead.model_validate(task)
+
+
+# --8<-- [end:replace-task-deprecated]
 
 
 @router.delete(
     "/{task_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a task",
-    description="Deletes one of the caller's tasks; another user's task is a 404.",
-    responses=problem_responses(404),
+    description="Deletes one of the caller's tasks; another user's task is a "
+    "404. `If-Match` (optional) makes it a 412 if the task changed since.",
+    responses=problem_responses(404, 412),
 )
 async def delete_task(
-    task_id: uuid.UUID, owner_id: OwnerIdDep, session: SessionDep
+    task_id: uuid.UUID,
+    owner_id: OwnerIdDep,
+    session: SessionDep,
+    if_match: IfMatchHeader = None,
 ) -> None:
-    await task_service.delete_task(session, owner_id, task_id)
+    await task_service.delete_task(session, owner_id, task_id, if_match=if_match)

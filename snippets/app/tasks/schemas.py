@@ -2,11 +2,11 @@
 
 import uuid
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, JsonValue, field_validator
 
-from app.core.models import ApiModel, UtcDatetime
+from app.core.models import ApiModel, StorableStr, UtcDatetime
 from app.tasks.constants import (
     AMOUNT_DECIMAL_PLACES,
     AMOUNT_MAX_DIGITS,
@@ -17,8 +17,8 @@ from app.tasks.constants import (
 )
 from app.users.schemas import UserPublic
 
-Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX_LENGTH)]
-Description = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH)]
+Title = Annotated[StorableStr, Field(min_length=1, max_length=TITLE_MAX_LENGTH)]
+Description = Annotated[StorableStr, Field(max_length=DESCRIPTION_MAX_LENGTH)]
 
 
 # --8<-- [start:money]
@@ -66,6 +66,10 @@ class TaskCreate(ApiModel):
 
 class TaskUpdate(ApiModel):
     """A partial update: only the fields sent are changed."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "done"}, {"due_at": None}]}
+    )
 
     title: Title | None = None
     description: Description | None = None
@@ -115,3 +119,16 @@ class TaskRead(ApiModel):
 
 
 # --8<-- [end:task-read]
+
+
+# --8<-- [start:webhook-event]
+class TaskDoneEvent(ApiModel):
+    """The webhook body: IDs and a time only, no title and no personal data."""
+
+    id: uuid.UUID  # also the Idempotency-Key: the subscriber drops duplicates
+    type: Literal["task.done"] = "task.done"
+    task_id: uuid.UUID
+    occurred_at: UtcDatetime
+
+
+# --8<-- [end:webhook-event]

@@ -1,21 +1,23 @@
 """Tasks business logic: ownership, partial updates and keyset paging."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.core.conditional import check_if_match
 from app.core.pagination import Cursor, PageParams, decode_cursor, encode_cursor
 
 # --8<-- [start:cross-domain-imports]
 # Another domain is used through its public service module, named explicitly,
 # so a reader sees at the call site which domain does the work.
 from app.tasks import repository as task_repo
-from app.tasks.constants import TaskSort, TaskStatus
+from app.tasks.constants import EXPORT_BATCH_SIZE, TaskSort, TaskStatus
 from app.tasks.exceptions import TaskNotFoundError
 from app.tasks.models import Task
-from app.tasks.schemas import Money, TaskCreate, TaskUpdate
+from app.tasks.schemas import Money, TaskCreate, TaskRead, TaskUpdate
+from app.tasks.utils import task_etag
 from app.users import service as user_service
 
 # --8<-- [end:cross-domain-imports]
@@ -46,14 +48,29 @@ async def create_task(
 # --8<-- [end:create-task]
 
 
+OnDone = Callable[[Task], None]
+
+
 async def get_task(
-    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    task_id: uuid.UUID,
+    *,
+    if_match: str | None = None,
 ) -> Task:
     """Someone else's task is "not found": its existence is not ours to reveal."""
-    task = await task_repo.get_owned(session, owner_id, task_id)
+    # A write locks the row first, so the If-Match check cannot race a writer.
+    lock = if_match is not None
+    task = await task_repo.get_owned(session, owner_id, task_id, for_update=lock)
     if task is None:
         raise TaskNotFoundError
+    check_if_match(if_match, task_etag(task))  # 412 when the client's copy is stale
     return task
+
+
+def _notify_if_done(task: Task, was: TaskStatus, on_done: OnDone | None) -> None:
+    if on_done is not None and was != TaskStatus.DONE == task.status:
+        on_done(task)  # the caller decides how (a webhook, after the response)
 
 
 async def list_tasks(  # keyword-only filters, one per param
@@ -90,34 +107,66 @@ async def list_tasks(  # keyword-only filters, one per param
     return tasks, next_cursor
 
 
-async def update_task(
-    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, data: TaskUpdate
+async def update_task(  # keyword-only preconditions and hooks
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    task_id: uuid.UUID,
+    data: TaskUpdate,
+    *,
+    if_match: str | None = None,
+    on_done: OnDone | None = None,
 ) -> Task:
     """Apply only the fields the client sent (PATCH semantics)."""
-    task = await get_task(session, owner_id, task_id)
+    task = await get_task(session, owner_id, task_id, if_match=if_match)
+    was = task.status
     changes = data.model_dump(exclude_unset=True, exclude={"budget"})
     for field, value in changes.items():
         setattr(task, field, value)
     if "budget" in data.model_fields_set:
         _set_budget(task, data.budget)
     await session.flush()
+    _notify_if_done(task, was, on_done)
     return task
 
 
 async def replace_task(
-    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, data: TaskCreate
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    task_id: uuid.UUID,
+    data: TaskCreate,
+    *,
+    if_match: str | None = None,
+    on_done: OnDone | None = None,
 ) -> Task:
     """Overwrite every field; kept only for the deprecated PUT endpoint."""
-    task = await get_task(session, owner_id, task_id)
+    task = await get_task(session, owner_id, task_id, if_match=if_match)
+    was = task.status
     for field, value in data.model_dump(exclude={"budget"}).items():
         setattr(task, field, value)
     _set_budget(task, data.budget)
     await session.flush()
+    _notify_if_done(task, was, on_done)
     return task
 
 
 async def delete_task(
-    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    task_id: uuid.UUID,
+    *,
+    if_match: str | None = None,
 ) -> None:
-    task = await get_task(session, owner_id, task_id)
+    task = await get_task(session, owner_id, task_id, if_match=if_match)
     await task_repo.delete(session, task)
+
+
+async def export_ndjson(
+    sessions: async_sessionmaker[AsyncSession], owner_id: uuid.UUID
+) -> AsyncIterator[bytes]:
+    """The owner's tasks as NDJSON, one chunk per database batch."""
+    # Its own session: the request's one is closed before the body streams.
+    async with sessions() as session, session.begin():
+        batches = task_repo.stream_owned(session, owner_id, batch=EXPORT_BATCH_SIZE)
+        async for tasks in batches:
+            lines = (TaskRead.model_validate(task).model_dump_json() for task in tasks)
+            yield "".join(f"{line}\n" for line in lines).encode()

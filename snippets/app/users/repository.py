@@ -59,3 +59,9 @@ async def revoke_all(
         .where(RefreshToken.user_id == user_id, RefreshToken.used_at.is_(None))
         .values(used_at=now)
     )
+
+
+async def delete(session: AsyncSession, user: User) -> None:
+    """ON DELETE CASCADE removes tasks, tokens and idempotency keys with it."""
+    await session.delete(user)
+    await session.flush()

@@ -3,7 +3,6 @@
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Body, Depends, status
-from fastapi.security import OAuth2PasswordRequestForm
 
 from app.core.config import SettingsDep
 from app.core.pagination import DEFAULT_LIMIT, LimitQuery, OffsetQuery, Page
@@ -12,7 +11,13 @@ from app.core.request_body import require_json
 from app.infra.clients.mail import send_mail
 from app.infra.db.base import SessionDep
 from app.users import service as user_service
-from app.users.dependencies import AdminClaimsDep, CurrentUserDep, MailSenderDep
+from app.users.dependencies import (
+    AdminClaimsDep,
+    CurrentUserDep,
+    MailSenderDep,
+    SignInFormDep,
+    limit_sign_in,
+)
 from app.users.schemas import RefreshRequest, TokenPair, UserCreate, UserRead
 
 # Return annotations are the response models (see app/tasks/router.py).
@@ -63,6 +68,23 @@ async def read_me(user: CurrentUserDep) -> UserRead:
     return UserRead.model_validate(user)
 
 
+# --8<-- [start:delete-me]
+@router.delete(
+    "/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete my account",
+    description="Privacy by design: erases the account and everything it owns "
+    "(tasks, refresh tokens, idempotency records, sign-in counters). "
+    "Irreversible; the access token stops working at once.",
+    responses=problem_responses(401),
+)
+async def delete_me(user: CurrentUserDep, session: SessionDep) -> None:
+    await user_service.delete_account(session, user)
+
+
+# --8<-- [end:delete-me]
+
+
 @router.get(
     "",
     status_code=status.HTTP_200_OK,
@@ -85,11 +107,13 @@ async def list_users(
     "/token",
     status_code=status.HTTP_200_OK,
     summary="Sign in",
-    description="OAuth2 password flow: `username` is the email address.",
-    responses=problem_responses(401, 422),
+    description="OAuth2 password flow: `username` is the email address. "
+    "Attempts are limited per account and per client address (429).",
+    responses=problem_responses(401, 422, 429),
+    dependencies=[Depends(limit_sign_in)],
 )
 async def sign_in(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: SignInFormDep,
     session: SessionDep,
     settings: SettingsDep,
 ) -> TokenPair:

@@ -4,9 +4,9 @@ import re
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
-from app.core.models import ApiModel, UtcDatetime
+from app.core.models import ApiModel, StorableStr, UtcDatetime
 from app.core.security import Role
 from app.users.constants import (
     PASSWORD_CLASSES,
@@ -15,7 +15,7 @@ from app.users.constants import (
     PASSWORD_MIN_LENGTH,
 )
 
-DisplayName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+DisplayName = Annotated[StorableStr, StringConstraints(min_length=1, max_length=100)]
 
 
 # --8<-- [start:password-validator]
@@ -25,7 +25,7 @@ class UserCreate(ApiModel):
     email: EmailStr
     display_name: DisplayName
     # Declared on the model: a validator for an undeclared field never runs.
-    password: str = Field(
+    password: StorableStr = Field(
         min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH, repr=False
     )
 
@@ -49,6 +49,7 @@ class UserCreate(ApiModel):
 # --8<-- [end:password-validator]
 
 
+# --8<-- [start:user-public]
 class UserPublic(ApiModel):
     """What other users may see: no email, no role."""
 
@@ -56,8 +57,25 @@ class UserPublic(ApiModel):
     display_name: str
 
 
+# --8<-- [end:user-public]
+
+
 class UserRead(UserPublic):
     """The account as its owner (or an admin) sees it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "5f0c2a8e-9d1b-4c3e-8f6a-1b2c3d4e5f60",
+                    "display_name": "Ada",
+                    "email": "ada@example.com",
+                    "role": "user",
+                    "created_at": "2026-11-27T09:30:00Z",
+                }
+            ]
+        }
+    )
 
     email: EmailStr
     role: Role
@@ -67,6 +85,19 @@ class UserRead(UserPublic):
 class TokenPair(ApiModel):
     """OAuth2 token response (RFC 6749 §5.1) plus a rotating refresh token."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1ZjBjIn0.c2ln",
+                    "refresh_token": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXBlIjoiciJ9.c2ln",
+                    "token_type": "bearer",
+                    "expires_in": 900,
+                }
+            ]
+        }
+    )
+
     access_token: str
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105  # a scheme, not a secret
@@ -74,4 +105,14 @@ class TokenPair(ApiModel):
 
 
 class RefreshRequest(ApiModel):
+    """The refresh token to spend; it is single use."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"refresh_token": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXBlIjoicmVmcmVzaCJ9.c2ln"}
+            ]
+        }
+    )
+
     refresh_token: str = Field(min_length=1, max_length=4096, repr=False)

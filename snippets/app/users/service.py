@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import rate_limit
 from app.core.config import Settings
+from app.core.models import is_storable
 from app.core.security import (
     Role,
     create_token,
@@ -57,7 +59,9 @@ async def list_users(
 
 async def authenticate(session: AsyncSession, email: str, password: str) -> User:
     """The same error for an unknown email and a wrong password."""
-    user = await user_repo.get_by_email(session, email.lower())
+    # Text PostgreSQL cannot even compare is no stored address either.
+    storable = is_storable(email)
+    user = await user_repo.get_by_email(session, email.lower()) if storable else None
     if user is None:
         verify_password(_DUMMY_HASH, password)
         raise InvalidCredentialsError
@@ -94,3 +98,9 @@ async def refresh(session: AsyncSession, settings: Settings, token: str) -> Toke
         raise RefreshTokenReusedError("Sign in again.")
     # Tokens are deleted with their user, so a claimed one has a live owner.
     return await issue_tokens(session, settings, await get_user(session, claims.sub))
+
+
+async def delete_account(session: AsyncSession, user: User) -> None:
+    """Erase the account; foreign keys cascade to everything it owns."""
+    await rate_limit.forget_account(session, user.email)
+    await user_repo.delete(session, user)

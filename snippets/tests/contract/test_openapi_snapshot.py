@@ -54,6 +54,7 @@ def _diff(snapshot: dict[str, Any], current: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# --8<-- [start:snapshot]
 def test_openapi_document_matches_snapshot() -> None:
     """The app's OpenAPI equals the snapshot; a change names what it breaks."""
     current = _current_document()
@@ -76,3 +77,6 @@ def test_openapi_document_matches_snapshot() -> None:
         f"{_diff(snapshot, current)}",
         pytrace=False,
     )
+
+
+# --8<-- [end:snapshot]

@@ -38,7 +38,7 @@ async def test_unknown_route_is_404_with_path_only_instance(
 
 
 async def test_wrong_method_is_405_with_allow(client: httpx.AsyncClient) -> None:
-    response = await client.delete("/api/v1/users/me")
+    response = await client.put("/api/v1/users/me")
 
     assert_problem(response, 405, "method-not-allowed")
     assert response.headers["allow"] == "GET"

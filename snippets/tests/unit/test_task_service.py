@@ -74,7 +74,7 @@ async def test_last_page_has_no_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_missing_task_raises_not_found(monkeypatch: pytest.MonkeyPatch) -> None:
     """No row for this owner and id is the domain's TaskNotFoundError."""
 
-    async def fake_get(*_: object) -> Task | None:
+    async def fake_get(*_: object, **__: object) -> Task | None:
         return None
 
     monkeypatch.setattr(task_repo, "get_owned", fake_get)

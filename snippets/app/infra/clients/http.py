@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import random
+from collections.abc import Callable, Mapping
 
 import httpx
 
@@ -34,7 +35,15 @@ async def _propagate_request_id(request: httpx.Request) -> None:
 
 # --8<-- [start:retry]
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+def is_retryable(method: str, headers: Mapping[str, str]) -> bool:
+    """Safe to send twice: an idempotent method, or a POST the peer dedupes."""
+    # A POST may have been applied before the connection broke; only an
+    # Idempotency-Key lets the receiver recognise the replay and skip it.
+    keyed = any(name.lower() == "idempotency-key" for name in headers)
+    return method.upper() in IDEMPOTENT_METHODS or keyed
 
 
 async def request_with_retry(
@@ -42,16 +51,21 @@ async def request_with_retry(
     method: str,
     url: str,
     *,
+    content: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
     attempts: int = 3,
     base_delay: float = 0.2,
     max_delay: float = 2.0,
+    on_retry: Callable[[], None] | None = None,
 ) -> httpx.Response:
     """Retry transient failures with exponential backoff and full jitter."""
-    # A POST may have been applied before the connection broke: never replay it.
-    retries = attempts if method.upper() in IDEMPOTENT_METHODS else 1
+    headers = headers or {}
+    retries = attempts if is_retryable(method, headers) else 1
     for attempt in range(1, retries + 1):
         try:
-            response = await client.request(method, url)
+            response = await client.request(
+                method, url, content=content, headers=headers
+            )
         except httpx.TransportError:
             if attempt == retries:
                 raise
@@ -61,7 +75,10 @@ async def request_with_retry(
             await response.aclose()
         # Full jitter: spreads the retries of many clients over the window.
         delay = random.uniform(0, min(max_delay, base_delay * 2**attempt))  # noqa: S311  # not cryptographic
-        logger.warning("retrying %s %s in %.2fs", method, url, delay)
+        # The host only: a webhook URL may carry a token in its path.
+        logger.warning("retrying %s %s in %.2fs", method, httpx.URL(url).host, delay)
+        if on_retry is not None:
+            on_retry()  # e.g. the http_client_retries counter
         await asyncio.sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover  # the loop returns
 

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData
+from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -12,6 +13,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+
+from app.core.exceptions import DatabaseUnavailableError
 
 # --8<-- [start:naming-convention]
 # PostgreSQL's own default names, so migrations and `\d` output agree and every
@@ -58,6 +61,24 @@ def create_engine_and_sessionmaker(
 # --8<-- [end:engine]
 
 
+def is_connection_lost(exc: BaseException) -> bool:
+    """A database that cannot be reached, as opposed to a query that failed."""
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or isinstance(exc, InterfaceError)
+    return isinstance(exc, OSError)  # refused, reset, socket file missing
+
+
+def get_session_factory(request: Request) -> async_sessionmaker[AsyncSession]:
+    """The app's session factory, for work that outlives the request's session."""
+    sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    return sessions
+
+
+SessionFactoryDep = Annotated[
+    async_sessionmaker[AsyncSession], Depends(get_session_factory)
+]
+
+
 # --8<-- [start:session-dependency]
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request: commit on success, roll back on error."""
@@ -66,8 +87,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         try:
             yield session
             await session.commit()
-        except BaseException:
+        except BaseException as exc:
             await session.rollback()
+            if is_connection_lost(exc):  # a 503 the client may retry, not a 500
+                raise DatabaseUnavailableError(headers={"Retry-After": "5"}) from exc
             raise
 
 

@@ -1,7 +1,17 @@
 """Every ORM model in one import, so Alembic sees the whole schema."""
 
+from app.core.rate_limit import RateLimitCounter
 from app.infra.db.base import Base
-from app.tasks.models import Task
+from app.tasks.models import IdempotencyKey, Task
 from app.users.models import RefreshToken, User
+from app.worker.models import ProcessedJob
 
-__all__ = ["Base", "RefreshToken", "Task", "User"]
+__all__ = [
+    "Base",
+    "IdempotencyKey",
+    "ProcessedJob",
+    "RateLimitCounter",
+    "RefreshToken",
+    "Task",
+    "User",
+]

@@ -1,0 +1,109 @@
+"""Idempotency-Key on POST: one row per (user, key), written with the task."""
+
+import hashlib
+import json
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.tasks import service as task_service
+from app.tasks.exceptions import (
+    IdempotencyKeyInProgressError,
+    IdempotencyKeyReusedError,
+)
+from app.tasks.models import IdempotencyKey
+from app.tasks.schemas import TaskCreate, TaskRead
+
+
+def request_hash(data: TaskCreate) -> str:
+    """SHA-256 of the canonical JSON of the validated body: key order is moot."""
+    payload = data.model_dump(mode="json")
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# --8<-- [start:store]
+async def claim(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    key: str,
+    *,
+    fingerprint: str,
+    now: datetime,
+    ttl: timedelta,
+) -> dict[str, object] | None:
+    """Take the key in this transaction (None), or return the stored response."""
+    statement = insert(IdempotencyKey).values(
+        user_id=user_id, key=key, request_hash=fingerprint, expires_at=now + ttl
+    )
+    # A concurrent request with the same key blocks here until the first one
+    # commits; then it finds the key taken. An expired key is taken over.
+    statement = statement.on_conflict_do_update(
+        index_elements=[IdempotencyKey.user_id, IdempotencyKey.key],
+        set_={
+            "request_hash": statement.excluded.request_hash,
+            "expires_at": statement.excluded.expires_at,
+            "response_body": None,
+        },
+        where=IdempotencyKey.expires_at <= now,
+    )
+    if await session.scalar(statement.returning(IdempotencyKey.key)) is not None:
+        return None
+    stored = await session.scalar(
+        select(IdempotencyKey).where(
+            IdempotencyKey.user_id == user_id, IdempotencyKey.key == key
+        )
+    )
+    if stored is None or stored.response_body is None:
+        raise IdempotencyKeyInProgressError("Retry once the first request is done.")
+    if stored.request_hash != fingerprint:
+        raise IdempotencyKeyReusedError("This key was used with another body.")
+    return stored.response_body
+
+
+async def create_task_once(
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    data: TaskCreate,
+    *,
+    key: str | None,
+    now: datetime,
+    ttl: timedelta,
+) -> tuple[TaskRead, bool]:
+    """The created task, or the one a first request with this key created."""
+    if key is None:
+        return TaskRead.model_validate(
+            await task_service.create_task(session, owner_id, data)
+        ), False
+    fingerprint = request_hash(data)
+    stored = await claim(
+        session, owner_id, key, fingerprint=fingerprint, now=now, ttl=ttl
+    )
+    if stored is not None:
+        return TaskRead.model_validate(stored), True  # replayed, nothing inserted
+    task = TaskRead.model_validate(
+        await task_service.create_task(session, owner_id, data)
+    )
+    # Same transaction as the task: both are committed, or neither is.
+    await session.execute(
+        update(IdempotencyKey)
+        .where(IdempotencyKey.user_id == owner_id, IdempotencyKey.key == key)
+        .values(response_body=task.model_dump(mode="json"))
+    )
+    return task, False
+
+
+# --8<-- [end:store]
+
+
+async def purge_expired(session: AsyncSession, *, now: datetime) -> int:
+    """Delete expired keys (run by a scheduler); returns how many went."""
+    result = await session.execute(
+        delete(IdempotencyKey)
+        .where(IdempotencyKey.expires_at <= now)
+        .returning(IdempotencyKey.key)
+    )
+    return len(result.all())

@@ -1,0 +1,1 @@
+"""Heavy work off the web process: jobs, a broker interface, idempotent handlers."""

@@ -1,0 +1,91 @@
+"""Real log output and /metrics: request IDs everywhere, no secret anywhere."""
+
+import json
+import logging
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from app.core.config import Settings
+from app.core.logging import configure_logging
+from app.main import create_app
+
+SECRETS = ("s3cret-token", "hunter2", "ada@example.com", "Bearer abc")
+
+
+async def test_log_lines_carry_the_request_id_and_no_secret(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Access log with a secret query, an e-mail in a message, a crash."""
+    app = create_app(settings)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        logging.getLogger("app.test").info("sending to ada@example.com")
+        raise RuntimeError("password=hunter2 for ada@example.com")
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
+    ):
+        capsys.readouterr()  # only what this request writes
+        response = await client.get(
+            "/boom?token=s3cret-token&email=ada@example.com&page=2",
+            headers={"X-Request-ID": "rid-42", "Authorization": "Bearer abc"},
+        )
+
+    out = capsys.readouterr().out
+    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert response.status_code == 500
+    app_lines = [line for line in lines if line["logger"] != "httpx"]  # the client
+    assert {line["request_id"] for line in app_lines} == {"rid-42"}
+    access = next(line for line in lines if line["logger"] == "app.access")
+    assert access["query"] == "token=***&email=***&page=2"
+    assert any("exc_info" in line for line in lines)
+    for secret in SECRETS:
+        assert secret not in out
+
+
+async def scrape(app: FastAPI, *paths: str) -> str:
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as client,
+    ):
+        for path in paths:
+            await client.get(path)
+        metrics = await client.get("/metrics")
+    assert metrics.headers["content-type"].startswith("text/plain")
+    return metrics.text
+
+
+async def test_metrics_use_route_templates_problem_codes_and_pool_gauges(
+    settings: Settings,
+) -> None:
+    """Labels are templates, not IDs; each app counts only its own requests."""
+    task = "/api/v1/tasks/0b8e4a52-53cb-4b47-a4b4-6f1f3dcb3f5c"
+
+    text = await scrape(create_app(settings), "/healthz", task, "/no/such/path")
+    other = await scrape(create_app(settings))
+
+    assert 'route="/api/v1/tasks/{task_id}",status="401"' in text
+    assert 'route="unmatched",status="404"' in text
+    assert "0b8e4a52" not in text
+    assert 'http_problems_total{code="unauthorized",status="401"} 1.0' in text
+    assert "http_request_duration_seconds_bucket" in text
+    assert "db_pool_size 5.0" in text
+    assert "db_pool_checked_out" in text
+    assert 'route="/healthz"' not in other  # a fresh registry per app
+
+
+def test_configure_logging_is_left_to_the_lifespan(settings: Settings) -> None:
+    """Building an app touches no global logging state."""
+    configure_logging("WARNING")
+    create_app(settings)
+
+    assert logging.getLogger().level == logging.WARNING
+    configure_logging("INFO")

@@ -1,0 +1,1 @@
+"""Proofs: each rule's Do passes a check that its Don't fails."""
