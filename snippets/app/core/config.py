@@ -88,8 +88,10 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def app_settings(request: Request) -> Settings:
+async def app_settings(request: Request) -> Settings:
     """The settings the running app was built with (see `create_app`)."""
+    # async although it awaits nothing: FastAPI sends a plain `def` dependency
+    # to the thread pool, a hop per request for work that never blocks.
     settings: Settings = request.app.state.settings
     return settings
 

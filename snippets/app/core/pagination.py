@@ -36,7 +36,7 @@ LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
 OffsetQuery = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
 
 
-def page_params(
+async def page_params(
     limit: LimitQuery = DEFAULT_LIMIT,
     offset: OffsetQuery = 0,
     cursor: Annotated[

@@ -128,6 +128,7 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
     return problem_response(request, problem)
 
 
+# --8<-- [start:unhandled-error]
 async def unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
     """A generic 500: the traceback goes to the log, never to the client."""
     # This runs outside the request-ID middleware, so read the ID it left.
@@ -137,6 +138,9 @@ async def unhandled_error_handler(request: Request, exc: Exception) -> JSONRespo
     problem.code = "internal-error"
     headers = {REQUEST_ID_HEADER: request_id} if request_id else None
     return problem_response(request, problem, headers=headers)
+
+
+# --8<-- [end:unhandled-error]
 
 
 # --8<-- [start:register]

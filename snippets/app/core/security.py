@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel, ValidationError
@@ -104,7 +104,7 @@ def decode_token(settings: Settings, token: str, *, kind: TokenType) -> TokenCla
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
 
 
-def get_access_claims(
+async def get_access_claims(
     token: Annotated[str, Depends(oauth2_scheme)], settings: SettingsDep
 ) -> TokenClaims:
     """The verified claims of the bearer token (401 if missing or invalid)."""
@@ -112,6 +112,11 @@ def get_access_claims(
 
 
 AccessClaimsDep = Annotated[TokenClaims, Depends(get_access_claims)]
+
+
+async def no_store(response: Response) -> None:
+    """Token responses must never be cached anywhere (RFC 6749, section 5.1)."""
+    response.headers["Cache-Control"] = "no-store"
 
 
 def require_role(role: Role) -> Callable[[TokenClaims], Awaitable[TokenClaims]]:

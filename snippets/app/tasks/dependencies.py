@@ -18,7 +18,7 @@ from app.tasks.service import OnDone
 
 
 # --8<-- [start:service-dependency]
-def get_owner_id(claims: AccessClaimsDep) -> uuid.UUID:
+async def get_owner_id(claims: AccessClaimsDep) -> uuid.UUID:
     """The caller's user ID, from the verified token: no database round trip."""
     return claims.sub
 
@@ -55,7 +55,7 @@ IfMatchHeader = Annotated[
 
 
 # --8<-- [start:webhook-trigger]
-def get_on_done(
+async def get_on_done(
     request: Request, background: BackgroundTasks, settings: SettingsDep
 ) -> OnDone | None:
     """Post `task.done` to the configured webhook, after the response is sent."""

@@ -29,7 +29,7 @@ async def get_current_user(claims: AccessClaimsDep, session: SessionDep) -> User
     return user
 
 
-def get_mail_sender() -> MailSender:
+async def get_mail_sender() -> MailSender:
     """Overridden in tests, replaced by the real SDK client in production."""
     return LoggingMailSender()
 

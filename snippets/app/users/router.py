@@ -8,6 +8,7 @@ from app.core.config import SettingsDep
 from app.core.pagination import DEFAULT_LIMIT, LimitQuery, OffsetQuery, Page
 from app.core.problem_details import problem_responses
 from app.core.request_body import require_json
+from app.core.security import no_store
 from app.infra.clients.mail import send_mail
 from app.infra.db.base import SessionDep
 from app.users import service as user_service
@@ -110,7 +111,7 @@ async def list_users(
     description="OAuth2 password flow: `username` is the email address. "
     "Attempts are limited per account and per client address (429).",
     responses=problem_responses(401, 422, 429),
-    dependencies=[Depends(limit_sign_in)],
+    dependencies=[Depends(limit_sign_in), Depends(no_store)],
 )
 async def sign_in(
     form: SignInFormDep,
@@ -128,7 +129,7 @@ async def sign_in(
     description="Spends a refresh token for a new pair. A reused token is a 401 "
     "and revokes every refresh token of the account.",
     responses=problem_responses(400, 401, 413, 415, 422),
-    dependencies=[Depends(require_json)],
+    dependencies=[Depends(require_json), Depends(no_store)],
 )
 async def refresh_tokens(
     data: RefreshRequest, session: SessionDep, settings: SettingsDep

@@ -23,6 +23,20 @@ async def test_sign_in_returns_an_oauth2_token_pair(client: httpx.AsyncClient) -
     assert (await client.get(ME, headers=headers)).status_code == 200
 
 
+async def test_token_responses_are_never_cached(client: httpx.AsyncClient) -> None:
+    """Sign-in and refresh answers carry `Cache-Control: no-store` (RFC 6749, 5.1)."""
+    user = await register(client)
+    form = {"username": user.email, "password": user.password}
+
+    signed_in = await client.post("/api/v1/auth/token", data=form)
+    refresh_token = signed_in.json()["refresh_token"]
+    refreshed = await client.post(REFRESH, json={"refresh_token": refresh_token})
+
+    assert signed_in.status_code == refreshed.status_code == 200, refreshed.text
+    assert signed_in.headers["cache-control"] == "no-store"
+    assert refreshed.headers["cache-control"] == "no-store"
+
+
 @pytest.mark.parametrize("field", ["password", "username"])
 async def test_wrong_credentials_are_one_401(
     client: httpx.AsyncClient, field: str

@@ -51,12 +51,12 @@ def test_cursor_of_another_sort_is_refused() -> None:
         decode_cursor(token, sort="-title")
 
 
-def test_offset_and_cursor_together_are_refused() -> None:
+async def test_offset_and_cursor_together_are_refused() -> None:
     with pytest.raises(BadRequestError):
-        page_params(limit=10, offset=5, cursor="abc")
+        await page_params(limit=10, offset=5, cursor="abc")
 
 
-def test_defaults() -> None:
-    params = page_params()
+async def test_defaults() -> None:
+    params = await page_params()
 
     assert (params.limit, params.offset, params.cursor) == (50, 0, None)

@@ -68,7 +68,7 @@ def is_connection_lost(exc: BaseException) -> bool:
     return isinstance(exc, OSError)  # refused, reset, socket file missing
 
 
-def get_session_factory(request: Request) -> async_sessionmaker[AsyncSession]:
+async def get_session_factory(request: Request) -> async_sessionmaker[AsyncSession]:
     """The app's session factory, for work that outlives the request's session."""
     sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
     return sessions
