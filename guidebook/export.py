@@ -7,7 +7,9 @@ rule catalogue:
   publication date, the snippet sections its blocks include and the example tests naming it;
 - `_redirects`: Netlify's 301 answers for the short links `/r/<ID>` (see guidebook.links);
 - search aliases: the compact spelling of each ID (`err001`) added to the rule's entry in the
-  built search index, so that it finds the rule as `ERR-001` and `err-001` already do.
+  built search index, so that it finds the rule as `ERR-001` and `err-001` already do;
+- `llms.txt`, `guideline.md`, `openapi.json` and `tasks-service.zip` (guidebook.artifacts): the
+  guideline for coding agents, the example's API contract and the example as a template.
 
 It then checks that every inline script of the built pages is allowed by the
 Content-Security-Policy in netlify.toml, and fails the build when one is not.
@@ -26,6 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from guidebook.artifacts import write_artifacts
 from guidebook.links import (
     catalogue,
     netlify_redirects,
@@ -233,6 +236,7 @@ def export_site(site: Path) -> list[dict[str, Any]]:
     write_rules_json(site, entries)
     (site / "_redirects").write_text(netlify_redirects(rules), encoding="utf-8")
     add_search_aliases(site, rules)
+    write_artifacts(site)
     return entries
 
 
@@ -249,7 +253,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(f"docs/{RULES_JSON}: {len(rules)} rules\n")
         return 0
     entries = export_site(args.site_dir)
-    sys.stdout.write(f"{RULES_JSON}, _redirects, search aliases: {len(entries)} rules\n")
+    sys.stdout.write(
+        f"{RULES_JSON}, _redirects, search aliases, llms.txt, guideline.md, openapi.json, "
+        f"tasks-service.zip: {len(entries)} rules\n"
+    )
     lost = missing_anchors(args.site_dir, catalogue())
     if lost:
         sys.stderr.write("rule anchors missing from the built pages:\n" + "\n".join(lost) + "\n")

@@ -1,0 +1,251 @@
+"""The guideline as context for coding agents: `/llms.txt` and `/guideline.md`.
+
+Both are generated from the rule catalogue and the rule pages, like rules.json:
+
+- `guideline.md` is the whole guideline in one Markdown file: per section, every rule with its
+  ID, level, title, statement, the **Why** paragraph and the verified code of its **Do** tab
+  (the blocks exactly as the site shows them, includes expanded by `guidebook.pages.blocks`).
+  A rule without a Do tab contributes the blocks outside any tab; a **Don't** block never
+  appears, so an agent cannot copy an anti-pattern from it. Links become absolute URLs.
+- `llms.txt` follows llmstxt.org: an H1 title, a `>` summary, then H2 lists of links (the
+  full file, every section page, the other pages, and an `Optional` list).
+"""
+
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from guidebook.links import page_path, rule_path, short_path
+from guidebook.pages import Block, blocks, mkdocs_config
+from guidebook.paths import DOCS, MKDOCS_YML
+from guidebook.rules import Rule
+
+LLMS_TXT = "llms.txt"
+GUIDELINE_MD = "guideline.md"
+
+_TAB = re.compile(r'^(?P<indent>[ ]*)=== "(?P<title>[^"]+)"')
+_MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\((?P<href>[^)\s]+)\)")
+_H1 = re.compile(r"^# (?P<title>.+)$", re.M)
+_WHY = "**Why.**"
+
+
+@dataclass(frozen=True)
+class Example:
+    """A code block shown for a rule: from its Do tab (`do`) or outside any tab (`example`)."""
+
+    kind: str
+    block: Block
+
+
+def absolute_links(text: str, page: str, base_url: str) -> str:
+    """Rewrite a page's relative Markdown links (`../x.md#a`, `#err-005`) to absolute URLs."""
+
+    def rewrite(match: re.Match[str]) -> str:
+        href = match["href"]
+        if "://" in href or href.startswith("mailto:"):
+            return match[0]
+        target, _, anchor = href.partition("#")
+        resolved = (
+            posixpath.normpath(posixpath.join(posixpath.dirname(page), target)) if target else page
+        )
+        url = base_url + page_path(resolved) + (f"#{anchor}" if anchor else "")
+        return f"[{match['text']}]({url})"
+
+    return _MD_LINK.sub(rewrite, text)
+
+
+def _section_lines(rule: Rule, rules: Sequence[Rule], lines: list[str]) -> range:
+    """The 1-based line numbers of a rule's section (heading excluded)."""
+    later = [r.line for r in rules if r.page == rule.page and r.line > rule.line]
+    return range(rule.line + 1, min(later, default=len(lines) + 1))
+
+
+def tab_ranges(lines: list[str], section: range) -> list[tuple[str, range]]:
+    """(title, 1-based line range of its content) of each content tab inside a section."""
+    found = []
+    for number in section:
+        match = _TAB.match(lines[number - 1])
+        if match is None:
+            continue
+        indent = len(match["indent"])
+        end = number
+        for later in range(number + 1, section.stop):
+            row = lines[later - 1]
+            if row.strip() and len(row) - len(row.lstrip(" ")) <= indent:
+                break
+            end = later
+        found.append((match["title"], range(number + 1, end + 1)))
+    return found
+
+
+def examples(rule: Rule, rules: Sequence[Rule], docs: Path = DOCS) -> list[Example]:
+    """The verified blocks of a rule's Do tab, else its blocks outside any tab; never a Don't."""
+    lines = (docs / rule.page).read_text(encoding="utf-8").splitlines()
+    section = _section_lines(rule, rules, lines)
+    tabs = tab_ranges(lines, section)
+    page_blocks = [b for b in blocks(docs / rule.page, docs) if b.line in section]
+    do = [b for b in page_blocks if any(t == "Do" and b.line in r for t, r in tabs)]
+    if do:
+        return [Example("do", b) for b in do]
+    untabbed = [b for b in page_blocks if not any(b.line in r for _, r in tabs)]
+    return [Example("example", b) for b in untabbed]
+
+
+def why(rule: Rule, rules: Sequence[Rule], docs: Path = DOCS) -> str | None:
+    """The rule's **Why.** paragraph on one line, if it has one."""
+    lines = (docs / rule.page).read_text(encoding="utf-8").splitlines()
+    paragraph: list[str] = []
+    for number in _section_lines(rule, rules, lines):
+        row = lines[number - 1]
+        if paragraph and not row.strip():
+            break
+        if paragraph or row.startswith(_WHY):
+            paragraph.append(row.strip())
+    return " ".join(paragraph) or None
+
+
+def fence(code: str, language: str, title: str | None) -> str:
+    """A fenced block that no backtick run inside the code can close early."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    info = language + (f' title="{title}"' if title else "")
+    return f"{ticks}{info}\n{code.rstrip(chr(10))}\n{ticks}"
+
+
+def site_meta(config_path: Path = MKDOCS_YML) -> tuple[str, str, str]:
+    """The site's name, description and root URL (with a trailing slash)."""
+    config = mkdocs_config(config_path)
+    url = str(config["site_url"])
+    return (
+        str(config["site_name"]),
+        str(config.get("site_description", "")),
+        url if url.endswith("/") else url + "/",
+    )
+
+
+def _by_section(rules: Iterable[Rule], config_path: Path = MKDOCS_YML) -> dict[str, list[Rule]]:
+    """The rules grouped by page, pages in the site's reading order (the nav)."""
+    order = [page for _, page in _nav_pages(mkdocs_config(config_path).get("nav", []))]
+    sections: dict[str, list[Rule]] = {}
+    for rule in sorted(rules, key=lambda r: order.index(r.page) if r.page in order else len(order)):
+        sections.setdefault(rule.page, []).append(rule)
+    return sections
+
+
+def _preamble(name: str, description: str, base_url: str) -> list[str]:
+    return [
+        f"# {name}",
+        "",
+        f"> {description}",
+        "",
+        f"Generated from {base_url} by the site build: one section per page of the site, every "
+        "rule with its stable ID, its level, its statement, why it exists and the code that "
+        "follows it. Levels are RFC 2119 keywords: MUST, SHOULD, MAY; RETIRED rules keep their ID "
+        "and say what replaced them. Every code block is a file of the example service "
+        f"({base_url}tasks-service.zip), checked by the site's test suite (lint, types, tests); "
+        "its `title` is the file's path in that project. Cite a rule as "
+        f"{base_url}{short_path('ERR-001')}.",
+        "",
+    ]
+
+
+def guideline_markdown(rules: Sequence[Rule], docs: Path = DOCS) -> str:
+    """The whole guideline as one Markdown file."""
+    name, description, base_url = site_meta()
+    out = _preamble(name, description, base_url)
+    for page, page_rules in _by_section(rules).items():
+        out += [f"## {page_rules[0].section}", "", f"Page: {base_url}{page_path(page)}", ""]
+        for rule in page_rules:
+            out += [
+                f"### {rule.id} · {rule.title}",
+                "",
+                f"**{rule.level}** · {absolute_links(rule.statement, page, base_url)}",
+                "",
+            ]
+            reason = why(rule, rules, docs)
+            if reason:
+                out += [absolute_links(reason, page, base_url), ""]
+            for example in examples(rule, rules, docs):
+                block = example.block
+                label = "Do" if example.kind == "do" else "Example"
+                out += [
+                    f"**{label}:**",
+                    "",
+                    fence(block.source, block.language, block.attrs.get("title")),
+                    "",
+                ]
+            out += [f"Link: {base_url}{short_path(rule.id)} ({base_url}{rule_path(rule)})", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _nav_pages(nav: list[Any]) -> list[tuple[str | None, str]]:
+    """(explicit title or None, docs path) of every page in the nav, in order."""
+    found: list[tuple[str | None, str]] = []
+    for entry in nav:
+        if isinstance(entry, str):
+            found.append((None, entry))
+        elif isinstance(entry, dict):
+            for title, value in entry.items():
+                if isinstance(value, str):
+                    found.append((str(title), value))
+                elif isinstance(value, list):
+                    found.extend(_nav_pages(value))
+    return found
+
+
+def page_title(page: str, docs: Path = DOCS) -> str:
+    """A page's H1."""
+    match = _H1.search((docs / page).read_text(encoding="utf-8"))
+    return match["title"].strip() if match else page
+
+
+def llms_txt(rules: Sequence[Rule], docs: Path = DOCS, config_path: Path = MKDOCS_YML) -> str:
+    """The llms.txt of the site (llmstxt.org format)."""
+    name, description, base_url = site_meta(config_path)
+    sections = _by_section(rules)
+    out = [
+        f"# {name}",
+        "",
+        f"> {description} Rules are MUST / SHOULD / MAY (RFC 2119); every code sample is a file "
+        "of a working example FastAPI service that the test suite lints, type-checks and runs.",
+        "",
+        f"Read [{GUIDELINE_MD}]({base_url}{GUIDELINE_MD}) to have every rule with its verified "
+        f"code in one file. Cite a rule by its short link, {base_url}{short_path('ERR-001')}.",
+        "",
+        "## Guideline",
+        "",
+        f"- [The whole guideline]({base_url}{GUIDELINE_MD}): every rule with its ID, level, "
+        f"statement, reason and verified code, in one Markdown file ({len(rules)} rules)",
+        f"- [Rule catalogue]({base_url}rules.json): every rule as JSON, with its URL, short link "
+        "and the example files and tests behind it",
+        "",
+        "## Sections",
+        "",
+    ]
+    for page, page_rules in sections.items():
+        ids = f"{page_rules[0].id} to {page_rules[-1].id}" if len(page_rules) > 1 else ""
+        count = f"{len(page_rules)} rule{'s' if len(page_rules) > 1 else ''}"
+        out.append(
+            f"- [{page_rules[0].section}]({base_url}{page_path(page)}): "
+            + (f"{count}, {ids}" if ids else f"{count}, {page_rules[0].id}")
+        )
+    out += ["", "## Pages", ""]
+    nav = mkdocs_config(config_path).get("nav", [])
+    for title, page in _nav_pages(nav):
+        if page in sections:
+            continue
+        out.append(f"- [{title or page_title(page, docs)}]({base_url}{page_path(page)})")
+    out += [
+        "",
+        "## Optional",
+        "",
+        f"- [Example service]({base_url}tasks-service.zip): the project every code block comes "
+        "from, as a zip to start a service from",
+        f"- [Example service OpenAPI]({base_url}openapi.json): its HTTP API contract, generated "
+        "from the app",
+        "",
+    ]
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,99 @@
+"""Build the site with Zensical, Material for MkDocs' successor, from the same mkdocs.yml.
+
+`python -m guidebook.zensical` (`make build-zensical`) runs `zensical build --strict` into
+`site-zensical/`, then writes what `make build` writes after MkDocs: rules.json, `_redirects`,
+llms.txt, guideline.md, openapi.json and tasks-service.zip (Zensical runs no post-build step).
+
+Zensical takes no `--site-dir` and refuses a `site_dir` outside the project, so the build reads
+a throw-away config next to mkdocs.yml that inherits it and sets only `site_dir`; the config
+file is removed when the build ends.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from guidebook.artifacts import write_artifacts
+from guidebook.export import (
+    missing_anchors,
+    rule_entries,
+    site_url,
+    uncovered_scripts,
+    write_rules_json,
+)
+from guidebook.links import catalogue, netlify_redirects
+from guidebook.paths import MKDOCS_YML, REGISTRY, ROOT
+from guidebook.rules import read_registry
+
+SITE_DIR = ROOT / "site-zensical"
+
+
+@dataclass(frozen=True)
+class ZensicalBuild:
+    """A finished Zensical build: where it is, whether it passed and what it printed."""
+
+    site: Path
+    returncode: int
+    log: str
+
+
+def build(site: Path = SITE_DIR, config: Path = MKDOCS_YML) -> ZensicalBuild:
+    """Run `zensical build --strict` into `site` (a folder inside the project)."""
+    relative = site.resolve().relative_to(config.parent.resolve())  # Zensical's own rule
+    overlay = config.parent / f".zensical-{uuid.uuid4().hex}.yml"
+    overlay.write_text(f"INHERIT: {config.name}\nsite_dir: {relative.as_posix()}\n", "utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "zensical", "build", "--strict", "-f", str(overlay)],
+            cwd=config.parent,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+    finally:
+        overlay.unlink(missing_ok=True)
+    return ZensicalBuild(site=site, returncode=done.returncode, log=done.stdout + done.stderr)
+
+
+def export(site: Path) -> None:
+    """Write into a Zensical build what `guidebook.export` writes into a MkDocs build."""
+    rules = catalogue()
+    registry = read_registry(REGISTRY) if REGISTRY.exists() else {}
+    write_rules_json(site, rule_entries(rules, registry, site_url()))
+    (site / "_redirects").write_text(netlify_redirects(rules), encoding="utf-8")
+    write_artifacts(site)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build with Zensical and export; fail on a failed build or a missing rule anchor."""
+    parser = argparse.ArgumentParser(description="Build the site with Zensical.")
+    parser.add_argument("--site-dir", type=Path, default=SITE_DIR)
+    args = parser.parse_args(argv)
+    done = build(args.site_dir)
+    sys.stdout.write(done.log)
+    if done.returncode != 0:
+        return done.returncode
+    export(done.site)
+    lost = missing_anchors(done.site, catalogue())
+    if lost:
+        sys.stderr.write("rule anchors missing from the Zensical build:\n" + "\n".join(lost) + "\n")
+        return 1
+    gap = uncovered_scripts(done.site)
+    if gap:  # not an error: Netlify deploys the MkDocs build; this is what a switch needs
+        sys.stdout.write(
+            "inline scripts netlify.toml's CSP does not allow yet (add to script-src to deploy "
+            "this build):\n" + "".join(f"  {h}  (e.g. {page})\n" for h, page in sorted(gap.items()))
+        )
+    sys.stdout.write(f"Zensical build in {done.site}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,298 @@
+"""/llms.txt and /guideline.md: the guideline for coding agents, generated from the catalogue."""
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.error import URLError
+
+import pytest
+
+from guidebook.export import export_site
+from guidebook.links import catalogue
+from guidebook.llms import (
+    GUIDELINE_MD,
+    LLMS_TXT,
+    Example,
+    absolute_links,
+    examples,
+    fence,
+    site_meta,
+    tab_ranges,
+)
+from guidebook.pages import blocks
+from guidebook.paths import DOCS, ROOT
+from guidebook.rules import Rule
+from tests.conftest import Build
+
+_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)")
+_RELATIVE_LINK = re.compile(r"\]\((?!https?://|mailto:)[^)]+\)")
+
+
+@pytest.fixture(scope="module")
+def site(site_build: Build) -> Path:
+    """The strict build plus what `make build` writes after mkdocs."""
+    export_site(site_build.site)
+    return site_build.site
+
+
+@pytest.fixture(scope="module")
+def rules() -> list[Rule]:
+    found = catalogue()
+    assert found
+    return found
+
+
+@pytest.fixture(scope="module")
+def llms(site: Path) -> str:
+    return (site / LLMS_TXT).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def guideline(site: Path) -> str:
+    return (site / GUIDELINE_MD).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def rule_examples(rules: list[Rule]) -> dict[str, list[Example]]:
+    return {rule.id: examples(rule, rules) for rule in rules}
+
+
+def rule_sections(guideline: str) -> dict[str, str]:
+    """The text of each rule's `### ID · Title` section of guideline.md."""
+    parts = re.split(r"^### (?=[A-Z][A-Z0-9]+-\d{3} · )", guideline, flags=re.M)
+    return {part.split(" ", 1)[0]: part for part in parts[1:]}
+
+
+def served_file(site: Path, url: str) -> Path:
+    """The file of a built site that answers an absolute site URL."""
+    base = site_meta()[2]
+    assert url.startswith(base), url
+    path = url.removeprefix(base).partition("#")[0]
+    return site / path / "index.html" if path.endswith("/") or not path else site / path
+
+
+# ---------------------------------------------------------------- llms.txt
+
+
+def test_llms_txt_follows_the_llmstxt_format(llms: str) -> None:
+    """An H1 title, a `>` summary, then only H2 sections whose items are `- [name](url)` links."""
+    lines = llms.splitlines()
+    assert lines[0] == f"# {site_meta()[0]}"
+    assert lines[1] == ""
+    assert lines[2].startswith("> ")
+    assert [line for line in lines if line.startswith("#")][1:] == [
+        "## Guideline",
+        "## Sections",
+        "## Pages",
+        "## Optional",
+    ]
+    items = [line for line in lines if line.startswith("- ")]
+    assert len(items) > 30
+    assert all(re.match(r"- \[[^\]]+\]\(https://[^)]+\)(: .+)?$", item) for item in items)
+
+
+def test_llms_txt_links_resolve_to_built_files(site: Path, llms: str) -> None:
+    """Every link of llms.txt is a page or file of the built site."""
+    urls = [m["url"] for m in _LINK.finditer(llms)]
+    assert any(url.endswith("/guideline.md") for url in urls)
+    missing = [url for url in urls if not served_file(site, url).is_file()]
+    assert not missing, missing
+
+
+def test_llms_txt_names_every_rule_id(llms: str, rules: list[Rule], site: Path) -> None:
+    """Every rule ID is in llms.txt, by itself or inside its section's range, and in the site."""
+    sections = {r.page for r in rules}
+    ranges = re.findall(r"(\b[A-Z][A-Z0-9]+-\d{3}) to ([A-Z][A-Z0-9]+-\d{3})\b", llms)
+    assert len(ranges) + llms.count(" rule, ") == len(sections)
+    for rule in rules:
+        covered = rule.id in llms or any(
+            low.split("-")[0] == rule.area and low <= rule.id <= high for low, high in ranges
+        )
+        assert covered, rule.id
+    assert (site / "rules.json").read_text(encoding="utf-8").count('"id": ') == len(rules)
+
+
+# ---------------------------------------------------------------- guideline.md
+
+
+def test_guideline_has_every_rule_with_its_level_and_statement(
+    guideline: str, rules: list[Rule]
+) -> None:
+    """Each rule has its own section: ID and title, then its level and its statement."""
+    sections = rule_sections(guideline)
+    assert len(sections) == len(rules)
+    assert set(sections) == {r.id for r in rules}
+    for rule in rules:
+        text = sections[rule.id]
+        assert text.startswith(f"{rule.id} · {rule.title}\n"), rule.id
+        statement = absolute_links(rule.statement, rule.page, site_meta()[2])
+        assert f"**{rule.level}** · {statement}" in text, rule.id
+
+
+def test_every_do_block_is_in_its_rule_section_verbatim(
+    guideline: str, rule_examples: dict[str, list[Example]]
+) -> None:
+    """The expanded code of every Do block appears, verbatim and fenced, under its own rule."""
+    sections = rule_sections(guideline)
+    do_blocks = 0
+    for rule_id, found in rule_examples.items():
+        for example in found:
+            code = example.block.source.rstrip("\n")
+            assert f"\n{code}\n```" in sections[rule_id], (rule_id, example.block.id)
+            do_blocks += example.kind == "do"
+    assert do_blocks >= 100
+
+
+def test_every_do_tab_block_is_exported(rules: list[Rule], guideline: str) -> None:
+    """Every block inside a `=== "Do"` tab of a rule page is in guideline.md."""
+    counted = 0
+    for page in sorted({r.page for r in rules}):
+        lines = (DOCS / page).read_text(encoding="utf-8").splitlines()
+        tabs = [r for title, r in tab_ranges(lines, range(1, len(lines) + 1)) if title == "Do"]
+        for block in blocks(DOCS / page, DOCS):
+            if any(block.line in r for r in tabs):
+                assert block.source.rstrip("\n") in guideline, block.id
+                counted += 1
+    assert counted >= 100
+
+
+def test_no_dont_block_is_exported(rules: list[Rule], guideline: str) -> None:
+    """No block of a `=== "Don't"` tab reaches guideline.md: agents copy what they read."""
+    checked = 0
+    for page in sorted({r.page for r in rules}):
+        lines = (DOCS / page).read_text(encoding="utf-8").splitlines()
+        tabs = [r for title, r in tab_ranges(lines, range(1, len(lines) + 1)) if title == "Don't"]
+        for block in blocks(DOCS / page, DOCS):
+            if any(block.line in r for r in tabs):
+                assert block.source.rstrip("\n") not in guideline, block.id
+                checked += 1
+    assert checked >= 50
+
+
+def test_guideline_links_are_absolute(guideline: str) -> None:
+    """Links in guideline.md's text work outside the site: none is relative (code aside)."""
+    prose = re.sub(r"^(`{3,})[^\n]*\n.*?^\1$", "", guideline, flags=re.M | re.S)
+    assert prose.count("```") == 0
+    assert not _RELATIVE_LINK.findall(prose)
+    assert "](https://" in prose
+
+
+def test_examples_pick_the_do_tab_and_skip_the_dont(tmp_path: Path) -> None:
+    """On a made-up page: Do blocks are taken, Don't blocks never, untabbed only without a Do."""
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    include = '    --8<-- "app/core/config.py:settings"'
+    demo = '    --8<-- "demos/cfg_class_config.py:demo"'
+    page = "\n".join(
+        [
+            "# 1. Made up",
+            "",
+            "## ZZ-001 · One { #zz-001 }",
+            "",
+            "**MUST** · Do it.",
+            "",
+            '=== "Do"',
+            "",
+            "    ```python",
+            include,
+            "    ```",
+            "",
+            '=== "Don\'t"',
+            "",
+            "    ```python",
+            demo,
+            "    ```",
+            "",
+            "## ZZ-002 · Two { #zz-002 }",
+            "",
+            "**SHOULD** · Show it.",
+            "",
+            "```python",
+            include.strip(),
+            "```",
+            "",
+        ]
+    )
+    (rules_dir / "made-up.md").write_text(page, encoding="utf-8")
+    from guidebook.rules import load_rules  # noqa: PLC0415 - reads the made-up page
+
+    made_up = load_rules(rules_dir)
+    first, second = (examples(rule, made_up, tmp_path) for rule in made_up)
+    assert [(e.kind, e.block.line) for e in first] == [("do", 9)]
+    assert [(e.kind, e.block.line) for e in second] == [("example", 23)]
+
+
+def test_fence_outlasts_backticks_in_the_code() -> None:
+    """A block that contains a ``` run gets a longer fence, so it cannot close early."""
+    fenced = fence('doc = """\n```\n"""\n', "python", "x.py")
+    assert fenced.startswith('````python title="x.py"\n')
+    assert fenced.endswith("\n````")
+
+
+def test_relative_links_become_absolute() -> None:
+    """`#err-005` and `../x.md#a` resolve against the rule's page; absolute links stay."""
+    base = "https://example.org/"
+    text = "[A](#err-005), [B](../checklist.md#x), [C](https://rfc-editor.org/)"
+    assert absolute_links(text, "rules/errors.md", base) == (
+        "[A](https://example.org/rules/errors/#err-005), "
+        "[B](https://example.org/checklist/#x), [C](https://rfc-editor.org/)"
+    )
+
+
+# ---------------------------------------------------------------- make serve
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def serve_url() -> Iterator[str]:
+    """`mkdocs serve` (what `make serve` runs) on a free port, until its first build is served."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            assert process.poll() is None, "mkdocs serve exited"
+            try:
+                with urllib.request.urlopen(url + "/llms.txt", timeout=5):  # noqa: S310 - local
+                    break
+            except (URLError, ConnectionError, TimeoutError):
+                time.sleep(1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+_LOOKS_LIKE = {
+    LLMS_TXT: b"# ",
+    GUIDELINE_MD: b"# ",
+    "openapi.json": b'{\n  "openapi": ',
+    "tasks-service.zip": b"PK\x03\x04",
+}
+
+
+@pytest.mark.parametrize("name", list(_LOOKS_LIKE))
+def test_mkdocs_serve_serves_the_generated_files(serve_url: str, name: str) -> None:
+    """`make serve` answers /llms.txt, /guideline.md, /openapi.json, /tasks-service.zip too."""
+    with urllib.request.urlopen(f"{serve_url}/{name}", timeout=30) as response:  # noqa: S310
+        body = response.read()
+    assert response.status == 200
+    assert body.startswith(_LOOKS_LIKE[name])
+    assert len(body) > 1000
