@@ -10,6 +10,7 @@ from pytest_examples import EvalExample
 from guidebook.checks import mypy_check, ruff_check
 from guidebook.pages import blocks, expand, fence_violations
 from guidebook.paths import DOCS, MKDOCS_YML, ROOT, SNIPPETS
+from guidebook.versions import GENERATED
 from tests.test_blocks import run_and_check_output
 
 _CACHES = shutil.ignore_patterns(
@@ -29,6 +30,7 @@ def tree(tmp_path: Path) -> Path:
     shutil.copytree(DOCS, tmp_path / "docs", ignore=_CACHES)
     shutil.copytree(SNIPPETS, tmp_path / "snippets", ignore=_CACHES)
     shutil.copy(MKDOCS_YML, tmp_path / "mkdocs.yml")
+    shutil.copytree(GENERATED, tmp_path / GENERATED.name)  # the footer every page appends
     return tmp_path
 
 

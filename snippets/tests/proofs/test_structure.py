@@ -28,7 +28,21 @@ from demos import (
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAINS = ("tasks", "users")
-IGNORED = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis"}
+# Tool caches and local environments are not part of the project's layout.
+IGNORED = {
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".hypothesis",
+    ".git",
+    ".venv",
+    "venv",
+    ".local",
+    ".coverage",
+    "htmlcov",
+    "tasks_service.egg-info",
+}
 
 
 def project_files() -> tuple[str, ...]:
