@@ -16,20 +16,9 @@ from urllib.parse import unquote, urlsplit
 from playwright.sync_api import Request, sync_playwright
 
 from bench.common import ROOT, Json, run_timed, tool
+from guidebook.browser import CHROMIUM_FLAGS, find_chromium
 
 PAGE = "/rules/errors/"
-# The flags of the site's browser tests (tests/browser.py), so both see the same browser.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-CHROMIUM = "/usr/bin/chromium"
 # What a static host (Netlify, nginx with gzip on) compresses; images and fonts are already.
 COMPRESSIBLE = (
     "text/",
@@ -93,7 +82,7 @@ def first_view(site: Path) -> Json:
     requests: list[Request] = []
     sent: dict[str, int] = {}
     with serve_compressed(site, sent) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
         try:
             context = browser.new_context()  # empty cache: a first visit
             # On the context: the search worker's requests are counted too.

@@ -1,39 +1,11 @@
-"""A headless Chromium driven by Playwright, and a static server for the built site."""
+"""A static server for the built site, as the browser tests open it."""
 
 import functools
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-
-import pytest
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def find_chromium() -> str:
-    """The system Chromium; Playwright never downloads a browser here."""
-    candidates = [os.environ.get("CHROMIUM", ""), "chromium", "chromium-browser", "google-chrome"]
-    for candidate in candidates:
-        if candidate and (found := shutil.which(candidate)):
-            return found
-    pytest.fail(
-        "No Chromium found for the browser tests. Install Debian's package "
-        "(`sudo apt-get install chromium`) or set CHROMIUM=/path/to/chrome.",
-        pytrace=False,
-    )
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -20,9 +20,8 @@ class Build:
     log: str
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _verified_with() -> None:
-    """Pages are expanded and built with the footer naming this environment's versions."""
+def pytest_configure(config: pytest.Config) -> None:
+    """Write the footer naming this environment's versions before any page is expanded."""
     versions.write()
 
 

@@ -14,13 +14,14 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from guidebook.browser import CHROMIUM_FLAGS, find_chromium
 from guidebook.export import export_site, site_url
 from guidebook.links import catalogue, page_path
 from guidebook.netlify import Redirect, headers_for, read_redirects, resolve
 from guidebook.pages import blocks
 from guidebook.paths import DOCS, ROOT
 from guidebook.rules import Rule
-from tests.browser import CHROMIUM_FLAGS, find_chromium, serve
+from tests.browser import serve
 from tests.conftest import Build
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"

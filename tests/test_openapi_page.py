@@ -11,10 +11,10 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
+from guidebook.browser import CHROMIUM_FLAGS, find_chromium
 from guidebook.export import built_page, export_site
 from guidebook.links import page_path
 from guidebook.openapi import document, operations, render, schema_anchor, type_of
-from tests.browser import CHROMIUM_FLAGS, find_chromium
 from tests.conftest import Build
 from tests.test_browser import open_tab, serve_like_netlify
 
