@@ -1,15 +1,14 @@
 """Listing tasks: caps, cursors, sort whitelist, filters and no N+1."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event
 
 from tests.factories import TaskCreateFactory
+from tests.sql_recorder import recorded_sql
 
 TASKS = "/api/v1/tasks"
 
@@ -28,20 +27,9 @@ async def create_tasks(
     return created
 
 
-@contextmanager
-def count_statements(app: FastAPI) -> Iterator[list[str]]:
+def count_statements(app: FastAPI) -> AbstractContextManager[list[str]]:
     """Record every SQL statement the app's engine sends while inside."""
-    statements: list[str] = []
-    engine = app.state.engine.sync_engine
-
-    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    return recorded_sql(app.state.engine)
 
 
 async def test_list_is_one_query_whatever_the_page_size(

@@ -3,8 +3,7 @@
 import ast
 import re
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import cast
 
@@ -18,14 +17,12 @@ from sqlalchemy import (
     Date,
     DateTime,
     MetaData,
-    event,
     func,
     inspect,
     select,
 )
 from sqlalchemy.exc import IntegrityError, NoResultFound
 from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
@@ -47,6 +44,7 @@ from demos import (
     db_unnamed_constraints,
 )
 from tests.plugins.postgres import run_on_connection
+from tests.sql_recorder import recorded_sql
 
 APP_DIR = Path(__file__).resolve().parents[2] / "app"
 TASKS = "/api/v1/tasks"
@@ -235,21 +233,6 @@ def test_every_foreign_key_column_is_indexed(database_url: str) -> None:
 
 
 # --8<-- [end:db-005]
-
-
-@contextmanager
-def recorded_sql(engine: AsyncEngine) -> Iterator[list[str]]:
-    """The text of every statement the engine sends while the block runs."""
-    statements: list[str] = []
-
-    def record(*args: object) -> None:  # (conn, cursor, statement, ...)
-        statements.append(str(args[2]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 ListPage = Callable[

@@ -1,33 +1,15 @@
 """Proofs of the pagination rules, through the real list endpoint."""
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from demos import page_offset_drift, page_sort_from_input, page_unbounded_limit
+from tests.sql_recorder import recorded_sql
 
 TASKS = "/api/v1/tasks"
-
-
-@contextmanager
-def recorded_sql(engine: AsyncEngine) -> Iterator[list[str]]:
-    """The text of every statement the engine sends while the block runs."""
-    statements: list[str] = []
-
-    def record(*args: object) -> None:  # (conn, cursor, statement, ...)
-        statements.append(str(args[2]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def create_tasks(

@@ -4,15 +4,14 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import httpx
 import jwt
 import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, SecretStr, ValidationError
-from sqlalchemy import event, func, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
 from app.core.logging import JsonFormatter
@@ -42,6 +41,7 @@ from demos import (
     sec_unsalted_hash,
 )
 from tests.conftest import JWT_SECRET, register, sign_in
+from tests.sql_recorder import recorded_sql
 
 TASKS = "/api/v1/tasks"
 APP_ORIGIN = "https://app.example"
@@ -241,21 +241,6 @@ def test_passwords_are_argon2id_and_verify() -> None:
 
 
 # --8<-- [end:sec-006]
-
-
-@contextmanager
-def recorded_sql(engine: AsyncEngine) -> Iterator[list[str]]:
-    """The text of every statement the engine sends while the block runs."""
-    statements: list[str] = []
-
-    def record(*args: object) -> None:  # (conn, cursor, statement, ...)
-        statements.append(str(args[2]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 # --8<-- [start:sec-007]
