@@ -2,10 +2,13 @@
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -98,12 +101,27 @@ def test_start_page_gives_the_commands_the_test_runs() -> None:
         assert first in page, first
 
 
+@pytest.fixture
+def open_folder() -> Iterator[Path]:
+    """An empty folder other users may enter.
+
+    As root, the embedded PostgreSQL runs as its own system user, which must reach the
+    binaries inside the project's virtual environment; pytest's temporary folders are
+    private to root (0700), so the project goes into a folder of its own.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="tasks-service-template-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def test_template_installs_and_passes_its_own_tests_standalone(
-    archive: Path, tmp_path: Path
+    archive: Path, open_folder: Path
 ) -> None:
     """Unpacked into an empty folder with a fresh venv, the project's own test suite passes."""
-    workdir = tmp_path / "fresh"
-    workdir.mkdir()
+    workdir = open_folder
     assert not any(workdir.iterdir())
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(workdir)
