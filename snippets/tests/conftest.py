@@ -1,6 +1,7 @@
 """Shared fixtures: settings, the app, an async client and signed-in users."""
 
-from collections.abc import AsyncIterator
+import gc
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -22,6 +23,17 @@ from tests.factories import RecordingMailSender, UserCreateFactory
 pytest_plugins = ["tests.plugins.postgres"]
 
 JWT_SECRET = "test-only-secret-that-is-32-chars-or-more"
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage() -> Iterator[None]:
+    """Free each test's apps, engines and sockets when it ends, not at random later.
+
+    Every test builds its own app; left to the collector, their cycles pile up and their
+    finalizers (unclosed sockets) run in the middle of a later test.
+    """
+    yield
+    gc.collect()
 
 
 @pytest.fixture
