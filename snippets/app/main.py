@@ -10,19 +10,28 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import Pool
 
 from app.core import tracing
+from app.core.conditional import CodedETagMiddleware
 from app.core.config import Settings, get_settings
 from app.core.health import router as health_router
+from app.core.http_methods import HeadAsGetMiddleware
 from app.core.logging import configure_logging
 from app.core.metrics import Metrics, MetricsMiddleware
 from app.core.metrics import router as metrics_router
 from app.core.openapi import custom_openapi
-from app.core.problem_details import register_problem_handlers
+from app.core.problem_details import (
+    UnhandledErrorMiddleware,
+    register_problem_handlers,
+)
 from app.core.request_body import BodySizeLimitMiddleware
 from app.core.request_id import RequestIdMiddleware
 from app.core.security import add_cors
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.infra.clients.http import create_http_client
-from app.infra.db.base import create_engine_and_sessionmaker
+from app.infra.db.base import (
+    Timeouts,
+    create_engine_and_sessionmaker,
+    create_probe_engine,
+)
 from app.tasks.router import router as tasks_router
 from app.users.router import auth_router
 from app.users.router import router as users_router
@@ -36,16 +45,27 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Logging is process-wide state: set up when a worker process starts
     # serving, not whenever an app object is built (tests build dozens).
     configure_logging(settings.log_level)
+    url = settings.database_url.get_secret_value()
     engine, sessions = create_engine_and_sessionmaker(
-        settings.database_url.get_secret_value(),
+        url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        timeouts=Timeouts(
+            pool=settings.db_pool_timeout_seconds,
+            statement=settings.db_statement_timeout,
+            lock=settings.db_lock_timeout,
+            idle_in_transaction=settings.db_idle_in_transaction_timeout,
+        ),
     )
+    # Readiness asks the database on a connection of its own, so a busy pool
+    # is not mistaken for a dead database (and the pod is not restarted).
+    probe_engine = create_probe_engine(url)
     http_client = create_http_client()
     provider = app.state.tracer_provider
     if provider is not None:
         tracing.instrument_clients(provider, engine, http_client)
     app.state.engine = engine
+    app.state.probe_engine = probe_engine
     app.state.sessions = sessions
     app.state.http_client = http_client
     try:
@@ -53,6 +73,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         await http_client.aclose()
         await engine.dispose()
+        await probe_engine.dispose()
         if provider is not None:
             tracing.shutdown_tracing(provider)
 
@@ -78,6 +99,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
+        # No slash redirects: Starlette builds them from the Host header, so a
+        # forged Host would be echoed back in Location.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     register_problem_handlers(app)
@@ -88,9 +112,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The pool gauges read the engine at scrape time (the lifespan creates it).
     metrics = Metrics(pool=partial(_engine_pool, app))
     app.state.metrics = metrics
-    # The last one added runs first: the request ID wraps everything else.
+    # The last one added runs first: the request ID wraps everything else, and
+    # a crash is turned into a 500 innermost, so it gets every header too.
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # small bodies: not worth it
+    app.add_middleware(CodedETagMiddleware)  # a gzip body gets its own ETag
     add_cors(app, settings)
     app.add_middleware(SecurityHeadersMiddleware, docs=docs)
     app.add_middleware(MetricsMiddleware, metrics=metrics)

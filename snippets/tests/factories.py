@@ -31,7 +31,8 @@ class UserCreateFactory(ModelFactory[UserCreate]):
 class MoneyFactory(ModelFactory[Money]):
     __faker__ = faker
 
-    amount = Use(lambda: Decimal(faker.random_int(0, 100_000)) / 100)
+    # Whole units: valid in every currency, JPY included (no minor unit).
+    amount = Use(lambda: Decimal(faker.random_int(0, 1_000)))
     currency = Use(lambda: faker.random_element(list(Currency)))
 
 

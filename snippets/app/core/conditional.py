@@ -1,15 +1,27 @@
 """Conditional requests (RFC 9110 §13): ETag, If-None-Match and If-Match."""
 
 import hashlib
+import re
 
 from pydantic import BaseModel
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.exceptions import PreconditionFailedError
 
 # Per-user data: only the client's own cache may keep it, and must revalidate.
 PRIVATE_NO_CACHE = "private, no-cache"
+# For the OpenAPI `headers` of a response that carries a validator.
+ETAG_HEADER = {
+    "ETag": {
+        "description": "Strong validator of this representation; a compressed "
+        "body's tag ends in its coding (`-gzip`). Send it back in If-None-Match "
+        "or If-Match.",
+        "schema": {"type": "string"},
+    }
+}
 
 
 class NotModifiedError(Exception):
@@ -26,8 +38,16 @@ def strong_etag(body: BaseModel) -> str:
     return f'"{digest[:32]}"'
 
 
+# A content-coded body is another representation, so it gets its own strong
+# tag: the identity tag with the coding appended ("abc" -> "abc-gzip").
+_CODED_TAG = re.compile(r'-(?:gzip|br|zstd|deflate)"$')
+
+
 def _entity_tags(header: str) -> set[str]:
-    return {tag.strip() for tag in header.split(",") if tag.strip()}
+    # Both codings of one state name the same version of the resource: compare
+    # them as the identity tag, so If-Match works whichever body a client saw.
+    tags = (tag.strip() for tag in header.split(","))
+    return {_CODED_TAG.sub('"', tag) for tag in tags if tag}
 
 
 def none_match(if_none_match: str | None, etag: str) -> bool:
@@ -61,3 +81,34 @@ async def not_modified_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, NotModifiedError)  # noqa: S101  # registered for it only
     headers = {"ETag": exc.etag, "Cache-Control": PRIVATE_NO_CACHE}
     return Response(status_code=304, headers=headers | {"Vary": "Authorization"})
+
+
+# --8<-- [start:coding-etag]
+class CodedETagMiddleware:
+    """Give a compressed body its own strong ETag (RFC 9110 §8.8.3).
+
+    GZipMiddleware compresses after the route set the ETag of the identity
+    body; two different byte sequences under one strong tag would let a cache
+    or a range request mix them. It sits outside GZip and relabels.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_relabelled(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                etag, coding = headers.get("etag"), headers.get("content-encoding")
+                if etag and coding and etag.endswith('"') and not etag.startswith("W/"):
+                    headers["ETag"] = f'{etag[:-1]}-{coding.strip().lower()}"'
+            await send(message)
+
+        await self.app(scope, receive, send_relabelled)
+
+
+# --8<-- [end:coding-etag]

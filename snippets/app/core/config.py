@@ -62,12 +62,33 @@ class Settings(DatabaseSettings):
     webhook_url: HttpUrl | None = None
     webhook_budget_seconds: float = Field(default=10.0, gt=0, le=60)
 
+    # --- Database timeouts, signed cursors, exports (the tasks API's block) ---
+    # Every wait has an end: for a pooled connection, a statement, a row lock,
+    # and a transaction left open by a stalled client.
+    db_pool_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    db_statement_timeout: timedelta = timedelta(seconds=5)
+    db_lock_timeout: timedelta = timedelta(seconds=2)
+    db_idle_in_transaction_timeout: timedelta = timedelta(seconds=10)
+    # HMAC key of page cursors; unset, one is derived from JWT_SECRET for this
+    # purpose only. Set it to rotate cursors apart from tokens.
+    cursor_secret: SecretStr | None = Field(default=None, min_length=32)
+    # Exports streaming at once, per process and per user; then a 429.
+    export_max_concurrent: int = Field(default=4, ge=1, le=100)
+    export_max_per_user: int = Field(default=1, ge=1, le=10)
+    # A client that accepts no byte for this long loses its export.
+    export_send_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+
     @field_validator("refresh_token_ttl")
     @classmethod
     def _refresh_window(cls, value: timedelta) -> timedelta:
         if not timedelta(days=7) <= value <= timedelta(days=30):
             raise ValueError("REFRESH_TOKEN_TTL must be between 7 and 30 days")
         return value
+
+    @field_validator("cursor_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value  # `CURSOR_SECRET=` in an env file
 
     @field_validator("cors_origins", mode="before")
     @classmethod

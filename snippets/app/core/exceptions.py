@@ -2,6 +2,8 @@
 
 from typing import ClassVar
 
+from app.core.constants import ErrorCode
+
 PROBLEM_BASE_URI = "https://fastapi-guideline.netlify.app/problems/"
 
 
@@ -10,7 +12,7 @@ class AppError(Exception):
     """Base of every expected error; the class says what, the instance says why."""
 
     # Stable per class: clients branch on `code`, never on the wording.
-    code: ClassVar[str] = "internal-error"
+    code: ClassVar[str] = ErrorCode.INTERNAL_ERROR
     title: ClassVar[str] = "Internal server error"
     status: ClassVar[int] = 500
     type: ClassVar[str] = f"{PROBLEM_BASE_URI}internal-error"
@@ -29,31 +31,31 @@ class AppError(Exception):
 
 
 class BadRequestError(AppError):
-    code = "bad-request"
+    code: ClassVar[str] = ErrorCode.BAD_REQUEST
     title = "Bad request"
     status = 400
 
 
 class UnauthorizedError(AppError):
-    code = "unauthorized"
+    code: ClassVar[str] = ErrorCode.UNAUTHORIZED
     title = "Authentication required"
     status = 401
 
 
 class ForbiddenError(AppError):
-    code = "forbidden"
+    code: ClassVar[str] = ErrorCode.FORBIDDEN
     title = "Forbidden"
     status = 403
 
 
 class NotFoundError(AppError):
-    code = "not-found"
+    code: ClassVar[str] = ErrorCode.NOT_FOUND
     title = "Resource not found"
     status = 404
 
 
 class ConflictError(AppError):
-    code = "conflict"
+    code: ClassVar[str] = ErrorCode.CONFLICT
     title = "Conflict"
     status = 409
 
@@ -62,24 +64,34 @@ class ConflictError(AppError):
 
 
 class UnsupportedMediaTypeError(AppError):
-    code = "unsupported-media-type"
+    code: ClassVar[str] = ErrorCode.UNSUPPORTED_MEDIA_TYPE
     title = "Unsupported media type"
     status = 415
 
 
 class PreconditionFailedError(AppError):
-    code = "precondition-failed"
+    code: ClassVar[str] = ErrorCode.PRECONDITION_FAILED
     title = "Precondition failed"
     status = 412
 
 
 class TooManyRequestsError(AppError):
-    code = "too-many-requests"
+    code: ClassVar[str] = ErrorCode.TOO_MANY_REQUESTS
     title = "Too many requests"
     status = 429
 
 
 class DatabaseUnavailableError(AppError):
-    code = "database-unavailable"
+    code: ClassVar[str] = ErrorCode.DATABASE_UNAVAILABLE
     title = "Database unavailable"
     status = 503
+
+
+class DatabaseBusyError(DatabaseUnavailableError):
+    """Every pooled connection is in use: shed load instead of queueing on."""
+
+    code: ClassVar[str] = ErrorCode.DATABASE_BUSY
+    title = "Database busy"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": "1"})

@@ -44,11 +44,12 @@ async def healthz() -> Health:
     "/readyz",
     status_code=status.HTTP_200_OK,
     summary="Readiness",
-    description="The database answers within a second: route traffic here.",
+    description="The database answers within a second, on a connection of "
+    "the probe's own: a busy pool is load, not a reason to restart the pod.",
     responses=problem_responses(503),
 )
 async def readyz(request: Request) -> Health:
-    engine: AsyncEngine = request.app.state.engine
+    engine: AsyncEngine = request.app.state.probe_engine
     try:
         async with (
             asyncio.timeout(READINESS_TIMEOUT_SECONDS),

@@ -1,20 +1,41 @@
 """Schema building blocks shared by every domain: the base model and UTC times."""
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     PlainSerializer,
     WithJsonSchema,
 )
 from pydantic.functional_validators import AfterValidator
 
+# RFC 3339 §5.6 `date-time`, with the `T` separator and a mandatory offset.
+# Pydantic alone also takes epoch seconds ("532942"), a space or a bare date.
+RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})",
+    re.IGNORECASE,
+)
+
+
+def _rfc3339_only(value: object) -> object:
+    # A datetime object comes from our own code (an ORM row), never the wire.
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not RFC3339.fullmatch(value):
+        raise ValueError("must be RFC 3339 with a timezone, e.g. 2027-04-30T17:00:00Z")
+    return value
+
 
 def _to_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is year 0 in UTC
+        raise ValueError("must stay within the years 1 to 9999 in UTC") from None
 
 
 def _rfc3339(value: datetime) -> str:
@@ -23,10 +44,11 @@ def _rfc3339(value: datetime) -> str:
 
 
 # --8<-- [start:utc-datetime]
-# Naive datetimes are rejected on input (AwareDatetime), stored as UTC and
-# written back as RFC 3339 with a `Z`, whatever offset the client sent.
+# Only RFC 3339 text is accepted (no epoch numbers, no naive times), stored as
+# UTC and written back with a `Z`, whatever offset the client sent.
 UtcDatetime = Annotated[
     AwareDatetime,
+    BeforeValidator(_rfc3339_only),
     AfterValidator(_to_utc),
     PlainSerializer(_rfc3339, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date-time"}),

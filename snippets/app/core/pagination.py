@@ -1,6 +1,9 @@
 """Capped limit/offset paging, opaque cursors and the generic page schema."""
 
 import base64
+import hashlib
+import hmac
+import json
 from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 from uuid import UUID
@@ -8,6 +11,8 @@ from uuid import UUID
 from fastapi import Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.config import Settings, SettingsDep
+from app.core.constants import ErrorCode
 from app.core.exceptions import BadRequestError
 from app.core.models import ApiModel
 
@@ -15,10 +20,11 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000  # deeper pages cost a scan: past this, use the cursor
 ItemT = TypeVar("ItemT")
+CURSOR_EXAMPLE = "eyJzb3J0IjoiLWNyZWF0ZWRfYXQifQ.q3Y1-4nE2xQ0mN7pW8rT5uVzA6bC9dEfGhIjK"
 
 
 class InvalidCursorError(BadRequestError):
-    code = "invalid-cursor"
+    code = ErrorCode.INVALID_CURSOR
     title = "Invalid cursor"
 
 
@@ -30,6 +36,7 @@ class PageParams:
     limit: int
     offset: int
     cursor: str | None
+    signer: "CursorSigner"  # checks the cursor and signs the next one
 
 
 LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
@@ -37,6 +44,7 @@ OffsetQuery = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to ski
 
 
 async def page_params(
+    settings: SettingsDep,
     limit: LimitQuery = DEFAULT_LIMIT,
     offset: OffsetQuery = 0,
     cursor: Annotated[
@@ -47,7 +55,8 @@ async def page_params(
     """Query parameters shared by every list endpoint."""
     if cursor is not None and offset:
         raise BadRequestError("Send either `offset` or `cursor`, not both.")
-    return PageParams(limit=limit, offset=offset, cursor=cursor)
+    signer = CursorSigner(cursor_key(settings))
+    return PageParams(limit=limit, offset=offset, cursor=cursor, signer=signer)
 
 
 PageParamsDep = Annotated[PageParams, Depends(page_params)]
@@ -61,7 +70,12 @@ class Page(ApiModel, Generic[ItemT]):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"items": [], "limit": 50, "offset": 0, "next_cursor": None},
+                {
+                    "items": [],
+                    "limit": 50,
+                    "offset": None,
+                    "next_cursor": CURSOR_EXAMPLE,
+                },
             ]
         }
     )
@@ -69,34 +83,77 @@ class Page(ApiModel, Generic[ItemT]):
     items: list[ItemT]
     limit: int = Field(examples=[DEFAULT_LIMIT])
     offset: int | None = Field(examples=[0])
-    next_cursor: str | None = Field(examples=["WyJjcmVhdGVkX2F0Il0"])
+    next_cursor: str | None = Field(examples=[CURSOR_EXAMPLE])
 
 
 # --8<-- [start:cursor]
 class Cursor(BaseModel):
-    """The keyset position after the last row: sort name, its value, row id."""
+    """The keyset position after the last row, and the query it belongs to."""
+
+    model_config = ConfigDict(extra="forbid")
 
     sort: str
     value: str | None
     id: UUID
+    scope: str  # digest of the caller and the filters: see `cursor_scope`
 
 
-def encode_cursor(cursor: Cursor) -> str:
-    """Opaque to clients, so the keyset can change without breaking them."""
-    raw = cursor.model_dump_json().encode()
+def cursor_scope(*parts: object) -> str:
+    """Bind a cursor to who asked and with which filters, without storing them."""
+    canonical = json.dumps([str(part) for part in parts], separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def cursor_key(settings: Settings) -> bytes:
+    """CURSOR_SECRET, or a key derived from JWT_SECRET for this one purpose."""
+    if settings.cursor_secret is not None:
+        return settings.cursor_secret.get_secret_value().encode()
+    # Key separation: a page cursor's MAC can never be replayed as a token's.
+    secret = settings.jwt_secret.get_secret_value().encode()
+    return hmac.new(secret, b"page-cursor/v1", hashlib.sha256).digest()
+
+
+def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def decode_cursor(token: str, *, sort: str) -> Cursor:
-    """Parse a cursor; anything forged or stale is a 400, never a 500."""
-    try:
-        padded = token + "=" * (-len(token) % 4)
-        cursor = Cursor.model_validate_json(base64.urlsafe_b64decode(padded))
-    except ValueError:  # bad base64, bad UTF-8, bad JSON or a bad shape
-        raise InvalidCursorError("The cursor is malformed.") from None
-    if cursor.sort != sort:
-        raise InvalidCursorError("The cursor belongs to another sort order.")
-    return cursor
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class CursorSigner:
+    """`payload.mac`: HMAC-SHA256 over the payload, so only we can mint one.
+
+    Base64 hides nothing (AIP-158): the signature is what stops a client from
+    editing the position or the filters. Clients must still treat it as
+    opaque: its content may change with any release.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def _mac(self, payload: str) -> str:
+        return _b64(hmac.new(self._key, payload.encode(), hashlib.sha256).digest())
+
+    def encode(self, cursor: Cursor) -> str:
+        payload = _b64(cursor.model_dump_json().encode())
+        return f"{payload}.{self._mac(payload)}"
+
+    def decode(self, token: str, *, sort: str, scope: str) -> Cursor:
+        """Verify, then parse; anything forged or stale is a 400, never a 500."""
+        payload, _, mac = token.partition(".")
+        # compare_digest: the time taken says nothing about how much matched.
+        if not hmac.compare_digest(mac.encode(), self._mac(payload).encode()):
+            raise InvalidCursorError("The cursor is not one this service issued.")
+        try:
+            cursor = Cursor.model_validate_json(_unb64(payload))
+        except ValueError:  # only an old format or a leaked key gets here
+            raise InvalidCursorError("The cursor is malformed.") from None
+        if cursor.sort != sort:
+            raise InvalidCursorError("The cursor belongs to another sort order.")
+        if not hmac.compare_digest(cursor.scope, scope):
+            raise InvalidCursorError("The cursor belongs to other filters.")
+        return cursor
 
 
 # --8<-- [end:cursor]

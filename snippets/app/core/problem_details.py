@@ -9,11 +9,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.conditional import NotModifiedError, not_modified_handler
-from app.core.exceptions import AppError
-from app.core.request_id import REQUEST_ID_HEADER
+from app.core.constants import ErrorCode
+from app.core.exceptions import PROBLEM_BASE_URI, AppError, DatabaseBusyError
 
 logger = logging.getLogger(__name__)
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -111,7 +114,30 @@ async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     )
     problem = http_problem(request, exc.status_code, detail)
     # Keep Allow (405) and WWW-Authenticate (401): clients rely on them.
-    return problem_response(request, problem, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # noqa: PLR2004  # the one status that needs Allow
+        headers["Allow"] = allowed_methods(request)
+    return problem_response(request, problem, headers=headers)
+
+
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route answers on this path, not only the first's."""
+    # FastAPI makes one route per method and Starlette's 405 names only the
+    # first; ask the routing table (BaseRoute.matches) for each method instead.
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    if "GET" in allowed:
+        allowed.insert(1, "HEAD")  # HeadAsGetMiddleware answers it for any GET
+    return ", ".join(allowed)
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -122,22 +148,57 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
         for error in exc.errors()
     ]
     problem = http_problem(request, 422, f"{len(errors)} invalid field(s)")
-    problem.type = "https://fastapi-guideline.netlify.app/problems/validation-error"
-    problem.code = "validation-error"
+    problem.type = f"{PROBLEM_BASE_URI}{ErrorCode.VALIDATION_ERROR}"
+    problem.code = ErrorCode.VALIDATION_ERROR
     problem.errors = errors
     return problem_response(request, problem)
+
+
+async def pool_timeout_handler(request: Request, exc: Exception) -> JSONResponse:
+    """No pooled connection came free in time: busy, so a 503 to retry, not a 500."""
+    logger.warning("database pool exhausted", extra={"path": request.url.path})
+    return await app_error_handler(request, DatabaseBusyError())
 
 
 # --8<-- [start:unhandled-error]
 async def unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
     """A generic 500: the traceback goes to the log, never to the client."""
-    # This runs outside the request-ID middleware, so read the ID it left.
     request_id: str | None = getattr(request.state, "request_id", None)
     logger.error("unhandled error", exc_info=exc, extra={"request_id": request_id})
     problem = http_problem(request, 500, "An unexpected error occurred.")
-    problem.code = "internal-error"
-    headers = {REQUEST_ID_HEADER: request_id} if request_id else None
-    return problem_response(request, problem, headers=headers)
+    problem.code = ErrorCode.INTERNAL_ERROR
+    return problem_response(request, problem)
+
+
+class UnhandledErrorMiddleware:
+    """Innermost middleware: a crash becomes a 500 *inside* the others.
+
+    Starlette runs a handler for `Exception` in ServerErrorMiddleware, outside
+    every middleware, so its 500 would lack the request ID, the security
+    headers and CORS. Here the 500 passes through all of them like any answer.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracked)
+        except Exception as exc:
+            if started:  # headers are sent: closing the connection is all left
+                raise
+            response = await unhandled_error_handler(Request(scope), exc)
+            await response(scope, receive, send)
 
 
 # --8<-- [end:unhandled-error]
@@ -149,6 +210,9 @@ def register_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, app_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(HTTPException, http_error_handler)
+    app.add_exception_handler(PoolTimeoutError, pool_timeout_handler)
+    # Last resort for a crash in a middleware itself; UnhandledErrorMiddleware
+    # answers every crash of a route first, with all the usual headers.
     app.add_exception_handler(Exception, unhandled_error_handler)
     # Not an error: a 304 has no body, so it is not a problem document either.
     app.add_exception_handler(NotModifiedError, not_modified_handler)
@@ -157,9 +221,22 @@ def register_problem_handlers(app: FastAPI) -> None:
 # --8<-- [end:register]
 
 
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
+_RETRYABLE = frozenset({429, 503})
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The `responses=` entries that document a route's possible problems."""
     return {
-        status: {"model": ProblemDetails, "description": HTTPStatus(status).phrase}
+        status: {
+            "model": ProblemDetails,
+            "description": _RFC9110_PHRASES.get(status) or HTTPStatus(status).phrase,
+            **({"headers": RETRY_AFTER_HEADER} if status in _RETRYABLE else {}),
+        }
         for status in statuses
     }

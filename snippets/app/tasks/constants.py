@@ -46,7 +46,17 @@ class TaskSort(StrEnum):
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 5_000
 AMOUNT_MAX_DIGITS = 12
-AMOUNT_DECIMAL_PLACES = 2
+AMOUNT_DECIMAL_PLACES = 2  # the most any allowed currency has (the column's scale)
+# A plain decimal string: no sign, no exponent, no spaces (FMT-005).
+AMOUNT_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
+# ISO 4217 minor units of each allowed currency: JPY has none.
+MINOR_UNITS: dict[Currency, int] = {
+    Currency.EUR: 2,
+    Currency.USD: 2,
+    Currency.GBP: 2,
+    Currency.CHF: 2,
+    Currency.JPY: 0,
+}
 
 # PUT /tasks/{id} is replaced by PATCH: announced on, removed after (RFC 9745/8594).
 PUT_DEPRECATED_AT = datetime(2026, 11, 1, tzinfo=UTC)

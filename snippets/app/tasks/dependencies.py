@@ -1,6 +1,7 @@
 """Dependencies of the tasks endpoints, exposed as `Annotated` aliases."""
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from app.core.models import UtcDatetime
 from app.core.security import AccessClaimsDep
 from app.infra.clients.webhook import post_webhook
 from app.tasks.constants import TaskSort, TaskStatus
+from app.tasks.export_slots import ExportSlots
 from app.tasks.models import Task
 from app.tasks.schemas import TaskDoneEvent
 from app.tasks.service import OnDone
@@ -82,3 +84,25 @@ async def get_on_done(
 
 OnDoneDep = Annotated[OnDone | None, Depends(get_on_done)]
 # --8<-- [end:webhook-trigger]
+
+
+# --8<-- [start:export-slot]
+async def export_slot(
+    request: Request, owner_id: OwnerIdDep, settings: SettingsDep
+) -> AsyncIterator[None]:
+    """Hold one export slot until the last byte is sent (or the client left)."""
+    state = request.app.state
+    if not hasattr(state, "export_slots"):  # one per app, made on first use
+        state.export_slots = ExportSlots(
+            total=settings.export_max_concurrent,
+            per_user=settings.export_max_per_user,
+        )
+    give_back = state.export_slots.take(owner_id)  # 429 when none is free
+    try:
+        yield  # scope "request": this resumes after the streamed body ends
+    finally:
+        give_back()
+
+
+ExportSlotDep = Depends(export_slot)
+# --8<-- [end:export-slot]

@@ -1,7 +1,7 @@
 """Queries of the tasks domain: one function per named query, never a commit."""
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import (
@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from app.tasks.constants import TaskSort, TaskStatus
+from app.tasks.constants import TITLE_MAX_LENGTH, TaskSort, TaskStatus
 from app.tasks.models import Task
 
 _NO_DUE_DATE = "infinity"  # undated tasks sort after every dated one
@@ -54,14 +54,40 @@ async def get_owned(
     return await session.scalar(query)
 
 
-async def stream_owned(
-    session: AsyncSession, owner_id: uuid.UUID, *, batch: int
-) -> AsyncIterator[Sequence[Task]]:
-    """A server-side cursor: `batch` rows per fetch, never the whole set in memory."""
-    query = _owned(owner_id).order_by(Task.created_at, Task.id)
-    result = await session.stream_scalars(query.execution_options(yield_per=batch))
-    async for tasks in result.partitions(batch):
-        yield tasks
+# --8<-- [start:export-batch]
+async def export_batch(
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    *,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[Task]:
+    """The next `limit` rows in (created_at, id) order: keyset, no open cursor."""
+    query = _owned(owner_id)
+    if after is not None:
+        query = query.where(tuple_(Task.created_at, Task.id) > tuple_(*after))
+    query = query.order_by(Task.created_at, Task.id).limit(limit)
+    return (await session.scalars(query)).all()
+
+
+# --8<-- [end:export-batch]
+
+
+def parse_sort_value(sort: TaskSort, value: str | None) -> str:
+    """A cursor's sort value, checked against its column's type before SQL."""
+    key = sort.removeprefix("-")
+    if value is None:
+        raise ValueError("a cursor has a sort value")
+    if key == "title":
+        if len(value) > TITLE_MAX_LENGTH:
+            raise ValueError("too long for a title")
+        return value
+    if key == "due_at" and value == _NO_DUE_DATE:
+        return value
+    parsed = datetime.fromisoformat(value)  # ValueError when not a timestamp
+    if parsed.tzinfo is None:
+        raise ValueError("a stored timestamp has an offset")
+    return value
 
 
 def sort_value(task: Task, sort: TaskSort) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Response, status
 
-from app.core.conditional import cache_headers, strong_etag
+from app.core.conditional import ETAG_HEADER, cache_headers, strong_etag
 from app.core.config import SettingsDep
 from app.core.pagination import Page, PageParamsDep
 from app.core.problem_details import problem_responses
@@ -18,6 +18,7 @@ from app.tasks import service as task_service
 from app.tasks.constants import PUT_DEPRECATED_AT, PUT_SUNSET_AT, TaskSort
 from app.tasks.dependencies import (
     DueBeforeQuery,
+    ExportSlotDep,
     IdempotencyKeyHeader,
     IfMatchHeader,
     IfNoneMatchHeader,
@@ -38,10 +39,22 @@ router = APIRouter(
     prefix="/api/v1/tasks",
     tags=["tasks"],
     # Problems every endpoint here can answer with (400: a body that is not
-    # even UTF-8, or a bad cursor); each endpoint adds its own.
-    responses=problem_responses(400, 401, 422),
+    # even UTF-8, or a bad cursor; 503: the database is down or busy); each
+    # endpoint adds its own.
+    responses=problem_responses(400, 401, 422, 503),
 )
 # --8<-- [end:router]
+# `{task_id:uuid}`: only a UUID reaches these routes, so `PUT /export` is a
+# 405 of the export route, not a "bad task ID" of this one.
+TASK_PATH = "/{task_id:uuid}"
+CREATED_HEADERS = {
+    "Location": {"description": "The new task's URL.", "schema": {"type": "string"}},
+    "Idempotent-Replayed": {
+        "description": "`true` when the response replays an earlier request "
+        "with the same Idempotency-Key.",
+        "schema": {"type": "string", "enum": ["true"]},
+    },
+}
 
 JsonBody = [Depends(require_json)]  # 415 for anything but application/json
 
@@ -55,7 +68,7 @@ JsonBody = [Depends(require_json)]  # 415 for anything but application/json
     "decimal string; `due_at` is RFC 3339 and returned in UTC with `Z`. With an "
     "`Idempotency-Key`, a retry replays the first response "
     "(`Idempotent-Replayed: true`); the same key with another body is a 422.",
-    responses=problem_responses(409, 413, 415),
+    responses={201: {"headers": CREATED_HEADERS}, **problem_responses(409, 413, 415)},
     dependencies=JsonBody,
 )
 async def create_task(
@@ -94,7 +107,10 @@ async def create_task(
     description="Pages with `limit` (max 100) and `offset`, or follow "
     "`next_cursor` for stable paging over large or changing sets. The page "
     "carries an `ETag`; send it back in `If-None-Match` for a 304.",
-    responses={304: {"description": "The page has not changed."}},
+    responses={
+        200: {"headers": ETAG_HEADER},
+        304: {"description": "The page has not changed.", "headers": ETAG_HEADER},
+    },
 )
 async def list_tasks(
     *,
@@ -126,14 +142,20 @@ async def list_tasks(
     status_code=status.HTTP_200_OK,
     summary="Export my tasks",
     description="Every task of the caller as NDJSON (one JSON object per "
-    "line), streamed from a server-side cursor: memory stays flat at any size.",
+    "line), read in batches: memory stays flat at any size, and no database "
+    "connection waits on a slow client. A few exports run at once (one per "
+    "user); more is a 429 with `Retry-After`.",
     response_class=NdjsonResponse,
     responses=NDJSON_RESPONSES,
+    dependencies=[ExportSlotDep],
 )
 async def export_tasks(
-    owner_id: OwnerIdDep, sessions: SessionFactoryDep
+    owner_id: OwnerIdDep, sessions: SessionFactoryDep, settings: SettingsDep
 ) -> NdjsonResponse:
-    return NdjsonResponse(task_service.export_ndjson(sessions, owner_id))
+    return NdjsonResponse(
+        task_service.export_ndjson(sessions, owner_id),
+        send_timeout=settings.export_send_timeout_seconds,
+    )
 
 
 # --8<-- [end:export-tasks]
@@ -141,12 +163,16 @@ async def export_tasks(
 
 # --8<-- [start:etag]
 @router.get(
-    "/{task_id}",
+    TASK_PATH,
     status_code=status.HTTP_200_OK,
     summary="Get a task",
     description="One of the caller's tasks; another user's task is a 404. "
     "Send the `ETag` back in `If-None-Match` for a 304 without a body.",
-    responses={304: {"description": "Not modified"}, **problem_responses(404)},
+    responses={
+        200: {"headers": ETAG_HEADER},
+        304: {"description": "Not modified", "headers": ETAG_HEADER},
+        **problem_responses(404),
+    },
 )
 async def get_task(
     task_id: uuid.UUID,
@@ -166,12 +192,12 @@ async def get_task(
 
 
 @router.patch(
-    "/{task_id}",
+    TASK_PATH,
     status_code=status.HTTP_200_OK,
     summary="Update a task",
     description="Changes only the fields sent; `null` clears `due_at` or "
     "`budget`. `If-Match` (optional) makes it a 412 if the task changed since.",
-    responses=problem_responses(404, 412, 413, 415),
+    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 412, 413, 415)},
     dependencies=JsonBody,
 )
 async def update_task(
@@ -193,12 +219,12 @@ async def update_task(
 
 # --8<-- [start:replace-task-deprecated]
 @router.put(
-    "/{task_id}",
+    TASK_PATH,
     status_code=status.HTTP_200_OK,
     summary="Replace a task (deprecated)",
     description=f"Deprecated since {PUT_DEPRECATED_AT:%Y-%m-%d}; removed after "
     f"{PUT_SUNSET_AT:%Y-%m-%d}. Use `PATCH /api/v1/tasks/{{task_id}}` instead.",
-    responses=problem_responses(404, 412, 413, 415),
+    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 412, 413, 415)},
     dependencies=JsonBody,
     deprecated=True,
 )
@@ -227,8 +253,9 @@ async def replace_task(
 
 
 @router.delete(
-    "/{task_id}",
+    TASK_PATH,
     status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,  # no body, so no Content-Type either
     summary="Delete a task",
     description="Deletes one of the caller's tasks; another user's task is a "
     "404. `If-Match` (optional) makes it a 412 if the task changed since.",

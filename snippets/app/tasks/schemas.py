@@ -1,16 +1,29 @@
 """Request and response schemas of the tasks endpoints."""
 
+import re
 import uuid
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import ConfigDict, Field, JsonValue, field_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    WithJsonSchema,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
 
 from app.core.models import ApiModel, StorableStr, UtcDatetime
 from app.tasks.constants import (
     AMOUNT_DECIMAL_PLACES,
     AMOUNT_MAX_DIGITS,
+    AMOUNT_PATTERN,
     DESCRIPTION_MAX_LENGTH,
+    MINOR_UNITS,
     TITLE_MAX_LENGTH,
     Currency,
     TaskStatus,
@@ -21,20 +34,53 @@ Title = Annotated[StorableStr, Field(min_length=1, max_length=TITLE_MAX_LENGTH)]
 Description = Annotated[StorableStr, Field(max_length=DESCRIPTION_MAX_LENGTH)]
 
 
+def _decimal_text(value: object) -> object:
+    # A Decimal comes from our own rows; from the wire only a plain decimal
+    # string passes: no JSON number (a float already lost cents), no "1e3".
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(AMOUNT_PATTERN, value):
+        raise ValueError('must be a decimal string such as "120.50"')
+    return value
+
+
 # --8<-- [start:money]
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_text),
+    Field(ge=0, max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES),
+    # Pydantic would document `number | string`; the wire form is a string only.
+    WithJsonSchema({"type": "string", "pattern": AMOUNT_PATTERN}),
+]
+
+
 class Money(ApiModel):
-    """An exact amount and its currency: Decimal in, JSON string out, never float."""
+    """An exact amount and its currency: a decimal string in and out, never float."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"amount": "120.50", "currency": "EUR"}]}
+        json_schema_extra={"examples": [{"amount": "120.50", "currency": "EUR"}]},
+        # One schema for input and output: a shared title makes client
+        # generators drop one of "Money-Input" and "Money-Output".
+        json_schema_mode_override="validation",
     )
 
-    # Pydantic writes Decimal to JSON as a string ("120.50"), so no client
-    # parses it into a binary float and loses cents.
-    amount: Decimal = Field(
-        ge=0, max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES
-    )
+    amount: Amount
     currency: Currency  # ISO 4217, from an allowlist
+
+    @model_validator(mode="after")
+    def _fits_minor_units(self) -> Self:
+        # ISO 4217 minor units: cents for EUR, none for JPY ("1500.50" JPY).
+        if self.amount != self.amount.quantize(self._unit()):
+            places = MINOR_UNITS[self.currency]
+            raise ValueError(f"{self.currency} has {places} decimal places at most")
+        return self
+
+    @field_serializer("amount", when_used="json")
+    def _exact_text(self, amount: Decimal) -> str:
+        return str(amount.quantize(self._unit()))  # "120.50" EUR, "1500" JPY
+
+    def _unit(self) -> Decimal:
+        return Decimal(1).scaleb(-MINOR_UNITS[self.currency])
 
 
 # --8<-- [end:money]
@@ -71,9 +117,11 @@ class TaskUpdate(ApiModel):
         json_schema_extra={"examples": [{"status": "done"}, {"due_at": None}]}
     )
 
-    title: Title | None = None
-    description: Description | None = None
-    status: TaskStatus | None = None
+    # May be omitted, never null: SkipJsonSchema keeps `null` out of the
+    # document, so it does not promise what the validator below refuses.
+    title: Title | SkipJsonSchema[None] = None
+    description: Description | SkipJsonSchema[None] = None
+    status: TaskStatus | SkipJsonSchema[None] = None
     due_at: UtcDatetime | None = None  # null clears the due date
     budget: Money | None = None  # null clears the budget
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.conditional import check_if_match
-from app.core.pagination import Cursor, PageParams, decode_cursor, encode_cursor
+from app.core.pagination import Cursor, InvalidCursorError, PageParams, cursor_scope
 
 # --8<-- [start:cross-domain-imports]
 # Another domain is used through its public service module, named explicitly,
@@ -83,10 +83,16 @@ async def list_tasks(  # keyword-only filters, one per param
     due_before: datetime | None = None,
 ) -> tuple[Sequence[Task], str | None]:
     """One page of the owner's tasks and the cursor of the next one, if any."""
+    # A cursor continues only the query it came from: same user, same filters.
+    scope = cursor_scope(owner_id, status, due_before)
     after = None
     if page.cursor is not None:
-        cursor = decode_cursor(page.cursor, sort=sort)
-        after = (cursor.value or "", cursor.id)
+        cursor = page.signer.decode(page.cursor, sort=sort, scope=scope)
+        try:  # signed by us, and still checked against the column's type
+            value = task_repo.parse_sort_value(sort, cursor.value)
+        except ValueError:
+            raise InvalidCursorError("The cursor's position is invalid.") from None
+        after = (value, cursor.id)
     # One row more than asked tells whether another page exists, without COUNT(*).
     rows = await task_repo.list_with_owner(
         session,
@@ -103,7 +109,8 @@ async def list_tasks(  # keyword-only filters, one per param
     if len(rows) > page.limit:
         last = tasks[-1]
         value = task_repo.sort_value(last, sort)
-        next_cursor = encode_cursor(Cursor(sort=sort, value=value, id=last.id))
+        position = Cursor(sort=sort, value=value, id=last.id, scope=scope)
+        next_cursor = page.signer.encode(position)
     return tasks, next_cursor
 
 
@@ -160,13 +167,32 @@ async def delete_task(
     await task_repo.delete(session, task)
 
 
+# --8<-- [start:export]
 async def export_ndjson(
-    sessions: async_sessionmaker[AsyncSession], owner_id: uuid.UUID
+    sessions: async_sessionmaker[AsyncSession],
+    owner_id: uuid.UUID,
+    *,
+    batch: int = EXPORT_BATCH_SIZE,
 ) -> AsyncIterator[bytes]:
-    """The owner's tasks as NDJSON, one chunk per database batch."""
-    # Its own session: the request's one is closed before the body streams.
-    async with sessions() as session, session.begin():
-        batches = task_repo.stream_owned(session, owner_id, batch=EXPORT_BATCH_SIZE)
-        async for tasks in batches:
-            lines = (TaskRead.model_validate(task).model_dump_json() for task in tasks)
+    """The owner's tasks as NDJSON, one chunk per keyset batch.
+
+    Each batch is its own short transaction, and the connection goes back to
+    the pool *before* the chunk is sent: a client that reads slowly stalls its
+    own download only, never a pooled connection. Each row comes once; rows
+    written during a long export may or may not be in it.
+    """
+    after = None
+    while True:
+        async with sessions() as session:
+            tasks = await task_repo.export_batch(
+                session, owner_id, after=after, limit=batch
+            )
+            lines = [TaskRead.model_validate(task).model_dump_json() for task in tasks]
+        if lines:
             yield "".join(f"{line}\n" for line in lines).encode()
+        if len(tasks) < batch:
+            return
+        after = (tasks[-1].created_at, tasks[-1].id)
+
+
+# --8<-- [end:export]

@@ -1,12 +1,19 @@
-"""Non-business helpers of the tasks domain: representations and validators."""
+"""Non-business helpers of the tasks domain: representations and the export."""
 
+import asyncio
+import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi.responses import StreamingResponse
+from starlette.types import Message, Receive, Scope, Send
 
 from app.core.conditional import strong_etag
+from app.core.problem_details import problem_responses
 from app.tasks.models import Task
 from app.tasks.schemas import TaskRead
+
+logger = logging.getLogger(__name__)
 
 
 def task_etag(task: Task) -> str:
@@ -14,10 +21,39 @@ def task_etag(task: Task) -> str:
     return strong_etag(TaskRead.model_validate(task))
 
 
+# --8<-- [start:ndjson-response]
 class NdjsonResponse(StreamingResponse):
-    """Newline-delimited JSON: each line parses alone, so clients stream too."""
+    """Newline-delimited JSON: each line parses alone, so clients stream too.
+
+    A client that takes no bytes for `send_timeout` seconds is cut off: a
+    stalled reader cannot hold its export slot for ever.
+    """
 
     media_type = "application/x-ndjson"
+
+    def __init__(
+        self,
+        content: AsyncIterator[bytes],
+        *,
+        send_timeout: float | None = None,
+    ) -> None:
+        super().__init__(content)
+        self.send_timeout = send_timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_or_give_up(message: Message) -> None:
+            async with asyncio.timeout(self.send_timeout):
+                await send(message)  # waits while the client's buffers are full
+
+        try:
+            await super().__call__(scope, receive, send_or_give_up)
+        except TimeoutError:
+            # Headers are gone: ending here makes the server drop the
+            # connection, and the client sees a truncated body, not a 500.
+            logger.warning("export cut off: the client stopped reading")
+
+
+# --8<-- [end:ndjson-response]
 
 
 NDJSON_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -29,5 +65,6 @@ NDJSON_RESPONSES: dict[int | str, dict[str, Any]] = {
                 '{"id": "9d2c7f10-...", "title": "Renew the passport"}\n',
             }
         }
-    }
+    },
+    **problem_responses(429),
 }

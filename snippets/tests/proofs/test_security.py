@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
 from app.core.logging import JsonFormatter
-from app.core.pagination import Cursor, encode_cursor
+from app.core.pagination import Cursor, CursorSigner, cursor_key, cursor_scope
 from app.core.security import (
     InvalidTokenError,
     Role,
@@ -256,7 +256,11 @@ async def test_hostile_text_stays_a_value(
     await client.post(TASKS, json={"title": "Mine"}, headers=auth_headers)
     await client.post(TASKS, json={"title": "Theirs"}, headers=other_auth_headers)
     hostile = sec_string_built_sql.title  # x' OR '1'='1
-    cursor = encode_cursor(Cursor(sort="title", value=hostile, id=uuid.uuid4()))
+    # A cursor as the service would sign it, so the hostile value reaches SQL.
+    me = (await client.get("/api/v1/users/me", headers=auth_headers)).json()
+    scope = cursor_scope(uuid.UUID(me["id"]), None, None)
+    position = Cursor(sort="title", value=hostile, id=uuid.uuid4(), scope=scope)
+    cursor = CursorSigner(cursor_key(app.state.settings)).encode(position)
 
     # Do: the list query takes the cursor's value as a parameter.
     with recorded_sql(app.state.engine) as statements:

@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
-from app.core.pagination import PageParams
+from app.core.pagination import CursorSigner, PageParams
 from app.main import create_app
 from app.tasks import repository as task_repo
 from app.tasks import service as task_service
@@ -57,7 +57,7 @@ async def fake_list(
 
 async def service_with_a_fake_repository() -> object:
     """Do: the service, its session a placeholder, its repository faked."""
-    page = PageParams(limit=2, offset=0, cursor=None)
+    page = PageParams(limit=2, offset=0, cursor=None, signer=CursorSigner(b"k" * 32))
     return await task_service.list_tasks(
         NO_SESSION, uuid.uuid4(), page=page, sort=TaskSort.TITLE
     )

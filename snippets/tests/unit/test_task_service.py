@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.pagination import PageParams, decode_cursor
+from app.core.pagination import CursorSigner, PageParams, cursor_scope
 from app.tasks import repository as task_repo
 from app.tasks import service as task_service
 from app.tasks.constants import TaskSort
@@ -17,6 +17,7 @@ from app.tasks.models import Task
 
 # The service only passes the session through to the (faked) repository.
 NO_SESSION: Any = None
+SIGNER = CursorSigner(b"k" * 32)
 
 
 def make_task(title: str) -> Task:
@@ -39,16 +40,18 @@ async def test_list_returns_a_cursor_only_when_more_rows_exist(
         return rows[:limit]
 
     monkeypatch.setattr(task_repo, "list_with_owner", fake_list)
-    page = PageParams(limit=2, offset=0, cursor=None)
+    page = PageParams(limit=2, offset=0, cursor=None, signer=SIGNER)
+    owner_id = uuid.uuid4()
 
     tasks, next_cursor = await task_service.list_tasks(
-        NO_SESSION, uuid.uuid4(), page=page, sort=TaskSort.TITLE
+        NO_SESSION, owner_id, page=page, sort=TaskSort.TITLE
     )
 
     assert calls == [3]  # limit + 1: "is there more?" without a COUNT(*)
     assert [task.title for task in tasks] == ["a", "b"]
     assert next_cursor is not None
-    cursor = decode_cursor(next_cursor, sort=TaskSort.TITLE)
+    scope = cursor_scope(owner_id, None, None)
+    cursor = SIGNER.decode(next_cursor, sort=TaskSort.TITLE, scope=scope)
     assert (cursor.value, cursor.id) == ("b", rows[1].id)
 
 
@@ -62,7 +65,7 @@ async def test_last_page_has_no_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
         return [make_task("only")]
 
     monkeypatch.setattr(task_repo, "list_with_owner", fake_list)
-    page = PageParams(limit=2, offset=0, cursor=None)
+    page = PageParams(limit=2, offset=0, cursor=None, signer=SIGNER)
 
     _, next_cursor = await task_service.list_tasks(
         NO_SESSION, uuid.uuid4(), page=page, sort=TaskSort.DUE_AT

@@ -1,6 +1,8 @@
 """SQLAlchemy plumbing: metadata naming, the engine and the session per request."""
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import NullPool
 
 from app.core.exceptions import DatabaseUnavailableError
 
@@ -40,17 +43,47 @@ class Base(DeclarativeBase):
 
 
 # --8<-- [start:engine]
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """How long anything may wait on the database; every wait has an end."""
+
+    pool: float = 2.0  # seconds for a free pooled connection, then a 503
+    statement: timedelta = timedelta(seconds=5)  # one query, server-side
+    lock: timedelta = timedelta(seconds=2)  # waiting for a row or table lock
+    idle_in_transaction: timedelta = timedelta(seconds=10)  # a stalled client
+
+
+def _milliseconds(value: timedelta) -> str:
+    return str(int(value.total_seconds() * 1000))
+
+
 def create_engine_and_sessionmaker(
-    url: str, *, pool_size: int = 5, max_overflow: int = 5
+    url: str,
+    *,
+    pool_size: int = 5,
+    max_overflow: int = 5,
+    timeouts: Timeouts | None = None,
 ) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
     """One engine per process: created in the lifespan, disposed at shutdown."""
+    timeouts = timeouts or Timeouts()
     engine = create_async_engine(
         url,
         pool_size=pool_size,  # connections kept open
         max_overflow=max_overflow,  # extra ones under bursts, closed after
-        pool_timeout=5,  # fail fast instead of queueing forever
+        pool_timeout=timeouts.pool,  # fail fast (a 503) instead of queueing on
         pool_pre_ping=True,  # survive database restarts and idle timeouts
-        connect_args={"server_settings": {"timezone": "UTC"}},
+        # Set per connection at connect time: PostgreSQL itself cancels a
+        # statement or a lock wait that runs too long, whatever the client does.
+        connect_args={
+            "server_settings": {
+                "timezone": "UTC",
+                "statement_timeout": _milliseconds(timeouts.statement),
+                "lock_timeout": _milliseconds(timeouts.lock),
+                "idle_in_transaction_session_timeout": _milliseconds(
+                    timeouts.idle_in_transaction
+                ),
+            }
+        },
     )
     # expire_on_commit=False: the response is serialized after the commit,
     # and an expired attribute would trigger lazy I/O there.
@@ -98,3 +131,15 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 # becomes a 500 instead of a 201 for data that was never stored.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 # --8<-- [end:session-dependency]
+
+
+def create_probe_engine(url: str) -> AsyncEngine:
+    """A pool-less engine for the readiness probe: one short connection a probe."""
+    return create_async_engine(
+        url,
+        poolclass=NullPool,  # never waits behind the API's busy pool
+        connect_args={
+            "timeout": 1,  # seconds to connect
+            "server_settings": {"statement_timeout": "1000"},
+        },
+    )

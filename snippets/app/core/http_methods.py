@@ -1,0 +1,24 @@
+"""HEAD for every GET route (RFC 9110 §9.3.2): the same headers, no body."""
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class HeadAsGetMiddleware:
+    """Route a HEAD as its GET and drop the body; FastAPI routes GET only."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] != "http.response.body":
+                await send(message)
+            elif not message.get("more_body", False):
+                await send({"type": "http.response.body", "body": b""})
+            # Content-Length stays the GET's: a HEAD says how long GET would be.
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)

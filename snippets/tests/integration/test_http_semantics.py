@@ -1,0 +1,170 @@
+"""HTTP details a generic client relies on: HEAD, Allow, redirects, codings, 204."""
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from app.core.config import Settings
+from app.main import create_app
+
+TASKS = "/api/v1/tasks"
+SECURITY = ("x-content-type-options", "strict-transport-security", "x-frame-options")
+ORIGIN = "https://app.example.com"
+
+
+async def test_a_500_carries_the_same_headers_as_any_response(
+    settings: Settings,
+) -> None:
+    """Request ID, security headers and CORS on a crash too (issue 10 #7)."""
+    app: FastAPI = create_app(settings.model_copy(update={"cors_origins": [ORIGIN]}))
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("password=hunter2 in a stack trace")
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+    ):
+        ok = await client.get("/healthz", headers={"Origin": ORIGIN})
+        crash = await client.get("/boom", headers={"Origin": ORIGIN})
+
+    assert crash.status_code == 500
+    assert crash.headers["content-type"] == "application/problem+json"
+    assert "hunter2" not in crash.text
+    assert crash.headers.get("x-request-id"), "no request ID on the 500"
+    for name in (*SECURITY, "access-control-allow-origin"):
+        assert crash.headers.get(name) == ok.headers[name], name
+
+
+@pytest.mark.parametrize(
+    "instant", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"]
+)
+async def test_dates_at_the_year_limits_are_a_422(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], instant: str
+) -> None:
+    """Valid RFC 3339 whose UTC form leaves years 1-9999: 422, not 500 (#8)."""
+    body = await client.post(
+        TASKS, json={"title": "t", "due_at": instant}, headers=auth_headers
+    )
+    query = await client.get(
+        TASKS, params={"due_before": instant}, headers=auth_headers
+    )
+
+    for response in (body, query):
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("sent", ["532942", "2027-01-01", "2027-01-01 10:00:00Z"])
+async def test_due_before_is_rfc3339_only(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], sent: str
+) -> None:
+    """Epoch seconds, a bare date or a space separator are not RFC 3339 (#13)."""
+    response = await client.get(
+        TASKS, params={"due_before": sent}, headers=auth_headers
+    )
+
+    assert response.status_code == 422, response.text
+
+
+async def test_a_number_is_not_a_due_date(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    response = await client.post(
+        TASKS, json={"title": "t", "due_at": 1_700_000_000}, headers=auth_headers
+    )
+
+    assert response.status_code == 422, response.text
+
+
+async def test_head_answers_on_get_routes(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    """HEAD is GET without the body (RFC 9110 §9.3.2), not a 405 (#14)."""
+    get = await client.get(TASKS, headers=auth_headers)
+    head = await client.head(TASKS, headers=auth_headers)
+
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert (await client.head("/healthz")).status_code == 200
+
+
+async def test_405_allow_lists_every_method_of_the_path(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    task = (await client.post(TASKS, json={"title": "t"}, headers=auth_headers)).json()
+
+    response = await client.post(f"{TASKS}/{task['id']}", headers=auth_headers)
+
+    assert response.status_code == 405
+    allowed = {m.strip() for m in response.headers["allow"].split(",")}
+    assert allowed == {"GET", "HEAD", "PATCH", "PUT", "DELETE"}
+
+
+async def test_put_on_export_is_not_taken_for_a_task_id(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    """`export` is no UUID: `/{task_id}` must not catch it (a 422 before)."""
+    response = await client.put(
+        f"{TASKS}/export", json={"title": "t"}, headers=auth_headers
+    )
+
+    assert response.status_code == 405, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert {m.strip() for m in response.headers["allow"].split(",")} == {
+        "GET",
+        "HEAD",
+    }
+
+
+async def test_no_redirect_echoes_the_host_header(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    """A trailing slash is a 404 problem, never a redirect to the sent Host."""
+    response = await client.get(
+        f"{TASKS}/", headers={**auth_headers, "Host": "evil.example"}
+    )
+
+    assert response.status_code == 404
+    assert "evil.example" not in response.headers.get("location", "")
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_204_has_no_content_type(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    task = (await client.post(TASKS, json={"title": "t"}, headers=auth_headers)).json()
+
+    response = await client.delete(f"{TASKS}/{task['id']}", headers=auth_headers)
+
+    assert response.status_code == 204
+    assert response.content == b""
+    assert "content-type" not in response.headers
+
+
+async def test_gzip_body_has_its_own_etag_and_both_validate(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    """Two codings are two representations: one strong ETag each (RFC 9110 §8.8.3)."""
+    for index in range(12):  # a page above the 1 KiB gzip threshold
+        body = {"title": f"task {index}", "description": "x" * 100}
+        await client.post(TASKS, json=body, headers=auth_headers)
+
+    plain = await client.get(
+        TASKS, headers={**auth_headers, "Accept-Encoding": "identity"}
+    )
+    zipped = await client.get(
+        TASKS, headers={**auth_headers, "Accept-Encoding": "gzip"}
+    )
+
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert zipped.headers["etag"] != plain.headers["etag"]
+    assert not zipped.headers["etag"].startswith("W/")
+    for etag in (plain.headers["etag"], zipped.headers["etag"]):
+        again = await client.get(TASKS, headers={**auth_headers, "If-None-Match": etag})
+        assert again.status_code == 304, etag
