@@ -5,16 +5,14 @@ import json
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.tasks import repository as task_repo
 from app.tasks import service as task_service
 from app.tasks.exceptions import (
     IdempotencyKeyInProgressError,
     IdempotencyKeyReusedError,
 )
-from app.tasks.models import IdempotencyKey
 from app.tasks.schemas import TaskCreate, TaskRead
 
 
@@ -36,27 +34,12 @@ async def claim(
     ttl: timedelta,
 ) -> dict[str, object] | None:
     """Take the key in this transaction (None), or return the stored response."""
-    statement = insert(IdempotencyKey).values(
-        user_id=user_id, key=key, request_hash=fingerprint, expires_at=now + ttl
+    taken = await task_repo.claim_idempotency_key(
+        session, user_id, key, fingerprint=fingerprint, now=now, expires_at=now + ttl
     )
-    # A concurrent request with the same key blocks here until the first one
-    # commits; then it finds the key taken. An expired key is taken over.
-    statement = statement.on_conflict_do_update(
-        index_elements=[IdempotencyKey.user_id, IdempotencyKey.key],
-        set_={
-            "request_hash": statement.excluded.request_hash,
-            "expires_at": statement.excluded.expires_at,
-            "response_body": None,
-        },
-        where=IdempotencyKey.expires_at <= now,
-    )
-    if await session.scalar(statement.returning(IdempotencyKey.key)) is not None:
+    if taken:
         return None
-    stored = await session.scalar(
-        select(IdempotencyKey).where(
-            IdempotencyKey.user_id == user_id, IdempotencyKey.key == key
-        )
-    )
+    stored = await task_repo.get_idempotency_key(session, user_id, key)
     if stored is None or stored.response_body is None:
         raise IdempotencyKeyInProgressError("Retry once the first request is done.")
     if stored.request_hash != fingerprint:
@@ -88,10 +71,8 @@ async def create_task_once(
         await task_service.create_task(session, owner_id, data)
     )
     # Same transaction as the task: both are committed, or neither is.
-    await session.execute(
-        update(IdempotencyKey)
-        .where(IdempotencyKey.user_id == owner_id, IdempotencyKey.key == key)
-        .values(response_body=task.model_dump(mode="json"))
+    await task_repo.store_idempotent_response(
+        session, owner_id, key, task.model_dump(mode="json")
     )
     return task, False
 
@@ -101,9 +82,4 @@ async def create_task_once(
 
 async def purge_expired(session: AsyncSession, *, now: datetime) -> int:
     """Delete expired keys (run by a scheduler); returns how many went."""
-    result = await session.execute(
-        delete(IdempotencyKey)
-        .where(IdempotencyKey.expires_at <= now)
-        .returning(IdempotencyKey.key)
-    )
-    return len(result.all())
+    return await task_repo.delete_expired_idempotency_keys(session, now=now)

@@ -90,7 +90,7 @@ class Task(Base):
 class IdempotencyKey(Base):
     """A create request seen before: what it asked and what it was answered."""
 
-    __tablename__ = "idempotency_key"
+    __tablename__ = "task_idempotency_key"
     __table_args__ = (Index(None, "expires_at"),)  # the purge scans by expiry
 
     # The key is the client's, so it is unique per user, not globally.

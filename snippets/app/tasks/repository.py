@@ -15,12 +15,17 @@ from sqlalchemy import (
     literal_column,
     select,
     tuple_,
+    update,
 )
+from sqlalchemy import (
+    delete as sql_delete,
+)
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from app.tasks.constants import TITLE_MAX_LENGTH, TaskSort, TaskStatus
-from app.tasks.models import Task
+from app.tasks.models import IdempotencyKey, Task
 
 _NO_DUE_DATE = "infinity"  # undated tasks sort after every dated one
 _TIMESTAMPTZ = DateTime(timezone=True)
@@ -73,21 +78,18 @@ async def export_batch(
 # --8<-- [end:export-batch]
 
 
-def parse_sort_value(sort: TaskSort, value: str | None) -> str:
-    """A cursor's sort value, checked against its column's type before SQL."""
+def is_sort_value(sort: TaskSort, value: str) -> bool:
+    """Whether a cursor's value fits its sort column's type, checked before SQL."""
     key = sort.removeprefix("-")
-    if value is None:
-        raise ValueError("a cursor has a sort value")
     if key == "title":
-        if len(value) > TITLE_MAX_LENGTH:
-            raise ValueError("too long for a title")
-        return value
+        return len(value) <= TITLE_MAX_LENGTH
     if key == "due_at" and value == _NO_DUE_DATE:
-        return value
-    parsed = datetime.fromisoformat(value)  # ValueError when not a timestamp
-    if parsed.tzinfo is None:
-        raise ValueError("a stored timestamp has an offset")
-    return value
+        return True
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return parsed.tzinfo is not None  # the service writes offsets, always
 
 
 def sort_value(task: Task, sort: TaskSort) -> str:
@@ -142,3 +144,61 @@ async def add(session: AsyncSession, task: Task) -> Task:
 async def delete(session: AsyncSession, task: Task) -> None:
     await session.delete(task)
     await session.flush()
+
+
+# --8<-- [start:idempotency-queries]
+async def claim_idempotency_key(  # keyword-only: the row's fields
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    key: str,
+    *,
+    fingerprint: str,
+    now: datetime,
+    expires_at: datetime,
+) -> bool:
+    """Insert the key, or take over an expired one; False when it is held."""
+    statement = insert(IdempotencyKey).values(
+        user_id=user_id, key=key, request_hash=fingerprint, expires_at=expires_at
+    )
+    # A concurrent request with the same key blocks here until the first one
+    # commits; then it finds the key taken. An expired key is taken over.
+    statement = statement.on_conflict_do_update(
+        index_elements=[IdempotencyKey.user_id, IdempotencyKey.key],
+        set_={
+            "request_hash": statement.excluded.request_hash,
+            "expires_at": statement.excluded.expires_at,
+            "response_body": None,
+        },
+        where=IdempotencyKey.expires_at <= now,
+    )
+    return await session.scalar(statement.returning(IdempotencyKey.key)) is not None
+
+
+async def get_idempotency_key(
+    session: AsyncSession, user_id: uuid.UUID, key: str
+) -> IdempotencyKey | None:
+    return await session.get(IdempotencyKey, (user_id, key))
+
+
+async def store_idempotent_response(
+    session: AsyncSession, user_id: uuid.UUID, key: str, body: dict[str, object]
+) -> None:
+    await session.execute(
+        update(IdempotencyKey)
+        .where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+        .values(response_body=body)
+    )
+
+
+async def delete_expired_idempotency_keys(
+    session: AsyncSession, *, now: datetime
+) -> int:
+    result = await session.execute(
+        sql_delete(IdempotencyKey)
+        .where(IdempotencyKey.expires_at <= now)
+        .returning(IdempotencyKey.key)
+    )
+    return len(result.all())
+
+
+# --8<-- [end:idempotency-queries]

@@ -88,11 +88,11 @@ async def list_tasks(  # keyword-only filters, one per param
     after = None
     if page.cursor is not None:
         cursor = page.signer.decode(page.cursor, sort=sort, scope=scope)
-        try:  # signed by us, and still checked against the column's type
-            value = task_repo.parse_sort_value(sort, cursor.value)
-        except ValueError:
-            raise InvalidCursorError("The cursor's position is invalid.") from None
-        after = (value, cursor.id)
+        # Signed by us, and still checked against the column's type: a value
+        # never reaches SQL as something PostgreSQL cannot cast (a 500).
+        if cursor.value is None or not task_repo.is_sort_value(sort, cursor.value):
+            raise InvalidCursorError("The cursor's position is invalid.")
+        after = (cursor.value, cursor.id)
     # One row more than asked tells whether another page exists, without COUNT(*).
     rows = await task_repo.list_with_owner(
         session,
