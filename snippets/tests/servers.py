@@ -1,6 +1,7 @@
 """Real servers for tests: a scripted webhook receiver, and the app on a socket."""
 
 import asyncio
+import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -67,14 +68,35 @@ def webhook_receiver(
         thread.join(timeout=5)
 
 
+def _listening_socket(send_buffer: int | None) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if send_buffer is not None:
+        # Accepted sockets inherit it: the kernel then holds this much per
+        # client, as on a slow mobile link, instead of loopback's megabytes.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
 @asynccontextmanager
-async def serve_on_socket(app: FastAPI) -> AsyncIterator[str]:
-    """The app under uvicorn on a free port, in this event loop: a real server."""
+async def serve_on_socket(
+    app: FastAPI, *, send_buffer: int | None = None, **options: object
+) -> AsyncIterator[str]:
+    """The app under uvicorn on a free port, in this event loop: a real server.
+
+    `options` are uvicorn.Config's (e.g. `timeout_keep_alive`); the defaults are
+    production's, so limits such as the request-head size are the real ones.
+    """
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_config=None, access_log=False
+        app,
+        log_config=None,
+        access_log=False,
+        **options,  # type: ignore[arg-type]  # uvicorn.Config's keyword arguments
     )
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
+    sock = _listening_socket(send_buffer)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:
         if task.done():  # it failed to start: raise its error
             await task
@@ -85,3 +107,4 @@ async def serve_on_socket(app: FastAPI) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+        sock.close()

@@ -74,7 +74,7 @@ class Settings(DatabaseSettings):
     cursor_secret: SecretStr | None = Field(default=None, min_length=32)
     # Exports streaming at once, per process and per user; then a 429.
     export_max_concurrent: int = Field(default=4, ge=1, le=100)
-    export_max_per_user: int = Field(default=1, ge=1, le=10)
+    export_max_per_user: int = Field(default=1, ge=1, le=100)
     # A client that accepts no byte for this long loses its export.
     export_send_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
 

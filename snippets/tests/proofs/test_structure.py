@@ -9,6 +9,8 @@ from types import ModuleType
 
 import pytest
 
+from app.core import constants as core_constants
+from app.core import exceptions as core_exceptions
 from app.core.exceptions import AppError
 from app.tasks import constants as task_constants
 from app.tasks import exceptions as task_exceptions
@@ -272,6 +274,7 @@ def codes_from_constants(exceptions: ModuleType, constants: ModuleType) -> bool:
     [
         (
             [
+                (core_exceptions, core_constants),
                 (task_exceptions, task_constants),
                 (user_exceptions, user_constants),
             ],

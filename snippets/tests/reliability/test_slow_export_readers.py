@@ -1,0 +1,145 @@
+"""Slow readers on the export never take the pool from everyone else (#4)."""
+
+import asyncio
+import time
+import uuid
+
+import httpx
+from sqlalchemy import text
+
+from tests.reliability.conftest import LiveServer, LiveServerFactory, signed_up
+from tests.reliability.slow_clients import SlowRead, Tally, slow_get
+
+EXPORT = "/api/v1/tasks/export"
+TASKS = "/api/v1/tasks"
+ROWS = 20_000  # ~9 MB of NDJSON: far more than the socket buffers hold
+# Bytes the kernel keeps per client (Linux doubles it): a slow mobile link's
+# worth, not loopback's megabytes, so a stalled reader stalls the server soon.
+SEND_BUFFER = 32 * 1024
+SLOW_CLIENTS = 12  # more than the pool's 5 + 5 connections
+RUN_SECONDS = 8.0
+# Stated, not asserted on time: no single request may take this long.
+CLIENT_TIMEOUT = 30.0
+
+
+async def seed_tasks(server: LiveServer, headers: dict[str, str], rows: int) -> None:
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        me = (await client.get("/api/v1/users/me", headers=headers)).json()
+    async with server.app.state.sessions.begin() as session:
+        await session.execute(
+            text(
+                "INSERT INTO task (owner_id, title, description) "
+                "SELECT :owner, 'task ' || n, repeat('x', 200) "
+                "FROM generate_series(1, :rows) AS n"
+            ),
+            {"owner": uuid.UUID(me["id"]), "rows": rows},
+        )
+
+
+async def keep_working(
+    server: LiveServer, headers: dict[str, str], until: float, tally: Tally
+) -> None:
+    """A well-behaved client: list, create, probe, over and over."""
+    calls = (
+        ("GET", f"{TASKS}?limit=5", None),
+        ("POST", TASKS, {"title": "still working"}),
+        ("GET", "/readyz", None),
+    )
+    async with httpx.AsyncClient(base_url=server.url, timeout=CLIENT_TIMEOUT) as client:
+        while time.monotonic() < until:
+            for method, path, body in calls:
+                started = time.monotonic()
+                try:
+                    response = await client.request(
+                        method, path, json=body, headers=headers
+                    )
+                except httpx.HTTPError as exc:
+                    tally.failures.append(f"{method} {path}: {exc!r}")
+                    continue
+                tally.latencies.append(time.monotonic() - started)
+                tally.statuses.append(response.status_code)
+
+
+async def run_slow_readers(
+    server: LiveServer, count: int, *, seconds: float = RUN_SECONDS
+) -> tuple[list[SlowRead], Tally]:
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        exporter = await signed_up(client)
+        worker = await signed_up(client)
+    await seed_tasks(server, exporter, ROWS)
+    tally = Tally()
+    until = time.monotonic() + seconds
+    readers = [
+        slow_get(server.address, EXPORT, exporter, seconds=seconds)
+        for _ in range(count)
+    ]
+    workers = [keep_working(server, worker, until, tally) for _ in range(3)]
+    results = await asyncio.gather(*readers, *workers)
+    return [r for r in results if isinstance(r, SlowRead)], tally
+
+
+async def test_stalled_exports_leave_the_api_working(
+    live_server: LiveServerFactory,
+) -> None:
+    """12 exports that read one byte a second; the others get no 5xx at all."""
+    async with live_server(
+        send_buffer=SEND_BUFFER,
+        export_max_concurrent=SLOW_CLIENTS,
+        export_max_per_user=SLOW_CLIENTS,
+    ) as server:
+        reads, tally = await run_slow_readers(server, SLOW_CLIENTS)
+        pool = server.app.state.engine.pool
+        checked_out = pool.checkedout()  # while the readers are still stalled
+
+    seen = [(r.status, r.body_bytes) for r in reads]
+    print(f"\nslow export readers (status, body bytes read): {seen}")
+    print(f"other clients meanwhile: {tally.summary()}")
+    print(f"pooled connections checked out at the end: {checked_out}")
+    assert [r.status for r in reads] == [200] * SLOW_CLIENTS  # all streaming
+    assert all(r.body_bytes for r in reads)
+    assert checked_out == 0  # no stalled export holds a connection
+    assert tally.failures == []
+    assert tally.statuses, "the other clients sent nothing"
+    assert not [s for s in tally.statuses if s >= 500]  # 5xx
+
+
+async def test_exports_over_the_limit_are_a_429_with_retry_after(
+    live_server: LiveServerFactory,
+) -> None:
+    """Default limits: one export per user at a time; the rest wait their turn."""
+    async with live_server(send_buffer=SEND_BUFFER) as server:
+        reads, tally = await run_slow_readers(server, 4, seconds=4.0)
+
+    statuses = sorted(r.status for r in reads)
+    print(f"\nexports of one user at once: {statuses}; others: {tally.summary()}")
+    assert statuses == [200, 429, 429, 429]
+    refused = [r for r in reads if r.status == 429]
+    assert all(b"retry-after: 10" in r.head.lower() for r in refused)
+    assert all(b"application/problem+json" in r.head for r in refused)
+    assert not [s for s in tally.statuses if s >= 500]
+
+
+async def test_a_stalled_export_is_cut_off_and_frees_its_slot(
+    live_server: LiveServerFactory,
+) -> None:
+    """The send timeout ends a download nobody reads; its user may export again."""
+    async with live_server(
+        send_buffer=SEND_BUFFER, export_send_timeout_seconds=1.0
+    ) as server:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            headers = await signed_up(client)
+            await seed_tasks(server, headers, ROWS)
+            stalled = asyncio.create_task(
+                slow_get(server.address, EXPORT, headers, seconds=6.0)
+            )
+            await asyncio.sleep(1.0)
+            while_stalled = await client.get(EXPORT, headers=headers)
+            await asyncio.sleep(3.0)  # the stalled send times out meanwhile
+            async with client.stream("GET", EXPORT, headers=headers) as after:
+                lines = sum([1 async for _ in after.aiter_lines()])
+        first = await stalled
+
+    assert first.status == 200
+    assert while_stalled.status_code == 429  # one export per user at a time
+    assert after.status_code == 200  # the stalled one gave its slot back
+    assert lines == ROWS
