@@ -17,7 +17,7 @@ from pydantic.functional_validators import AfterValidator
 # RFC 3339 §5.6 `date-time`, with the `T` separator and a mandatory offset.
 # Pydantic alone also takes epoch seconds ("532942"), a space or a bare date.
 RFC3339 = re.compile(
-    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})",
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})",
     re.IGNORECASE,
 )
 
@@ -51,7 +51,8 @@ UtcDatetime = Annotated[
     BeforeValidator(_rfc3339_only),
     AfterValidator(_to_utc),
     PlainSerializer(_rfc3339, return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "format": "date-time"}),
+    # At most nanoseconds: 35 characters. (Leap seconds, "23:59:60", are a 422.)
+    WithJsonSchema({"type": "string", "format": "date-time", "maxLength": 35}),
 ]
 # --8<-- [end:utc-datetime]
 

@@ -9,7 +9,8 @@ from typing import Annotated, Generic, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic.json_schema import SkipJsonSchema
 
 from app.core.config import Settings, SettingsDep
 from app.core.constants import ErrorCode
@@ -39,8 +40,15 @@ class PageParams:
     signer: "CursorSigner"  # checks the cursor and signs the next one
 
 
-LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
-OffsetQuery = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
+INT32: dict[str, JsonValue] = {"format": "int32"}
+LimitQuery = Annotated[
+    int, Query(ge=1, le=MAX_LIMIT, description="Page size.", json_schema_extra=INT32)
+]
+OffsetQuery = Annotated[
+    int,
+    Query(ge=0, le=MAX_OFFSET, description="Rows to skip.", json_schema_extra=INT32),
+]
+CURSOR_MAX_LENGTH = 512
 
 
 async def page_params(
@@ -48,8 +56,11 @@ async def page_params(
     limit: LimitQuery = DEFAULT_LIMIT,
     offset: OffsetQuery = 0,
     cursor: Annotated[
-        str | None,
-        Query(max_length=512, description="`next_cursor` of the previous page."),
+        str | SkipJsonSchema[None],
+        Query(
+            max_length=CURSOR_MAX_LENGTH,
+            description="`next_cursor` of the previous page.",
+        ),
     ] = None,
 ) -> PageParams:
     """Query parameters shared by every list endpoint."""
@@ -80,10 +91,14 @@ class Page(ApiModel, Generic[ItemT]):
         }
     )
 
-    items: list[ItemT]
-    limit: int = Field(examples=[DEFAULT_LIMIT])
-    offset: int | None = Field(examples=[0])
-    next_cursor: str | None = Field(examples=[CURSOR_EXAMPLE])
+    items: list[ItemT] = Field(max_length=MAX_LIMIT)
+    limit: int = Field(ge=1, le=MAX_LIMIT, json_schema_extra=INT32, examples=[50])
+    offset: (
+        Annotated[int, Field(ge=0, le=MAX_OFFSET, json_schema_extra=INT32)] | None
+    ) = Field(examples=[0])
+    next_cursor: str | None = Field(
+        max_length=CURSOR_MAX_LENGTH, examples=[CURSOR_EXAMPLE]
+    )
 
 
 # --8<-- [start:cursor]

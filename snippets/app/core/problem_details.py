@@ -3,12 +3,12 @@
 import logging
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
@@ -24,12 +24,34 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 _RFC9110_PHRASES = {413: "Content Too Large", 422: "Unprocessable Content"}
 
 
+MAX_FIELD_ERRORS = 50  # a body with 10,000 bad fields gets a short answer
+INT32: dict[str, Any] = {"format": "int32"}
+
+
+def _cut(limit: int) -> BeforeValidator:
+    # Cut, not refuse: a problem document must be built whatever came in.
+    return BeforeValidator(lambda v: v[:limit] if isinstance(v, str | list) else v)
+
+
+# Strings cut to a bound and documented as at most that (OWASP API4).
+Code = Annotated[str, _cut(64), Field(max_length=64)]
+Short = Annotated[str, _cut(128), Field(max_length=128)]
+UriText = Annotated[str, _cut(256), Field(max_length=256)]
+ErrorText = Annotated[str, _cut(512), Field(max_length=512)]
+Detail = Annotated[str, _cut(1024), Field(max_length=1024)]
+PathText = Annotated[str, _cut(2048), Field(max_length=2048)]  # not a 64 KiB echo
+LocItem = Short | Annotated[int, Field(ge=0, le=1_000_000, json_schema_extra=INT32)]
+Location = Annotated[
+    list[LocItem], _cut(16), Field(max_length=16, examples=[["body", "title"]])
+]
+
+
 class FieldError(BaseModel):
     """One invalid input; never carries the input value, which may be a secret."""
 
-    loc: list[str | int] = Field(examples=[["body", "title"]])
-    message: str = Field(examples=["String should have at least 1 character"])
-    type: str = Field(examples=["string_too_short"])
+    loc: Location
+    message: ErrorText = Field(examples=["String should have at least 1 character"])
+    type: Code = Field(examples=["string_too_short"])
 
 
 class ProblemDetails(BaseModel):
@@ -50,13 +72,13 @@ class ProblemDetails(BaseModel):
         }
     )
 
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str
-    instance: str
-    code: str
-    errors: list[FieldError] | None = None
+    type: UriText = "about:blank"
+    title: Short
+    status: int = Field(ge=400, le=599, json_schema_extra=INT32)
+    detail: Detail
+    instance: PathText  # the path only, cut: a 64 KiB URL is not echoed
+    code: Code
+    errors: list[FieldError] | None = Field(default=None, max_length=MAX_FIELD_ERRORS)
 
 
 # --8<-- [start:problem-handler]
@@ -145,7 +167,7 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
     assert isinstance(exc, RequestValidationError)  # noqa: S101  # registered for it
     errors = [
         FieldError(loc=list(error["loc"]), message=error["msg"], type=error["type"])
-        for error in exc.errors()
+        for error in exc.errors()[:MAX_FIELD_ERRORS]
     ]
     problem = http_problem(request, 422, f"{len(errors)} invalid field(s)")
     problem.type = f"{PROBLEM_BASE_URI}{ErrorCode.VALIDATION_ERROR}"
@@ -224,7 +246,12 @@ def register_problem_handlers(app: FastAPI) -> None:
 RETRY_AFTER_HEADER = {
     "Retry-After": {
         "description": "Seconds to wait before trying again.",
-        "schema": {"type": "integer", "minimum": 0},
+        "schema": {
+            "type": "integer",
+            "format": "int32",
+            "minimum": 0,
+            "maximum": 86_400,
+        },
     }
 }
 _RETRYABLE = frozenset({429, 503})

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Header, Query, Request
+from pydantic.json_schema import SkipJsonSchema
 
 from app.core.config import SettingsDep
 from app.core.metrics import Metrics
@@ -27,14 +28,19 @@ async def get_owner_id(claims: AccessClaimsDep) -> uuid.UUID:
 
 OwnerIdDep = Annotated[uuid.UUID, Depends(get_owner_id)]
 SortQuery = Annotated[TaskSort, Query(description="Sort order; `-` is descending.")]
-StatusQuery = Annotated[TaskStatus | None, Query(description="Only this status.")]
+# `| SkipJsonSchema[None]`: optional, but a query or a header is never `null`,
+# so the document does not offer a value no client can send.
+StatusQuery = Annotated[
+    TaskStatus | SkipJsonSchema[None], Query(description="Only this status.")
+]
 DueBeforeQuery = Annotated[
-    UtcDatetime | None, Query(description="Only tasks due before this instant.")
+    UtcDatetime | SkipJsonSchema[None],
+    Query(description="Only tasks due before this instant (RFC 3339)."),
 ]
 # --8<-- [end:service-dependency]
 
 IdempotencyKeyHeader = Annotated[
-    str | None,
+    str | SkipJsonSchema[None],
     Header(
         min_length=8,
         max_length=255,
@@ -45,10 +51,11 @@ IdempotencyKeyHeader = Annotated[
     ),
 ]
 IfNoneMatchHeader = Annotated[
-    str | None, Header(max_length=1024, description="ETags the client holds.")
+    str | SkipJsonSchema[None],
+    Header(max_length=1024, description="ETags the client holds."),
 ]
 IfMatchHeader = Annotated[
-    str | None,
+    str | SkipJsonSchema[None],
     Header(
         max_length=1024,
         description="Optional: the ETag the change is based on; 412 if stale.",

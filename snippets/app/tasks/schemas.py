@@ -30,8 +30,23 @@ from app.tasks.constants import (
 )
 from app.users.schemas import UserPublic
 
-Title = Annotated[StorableStr, Field(min_length=1, max_length=TITLE_MAX_LENGTH)]
-Description = Annotated[StorableStr, Field(max_length=DESCRIPTION_MAX_LENGTH)]
+# The pattern documents what StorableStr refuses: no NUL (U+0000).
+NO_NUL: dict[str, JsonValue] = {"pattern": "^[^\\u0000]*$"}
+Title = Annotated[
+    StorableStr,
+    Field(min_length=1, max_length=TITLE_MAX_LENGTH, json_schema_extra=NO_NUL),
+]
+Description = Annotated[
+    StorableStr, Field(max_length=DESCRIPTION_MAX_LENGTH, json_schema_extra=NO_NUL)
+]
+
+
+# Currencies without a minor unit: their amounts have no decimals but zeros.
+WHOLE_UNITS_PATTERNS = {
+    code: r"^[0-9]{1,10}(\.0{1,2})?$"
+    for code, units in MINOR_UNITS.items()
+    if not units
+}
 
 
 def _decimal_text(value: object) -> object:
@@ -50,7 +65,7 @@ Amount = Annotated[
     BeforeValidator(_decimal_text),
     Field(ge=0, max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES),
     # Pydantic would document `number | string`; the wire form is a string only.
-    WithJsonSchema({"type": "string", "pattern": AMOUNT_PATTERN}),
+    WithJsonSchema({"type": "string", "pattern": AMOUNT_PATTERN, "maxLength": 13}),
 ]
 
 
@@ -58,7 +73,17 @@ class Money(ApiModel):
     """An exact amount and its currency: a decimal string in and out, never float."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"amount": "120.50", "currency": "EUR"}]},
+        json_schema_extra={
+            "examples": [{"amount": "120.50", "currency": "EUR"}],
+            # What the validator below enforces, said in JSON Schema too.
+            "allOf": [
+                {
+                    "if": {"properties": {"currency": {"const": code}}},
+                    "then": {"properties": {"amount": {"pattern": pattern}}},
+                }
+                for code, pattern in WHOLE_UNITS_PATTERNS.items()
+            ],
+        },
         # One schema for input and output: a shared title makes client
         # generators drop one of "Money-Input" and "Money-Output".
         json_schema_mode_override="validation",
