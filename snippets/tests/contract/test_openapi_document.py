@@ -108,3 +108,42 @@ def test_response_headers_are_declared(
 def test_a_204_declares_no_content(document: dict[str, Any]) -> None:
     delete = document["paths"]["/api/v1/tasks/{task_id}"]["delete"]
     assert "content" not in delete["responses"]["204"]
+
+
+def _strings(schema: object, components: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every string schema reachable from `schema`, references followed."""
+    if isinstance(schema, list):
+        return [s for item in schema for s in _strings(item, components)]
+    if not isinstance(schema, dict):
+        return []
+    if "$ref" in schema:
+        return _strings(components[schema["$ref"].rsplit("/", 1)[-1]], components)
+    found = [schema] if schema.get("type") == "string" else []
+    for key in ("properties", "items", "anyOf", "oneOf", "allOf", "then"):
+        value = schema.get(key)
+        values = value.values() if key == "properties" and value else [value]
+        found += [s for v in values if v for s in _strings(v, components)]
+    return found
+
+
+def test_every_request_string_is_bounded(document: dict[str, Any]) -> None:
+    """What a client sends to the tasks API has a size limit (OWASP API4)."""
+    components = document["components"]["schemas"]
+    unbounded, checked = [], 0
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if "tasks" not in operation.get("tags", []):
+                continue
+            schemas = [p["schema"] for p in operation.get("parameters", [])]
+            body = operation.get("requestBody", {}).get("content", {})
+            schemas += [content["schema"] for content in body.values()]
+            strings = _strings(schemas, components)
+            checked += len(strings)
+            unbounded += [
+                f"{method.upper()} {path}: {string}"
+                for string in strings
+                if not {"maxLength", "enum", "const"} & set(string)
+                and string.get("format") != "uuid"  # 36 characters by definition
+            ]
+    assert checked > 20  # titles, amounts, headers, cursor...
+    assert unbounded == []
