@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Header, Query, Request
+from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from app.core.config import SettingsDep
@@ -39,12 +40,19 @@ DueBeforeQuery = Annotated[
 ]
 # --8<-- [end:service-dependency]
 
-IdempotencyKeyHeader = Annotated[
-    str | SkipJsonSchema[None],
-    Header(
+# The constraints sit on the string itself: on the `| None` union FastAPI
+# would drop the pattern from the document (and keep it in validation).
+IdempotencyKey = Annotated[
+    str,
+    Field(
         min_length=8,
         max_length=255,
         pattern=r"^[A-Za-z0-9._:-]+$",  # printable and log-safe, e.g. a UUID
+    ),
+]
+IdempotencyKeyHeader = Annotated[
+    IdempotencyKey | SkipJsonSchema[None],
+    Header(
         description="Makes a retried POST safe: the same key and body replay "
         "the first response instead of creating a second task.",
         examples=["5b0f3c3e-1d2a-4f8e-9c7b-2a1e4d6f8a90"],
