@@ -6,7 +6,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from demos import page_offset_drift, page_sort_from_input, page_unbounded_limit
+from demos import (
+    page_offset_drift,
+    page_sort_from_input,
+    page_unbounded_limit,
+    page_unsigned_cursor,
+)
 from tests.sql_recorder import recorded_sql
 
 TASKS = "/api/v1/tasks"
@@ -60,10 +65,35 @@ async def test_a_row_inserted_between_pages_shifts_nothing(
     ids_2 = [task["id"] for task in page_2["items"]]
     assert len(ids_2) == 2
     assert not set(ids_1) & set(ids_2)
-    assert re.fullmatch(r"[A-Za-z0-9_-]+", page_1["next_cursor"])  # opaque, URL-safe
+    assert re.fullmatch(r"[A-Za-z0-9_.-]+", page_1["next_cursor"])  # URL-safe
 
     # Don't: offset 2 now starts at a row page 1 already showed.
     assert set(page_offset_drift.page_1) & set(page_offset_drift.page_2)
+
+
+@pytest.mark.rule("PAGE-002")
+async def test_a_forged_or_borrowed_cursor_is_a_400(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    other_auth_headers: dict[str, str],
+) -> None:
+    """Only a cursor the service signed, for this user and query, continues."""
+    await create_tasks(client, auth_headers, 3)
+    page = (await client.get(TASKS, params={"limit": 1}, headers=auth_headers)).json()
+
+    # Do: a well-formed but unsigned cursor, another user's, another filter's.
+    forged = page_unsigned_cursor.forged
+    for params, headers in (
+        ({"cursor": forged}, auth_headers),
+        ({"cursor": page["next_cursor"]}, other_auth_headers),
+        ({"cursor": page["next_cursor"], "status": "done"}, auth_headers),
+    ):
+        refused = await client.get(TASKS, params=params, headers=headers)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["code"] == "invalid-cursor"
+
+    # Don't: the plain base64 cursor hands the forged value on, to SQL.
+    assert page_unsigned_cursor.decode(forged)["value"] == "not-a-timestamp"
 
 
 # --8<-- [end:page-002]
