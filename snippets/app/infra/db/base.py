@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import NullPool
 
-from app.core.exceptions import DatabaseUnavailableError
+from app.core.exceptions import DatabaseBusyError, DatabaseUnavailableError
 
 # --8<-- [start:naming-convention]
 # PostgreSQL's own default names, so migrations and `\d` output agree and every
@@ -94,6 +94,18 @@ def create_engine_and_sessionmaker(
 # --8<-- [end:engine]
 
 
+# PostgreSQL ended a wait for us: statement_timeout (57014) or lock_timeout
+# (55P03). The database is busy or contended: a 503 to retry, not a 500.
+_WAIT_ENDED = frozenset({"57014", "55P03"})
+
+
+def is_wait_ended(exc: BaseException) -> bool:
+    """A statement or lock wait that the server's own timeout cancelled."""
+    return isinstance(exc, DBAPIError) and (
+        getattr(exc.orig, "sqlstate", None) in _WAIT_ENDED
+    )
+
+
 def is_connection_lost(exc: BaseException) -> bool:
     """A database that cannot be reached, as opposed to a query that failed."""
     if isinstance(exc, DBAPIError):
@@ -124,6 +136,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.rollback()
             if is_connection_lost(exc):  # a 503 the client may retry, not a 500
                 raise DatabaseUnavailableError(headers={"Retry-After": "5"}) from exc
+            if is_wait_ended(exc):
+                raise DatabaseBusyError from exc
             raise
 
 
