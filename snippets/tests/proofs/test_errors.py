@@ -222,6 +222,16 @@ async def test_err_004_the_log_gets_the_details_and_the_request_id(
     assert getattr(record, "request_id", None) == response.headers["X-Request-ID"]
 
 
+@pytest.mark.rule("ERR-004")
+async def test_err_004_a_500_carries_every_header_of_a_200() -> None:
+    """The crash is answered inside the middleware: same security headers."""
+    app = service_with_failing_route()
+    crashed = await send(app, "GET", "/tasks")
+    alive = await send(app, "GET", "/healthz")
+    for name in ("X-Content-Type-Options", "Strict-Transport-Security"):
+        assert crashed.headers[name] == alive.headers[name]
+
+
 # --8<-- [end:err-004]
 
 
