@@ -9,10 +9,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from bench import pages, report, service, site, sql, suite
+from bench import pages, report, service, site, slow_clients, sql, suite
 from bench.common import Json, machine, print_json
 
-SECTIONS = ("site", "tests", "pages", "sql", "service")
+SECTIONS = ("site", "tests", "pages", "sql", "service", "slow")
 
 
 def _service_sections(selected: set[str], results: Json) -> None:
@@ -39,6 +39,9 @@ def _service_sections(selected: set[str], results: Json) -> None:
         if "sql" in selected:
             results["sql"] = asyncio.run(sql.measure(in_process_app, seeded))
             print_json("sql", results["sql"])
+        if "slow" in selected:
+            results["slow_clients"] = slow_clients.measure(env, url, seeded)
+            print_json("slow_clients", results["slow_clients"])
         if "service" in selected:
             measured = service.measure(env, seeded)
             measured["stack"] = rebuild_on_basehttp(in_process_app())
@@ -76,7 +79,7 @@ def main() -> None:
                 site.build_site(built)
             results["pages"] = pages.measure(built)
             print_json("pages", results["pages"])
-    if selected & {"sql", "service"}:
+    if selected & {"sql", "service", "slow"}:
         _service_sections(selected, results)
     report.print_results(results)
     if not arguments.no_write:

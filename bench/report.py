@@ -149,6 +149,12 @@ def print_results(results: Json) -> None:
                 ],
             ],
         )
+    if slow := results.get("slow_clients"):
+        print_table(
+            "Slow export readers: what the other clients saw",
+            ["measure", "value"],
+            _slow_rows(slow),
+        )
     if sql := results.get("sql"):
         print_table(
             "SQL statements per request",
@@ -216,6 +222,20 @@ def _markdown_table(header: list[str], rows: list[list[object]]) -> list[str]:
 def _code(text: str) -> str:
     # Code spans keep `{id}` and `?` literal (attr_list would read `{id}` otherwise).
     return f"`{text}`"
+
+
+def _slow_rows(slow: Json) -> list[list[object]]:
+    exports = slow["export_statuses"]
+    return [
+        [
+            "export responses (status: count)",
+            ", ".join(f"{s}: {exports.count(s)}" for s in sorted(set(exports))),
+        ],
+        ["list requests answered", slow["requests"]],
+        ["… of them 5xx", slow["server_errors"]],
+        ["… unanswered", slow["unanswered"]],
+        ["latency p50 / p95 / max", f"{slow['p50_ms']} / {slow['p95_ms']} / {slow['max_ms']} ms"],
+    ]
 
 
 def render(results: Json) -> str:
@@ -297,6 +317,19 @@ def render(results: Json) -> str:
             f"{service['load_average_after']}; a load above the core count means other work "
             "shared the machine and the absolute figures are low, while the interleaving keeps "
             "the ratios comparable.",
+            "",
+        ]
+    if slow := results.get("slow_clients"):
+        settings = slow["settings"]
+        out += [
+            "## Slow clients on the export",
+            "",
+            f"{settings['slow_clients']} clients start the NDJSON export of 20 000 tasks, read the "
+            "head and then one byte a second; meanwhile "
+            f"{settings['workers']} clients list tasks in a loop for {settings['seconds']:g} s "
+            "(the shipped app under uvicorn, one worker, pool 5 + 5).",
+            "",
+            *_markdown_table(["Measure", "Value"], [[str(a), str(b)] for a, b in _slow_rows(slow)]),
             "",
         ]
     if sql := results.get("sql"):
