@@ -17,6 +17,7 @@ from app.core.metrics import Metrics, MetricsMiddleware
 from app.core.metrics import router as metrics_router
 from app.core.openapi import custom_openapi
 from app.core.problem_details import register_problem_handlers
+from app.core.proxies import add_proxy_headers
 from app.core.request_body import BodySizeLimitMiddleware
 from app.core.request_id import RequestIdMiddleware
 from app.core.security import add_cors
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware, docs=docs)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)
+    add_proxy_headers(app, settings)  # outermost: everything sees the real client
 
     app.state.tracer_provider = tracing.create_tracer_provider(settings)
     if app.state.tracer_provider is not None:

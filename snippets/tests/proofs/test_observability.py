@@ -205,7 +205,7 @@ async def test_every_line_of_a_request_carries_its_id(
         lines = log_lines(capsys)
 
     # Do: the filter stamps the contextvar's ID on every record of the request.
-    assert response.status_code == 201, response.text
+    assert response.status_code == 202, response.text
     assert {str(line["message"]) for line in lines} >= {"mail sent", "request"}
     assert {line["request_id"] for line in lines} == {response.headers["X-Request-ID"]}
     # Don't: the original's adapter is thrown away; its line has no ID.

@@ -3,7 +3,7 @@
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 import httpx
 import jwt
@@ -16,19 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.core.config import Settings
 from app.core.logging import JsonFormatter
 from app.core.pagination import Cursor, encode_cursor
-from app.core.security import (
-    InvalidTokenError,
-    Role,
-    create_token,
-    decode_token,
-    hash_password,
-    verify_password,
-)
+from app.core.passwords import Passwords
+from app.core.security import InvalidTokenError, create_token, decode_token
 from app.infra.clients.mail import LoggingMailSender
 from app.main import create_app
 from app.tasks.models import Task
 from app.tasks.schemas import TaskCreate
-from app.users.models import RefreshToken, User
+from app.users.models import RefreshToken, User, UserSession
 from demos import (
     sec_cors_wildcard,
     sec_deactivate_only,
@@ -151,7 +145,7 @@ def test_a_token_without_expiry_is_refused(
 def test_an_access_token_lives_fifteen_minutes() -> None:
     """The access token's `exp` is 15 minutes after its `iat`."""
     _, claims = create_token(
-        offline_settings(), subject=uuid.uuid4(), kind="access", role=Role.USER
+        offline_settings(), subject=uuid.uuid4(), session_id=uuid.uuid4(), kind="access"
     )
 
     assert (claims.exp - claims.iat).total_seconds() == 15 * 60
@@ -215,29 +209,39 @@ async def test_every_response_carries_the_security_headers(
 
 
 # --8<-- [start:sec-006]
+async def service_hash(password: str) -> str:
+    return await Passwords(max_concurrent=1).hash(password)
+
+
+async def demo_hash(password: str) -> str:
+    return sec_unsalted_hash.hash_password(password)
+
+
 @pytest.mark.rule("SEC-006")
 @pytest.mark.parametrize(
     ("hash_function", "holds"),
-    [(hash_password, True), (sec_unsalted_hash.hash_password, False)],
+    [(service_hash, True), (demo_hash, False)],
     ids=["do", "dont"],
 )
-def test_equal_passwords_get_different_hashes(
-    hash_function: Callable[[str], str], *, holds: bool
+async def test_equal_passwords_get_different_hashes(
+    hash_function: Callable[[str], Awaitable[str]], *, holds: bool
 ) -> None:
     """Salted: one cracked hash does not reveal every account that shares it."""
-    first, second = hash_function("Summer2024!"), hash_function("Summer2024!")
+    first = await hash_function("Summer2024!")
+    second = await hash_function("Summer2024!")
 
     assert (first != second) is holds
 
 
 @pytest.mark.rule("SEC-006")
-def test_passwords_are_argon2id_and_verify() -> None:
+async def test_passwords_are_argon2id_and_verify() -> None:
     """The stored form names Argon2id, and only the right password matches."""
-    stored = hash_password("Summer2024!")
+    passwords = Passwords(max_concurrent=1)
+    stored = await passwords.hash("Summer2024!")
 
     assert stored.startswith("$argon2id$")
-    assert verify_password(stored, "Summer2024!")
-    assert not verify_password(stored, "summer2024!")
+    assert await passwords.verify(stored, "Summer2024!")
+    assert not await passwords.verify(stored, "summer2024!")
 
 
 # --8<-- [end:sec-006]
@@ -404,7 +408,7 @@ async def test_deleting_an_account_erases_its_personal_data(
     # Do: one request erases the account and everything it owns.
     response = await client.delete("/api/v1/users/me", headers=headers)
     assert response.status_code == 204, response.text
-    for model in (User, Task, RefreshToken):
+    for model in (User, Task, UserSession, RefreshToken):
         assert await rows_of(sessions, model) == 0
     again = await client.get("/api/v1/users/me", headers=headers)
     assert again.status_code == 401, again.text

@@ -1,6 +1,8 @@
 """The log scrubber under hostile text: linear patterns, bounded input, no leaks."""
 
 # re._parser is what re.compile runs (CPython 3.11+): it shows how a pattern runs.
+import json
+import logging
 import re
 import re._constants as re_constants  # type: ignore[import-not-found]  # no stubs
 import re._parser as re_parser  # type: ignore[import-not-found]  # CPython internal
@@ -9,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from app.core import logging as app_logging
-from app.core.logging import MASK, MAX_SCRUBBED_CHARS, scrub
+from app.core.logging import MASK, MAX_SCRUBBED_CHARS, JsonFormatter, scrub
 
 BACKTRACKING = {re_constants.MAX_REPEAT, re_constants.MIN_REPEAT}
 OPCODE = type(re_constants.MAX_REPEAT)  # sre's named integer constants
@@ -100,3 +102,16 @@ def test_short_text_is_not_cut() -> None:
     text = "x" * (MAX_SCRUBBED_CHARS - 1)
 
     assert scrub(text) == text
+
+
+def test_an_access_line_for_a_huge_url_stays_small() -> None:
+    """The path and query of a 70 KB URL are cut before they reach the line."""
+    record = logging.LogRecord(
+        "app.access", logging.INFO, __file__, 1, "request", (), None
+    )
+    record.__dict__.update(path="/" + "a" * 70_000, query="q=" + "a@" * 35_000)
+
+    line = JsonFormatter().format(record)
+
+    assert len(line) < 3 * MAX_SCRUBBED_CHARS, len(line)
+    assert json.loads(line)["path"].endswith("[cut from 70001 characters]")
