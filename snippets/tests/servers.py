@@ -70,8 +70,15 @@ def webhook_receiver(
 @asynccontextmanager
 async def serve_on_socket(app: FastAPI) -> AsyncIterator[str]:
     """The app under uvicorn on a free port, in this event loop: a real server."""
+    # As the Dockerfile runs it: no uvicorn proxy handling (TRUSTED_PROXIES is
+    # the app's own), so a loopback client's X-Forwarded-For means nothing.
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_config=None, access_log=False
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
