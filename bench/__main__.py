@@ -9,10 +9,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from bench import pages, report, service, site, slow_clients, sql, suite
+from bench import auth, pages, report, service, site, slow_clients, sql, suite
 from bench.common import Json, machine, print_json
 
-SECTIONS = ("site", "tests", "pages", "sql", "service", "slow")
+SECTIONS = ("site", "tests", "pages", "sql", "service", "slow", "auth")
 
 
 def _service_sections(selected: set[str], results: Json) -> None:
@@ -47,6 +47,9 @@ def _service_sections(selected: set[str], results: Json) -> None:
             measured["stack"] = rebuild_on_basehttp(in_process_app())
             results["service"] = measured
             print_json("service", results["service"])
+        if "auth" in selected:
+            results["auth"] = auth.measure(env, seeded)
+            print_json("auth", results["auth"])
 
 
 def main() -> None:
@@ -79,7 +82,7 @@ def main() -> None:
                 site.build_site(built)
             results["pages"] = pages.measure(built)
             print_json("pages", results["pages"])
-    if selected & {"sql", "service", "slow"}:
+    if selected & {"sql", "service", "slow", "auth"}:
         _service_sections(selected, results)
     report.print_results(results)
     if not arguments.no_write:

@@ -36,6 +36,8 @@ class Seeded:
 
     token: str
     task_ids: list[str]
+    email: str
+    password: str
 
 
 def service_environment(database_url: str) -> dict[str, str]:
@@ -113,7 +115,7 @@ async def seed(app: FastAPI, count: int = TASK_COUNT) -> Seeded:
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             email = f"bench-{secrets.token_hex(4)}@example.com"
             user = {"email": email, "display_name": "Bench", "password": PASSWORD}
-            _expect(await client.post(f"{API}/users", json=user), 201)
+            _expect(await client.post(f"{API}/users", json=user), 202)
             form = {"username": email, "password": PASSWORD}
             tokens = _expect(await client.post(f"{API}/auth/token", data=form), 200).json()
             headers = {"Authorization": f"Bearer {tokens['access_token']}"}
@@ -124,7 +126,7 @@ async def seed(app: FastAPI, count: int = TASK_COUNT) -> Seeded:
                 keyed = headers | {"Idempotency-Key": str(uuid.uuid4())}
                 created = await client.post(f"{API}/tasks", json=task, headers=keyed)
                 ids.append(str(_expect(created, 201).json()["id"]))
-    return Seeded(token=str(tokens["access_token"]), task_ids=ids)
+    return Seeded(token=str(tokens["access_token"]), task_ids=ids, email=email, password=PASSWORD)
 
 
 async def server_version(url: str) -> str:

@@ -179,6 +179,27 @@ def print_results(results: Json) -> None:
             ["endpoint", "variant", "req/s", "p50 ms", "p99 ms"],
             rows,
         )
+    if auth := results.get("auth"):
+        lag = auth["loop_lag"]
+        print_table(
+            f"Event-loop lag: GET /healthz latency, idle and during "
+            f"{lag['concurrent_sign_ins']} non-stop sign-ins",
+            ["phase", "probes", "p50 ms", "p99 ms", "max ms"],
+            [
+                [phase, d["n"], d["p50_ms"], d["p99_ms"], d["max_ms"]]
+                for phase, d in (("idle", lag["idle"]), ("sign-ins", lag["during_sign_ins"]))
+            ],
+        )
+        print(  # noqa: T201  # the benchmark's report is its output
+            f"sign-ins/s: {lag['sign_ins_per_second']}; one 16 KB hostile URL: "
+            f"{auth['hostile_url_ms']['hostile_s']} ms, /healthz beside it: "
+            f"{auth['hostile_url_ms']['healthz_s']} ms"
+        )
+        print_table(
+            "Log scrubbing of hostile text (ms; a ratio near 4 is linear, near 16 quadratic)",
+            ["input", *list(next(iter(auth["scrub"].values())))],
+            [[name, *row.values()] for name, row in auth["scrub"].items()],
+        )
     print_table(
         "Targets",
         ["target", "measured", "result"],

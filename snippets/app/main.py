@@ -22,6 +22,7 @@ from app.core.problem_details import (
     UnhandledErrorMiddleware,
     register_problem_handlers,
 )
+from app.core.proxies import add_proxy_headers
 from app.core.request_body import BodySizeLimitMiddleware
 from app.core.request_id import RequestIdMiddleware
 from app.core.security import add_cors
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware, docs=docs)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)
+    add_proxy_headers(app, settings)  # outermost: everything sees the real client
 
     app.state.tracer_provider = tracing.create_tracer_provider(settings)
     if app.state.tracer_provider is not None:

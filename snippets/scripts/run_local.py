@@ -106,7 +106,14 @@ def migrate() -> None:
 def serve(port: int) -> None:
     """Serve the API until Ctrl+C."""
     logger.info("serving http://127.0.0.1:%d (API docs: /docs)", port)
-    uvicorn.run("app.main:create_app", factory=True, host="127.0.0.1", port=port)
+    # As the Dockerfile runs it: TRUSTED_PROXIES (the app) decides, not uvicorn.
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host="127.0.0.1",
+        port=port,
+        proxy_headers=False,
+    )
 
 
 def main() -> None:

@@ -29,7 +29,8 @@ field() {
 status=$(call POST /users -H "Content-Type: application/json" -d "{
   \"email\": \"$EMAIL\", \"password\": \"$PASSWORD\", \"display_name\": \"Reader\"
 }")
-echo "register     $status email=$(field 'body["email"]')"
+# 202 whether or not the address had an account: registration tells no one.
+echo "register     $status detail=$(field 'body["detail"]')"
 
 # OAuth2 password flow: a form, with the email as the username.
 status=$(call POST /auth/token \

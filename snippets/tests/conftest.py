@@ -12,8 +12,8 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
-from app.core.security import Role
 from app.main import create_app
+from app.users.constants import Role
 from app.users.dependencies import get_mail_sender
 from app.users.models import User
 from app.users.schemas import UserCreate
@@ -87,7 +87,7 @@ async def register(client: httpx.AsyncClient, **overrides: str) -> UserCreate:
     """Register a user through the API; returns what was sent."""
     data = UserCreateFactory.build(factory_use_construct=False, **overrides)
     response = await client.post("/api/v1/users", json=data.model_dump(mode="json"))
-    assert response.status_code == 201, response.text
+    assert response.status_code == 202, response.text
     return data
 
 
@@ -129,4 +129,4 @@ async def admin_headers(
     async with sessions.begin() as session:
         query = update(User).where(User.email == user.email).values(role=Role.ADMIN)
         await session.execute(query)
-    return bearer(await sign_in(client, user))  # the role is a claim: sign in after
+    return bearer(await sign_in(client, user))

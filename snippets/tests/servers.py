@@ -92,6 +92,9 @@ async def serve_on_socket(
         app,
         log_config=None,
         access_log=False,
+        # As the Dockerfile runs it: no uvicorn proxy handling (TRUSTED_PROXIES is
+        # the app's own), so a loopback client's X-Forwarded-For means nothing.
+        proxy_headers=False,
         **options,  # type: ignore[arg-type]  # uvicorn.Config's keyword arguments
     )
     server = uvicorn.Server(config)

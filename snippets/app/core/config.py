@@ -1,11 +1,12 @@
 """Service configuration, read from the environment only."""
 
+import ipaddress
 from datetime import timedelta
 from functools import lru_cache
 from typing import Annotated, Literal
 
 from fastapi import Depends, Request
-from pydantic import Field, HttpUrl, SecretStr, field_validator
+from pydantic import Field, HttpUrl, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -54,9 +55,12 @@ class Settings(DatabaseSettings):
     otel_exporter: Literal["none", "console", "otlp"] = "none"
     # Idempotency-Key records are kept this long, then ignored and purged.
     idempotency_key_ttl: timedelta = timedelta(hours=24)
-    # Sign-in attempts per window, counted in PostgreSQL (shared by workers).
-    login_attempts_per_account: int = Field(default=5, ge=1)
+    # Sign-in attempts per window, counted in PostgreSQL (shared by workers):
+    # per address and account pair, per address, and per account from all
+    # addresses together, which slows an account down but never locks it.
+    login_attempts_per_address_and_account: int = Field(default=5, ge=1)
     login_attempts_per_address: int = Field(default=20, ge=1)
+    login_attempts_per_account: int = Field(default=10, ge=1)
     login_attempt_window: timedelta = timedelta(minutes=5)
     # POSTed when a task becomes `done`; no webhook when unset.
     webhook_url: HttpUrl | None = None
@@ -77,6 +81,49 @@ class Settings(DatabaseSettings):
     export_max_per_user: int = Field(default=1, ge=1, le=100)
     # A client that accepts no byte for this long loses its export.
     export_send_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+
+    # --- Auth: token keys, password hashing, proxies, limits (users domain) ---
+    # Rotation: sign with JWT_SECRET under JWT_KEY_ID; tokens signed with an
+    # old key verify while its `kid` is in JWT_PREVIOUS_KEYS (a JSON object).
+    jwt_key_id: str = Field(default="1", pattern=r"^[A-Za-z0-9._-]{1,32}$")
+    jwt_previous_keys: dict[str, Annotated[SecretStr, Field(min_length=32)]] = {}
+    jwt_issuer: str = Field(default="tasks-service", min_length=1)
+    jwt_audience: str = Field(default="tasks-api", min_length=1)
+    # Argon2 hashes at once per process: each takes 64 MiB and a core.
+    password_hash_concurrency: int = Field(default=2, ge=1, le=32)
+    # Peers (IPs or CIDRs) whose X-Forwarded-For names the client: the ingress.
+    # Empty: the TCP peer is the client, and the header is ignored.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    registrations_per_address: int = Field(default=10, ge=1)
+    registration_window: timedelta = timedelta(hours=1)
+    token_refreshes_per_address: int = Field(default=60, ge=1)
+    token_refresh_window: timedelta = timedelta(minutes=5)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: list[str]) -> list[str]:
+        for proxy in value:
+            try:
+                ipaddress.ip_network(proxy)  # an address is a network of one
+            except ValueError:
+                raise ValueError(
+                    f"TRUSTED_PROXIES: {proxy!r} is not an IP address or network "
+                    "(and `*` would let every client choose its own address)"
+                ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_secret_per_key_id(self) -> "Settings":
+        if self.jwt_key_id in self.jwt_previous_keys:
+            raise ValueError("JWT_PREVIOUS_KEYS must not hold the current JWT_KEY_ID")
+        return self
 
     @field_validator("refresh_token_ttl")
     @classmethod

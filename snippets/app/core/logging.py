@@ -50,18 +50,32 @@ SENSITIVE_KEYS = frozenset(
 MASK = "***"
 # Free text (messages, tracebacks) is scrubbed too: e-mail addresses, bearer
 # tokens, JWTs and `password=...`-style pairs, whatever the exception said.
+# Linear on any input: every quantifier is possessive (`++`, never given
+# back), and the address and JWT branches start only where a run of their
+# characters starts, so a long near-miss is read once, not once per position.
 _IN_TEXT = re.compile(
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
-    r"|(?i:bearer)\s+\S+"  # bearer tokens
-    r"|eyJ[\w-]+\.[\w-]+\.[\w-]*"  # JWTs
-    r"|(?P<key>(?i:password|passwd|secret|token|authorization)[\"']?\s*[=:]\s*)"
-    r"(?:(?i:bearer)\s+)?[^\s&,;]+"  # `password=x`, `Authorization: Bearer x`
+    r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++"  # e-mail addresses
+    r"|(?i:bearer)\s++\S++"  # bearer tokens
+    r"|(?<![\w-])eyJ[\w-]++\.[\w-]++\.[\w-]*+"  # JWTs
+    r"|(?P<key>(?i:password|passwd|secret|token|authorization)[\"']?+\s*+[=:]\s*+)"
+    r"(?:(?i:bearer)\s++)?+[^\s&,;]++"  # `password=x`, `Authorization: Bearer x`
 )
+# A log line is not a dump: text beyond this is cut (a 70 KB URL included).
+MAX_SCRUBBED_CHARS = 8192
+# Scrubbed past the cut, so a secret that straddles it is masked whole.
+_LOOKAHEAD_CHARS = 1024
 
 
-def scrub(text: str) -> str:
+def _masked(match: re.Match[str]) -> str:
+    return (match["key"] or "") + MASK
+
+
+def scrub(text: str, *, limit: int = MAX_SCRUBBED_CHARS) -> str:
     """Mask secrets and e-mail addresses inside free text (keys stay readable)."""
-    return _IN_TEXT.sub(lambda match: (match["key"] or "") + MASK, text)
+    if len(text) <= limit:
+        return _IN_TEXT.sub(_masked, text)
+    head = _IN_TEXT.sub(_masked, text[: limit + _LOOKAHEAD_CHARS])
+    return f"{head[:limit]}…[cut from {len(text)} characters]"
 
 
 def mask(value: Any) -> Any:  # noqa: ANN401  # log payloads are arbitrary JSON
@@ -97,7 +111,10 @@ class JsonFormatter(logging.Formatter):
         extra = {k: v for k, v in vars(record).items() if k not in _RECORD_FIELDS}
         payload.update(mask(extra))
         if record.exc_info:
-            payload["exc_info"] = scrub(self.formatException(record.exc_info))
+            # Tracebacks get more room: on-call needs the innermost frames.
+            payload["exc_info"] = scrub(
+                self.formatException(record.exc_info), limit=8 * MAX_SCRUBBED_CHARS
+            )
         return json.dumps(payload, default=str)
 
 

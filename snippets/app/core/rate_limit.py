@@ -1,87 +1,135 @@
 """Rate limits kept in PostgreSQL, so every worker process shares the counts."""
 
 import hashlib
+import hmac
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, String, case, delete
+from sqlalchemy import DateTime, String, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.config import Settings
 from app.core.exceptions import TooManyRequestsError
 from app.infra.db.base import Base
 
 
 class RateLimitCounter(Base):
-    """Hits of one key in its current fixed window."""
+    """One key's bucket: when it is full again. A full bucket needs no row."""
 
     __tablename__ = "rate_limit_counter"
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    window_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    hits: Mapped[int] = mapped_column(Integer)
+    refills_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-def account_key(email: str) -> str:
-    """Hashed: the table never holds an address, yet deletion can find it."""
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    return f"login:account:{digest}"
+@dataclass(frozen=True)
+class Rate:
+    """`limit` at once, then one more every `window / limit`: slows, never locks."""
+
+    limit: int
+    window: timedelta
+
+    @property
+    def interval(self) -> timedelta:
+        return self.window / self.limit
+
+
+# --8<-- [start:keys]
+def _digest(settings: Settings, value: str) -> str:
+    # Keyed: without the secret, nobody can test a list of addresses (or IPs)
+    # against the table; with it, deleting an account can still find its rows.
+    key = hmac.digest(
+        settings.jwt_secret.get_secret_value().encode(), b"rate", "sha256"
+    )
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def account_key(settings: Settings, email: str) -> str:
+    return f"login:account:{_digest(settings, email.strip().lower())}"
+
+
+def address_key(settings: Settings, scope: str, address: str) -> str:
+    return f"{scope}:address:{_digest(settings, address)}"
+
+
+def pair_key(settings: Settings, email: str, address: str) -> str:
+    account = _digest(settings, email.strip().lower())
+    return f"login:pair:{account}:{_digest(settings, address)}"
+
+
+# --8<-- [end:keys]
 
 
 # --8<-- [start:login-limit]
-async def hit(
-    session: AsyncSession, key: str, *, now: datetime, window: timedelta
-) -> tuple[int, datetime]:
-    """Count one hit atomically: one upsert, however many workers race."""
-    new = insert(RateLimitCounter).values(key=key, window_started_at=now, hits=1)
-    expired = RateLimitCounter.window_started_at <= now - window
-    statement = new.on_conflict_do_update(
-        index_elements=[RateLimitCounter.key],
-        set_={
-            "hits": case((expired, 1), else_=RateLimitCounter.hits + 1),
-            "window_started_at": case(
-                (expired, now), else_=RateLimitCounter.window_started_at
-            ),
-        },
-    ).returning(RateLimitCounter.hits, RateLimitCounter.window_started_at)
-    hits, started = (await session.execute(statement)).one()
-    return hits, started
+async def take(session: AsyncSession, key: str, rate: Rate, *, now: datetime) -> float:
+    """Take one slot atomically (GCRA): 0 if granted, else seconds to wait."""
+    slack = rate.interval * (rate.limit - 1)  # how far ahead the bucket may run
+    table = RateLimitCounter
+    statement = (
+        insert(table)
+        .values(key=key, refills_at=now + rate.interval)
+        .on_conflict_do_update(
+            index_elements=[table.key],
+            set_={"refills_at": func.greatest(table.refills_at, now) + rate.interval},
+            where=table.refills_at <= now + slack,  # else: refused, nothing changes
+        )
+        .returning(table.refills_at)
+    )
+    if (await session.execute(statement)).first() is not None:
+        return 0.0
+    # Refused: the row is locked by the upsert above, so it is still there.
+    refills_at = await session.scalar(select(table.refills_at).where(table.key == key))
+    return max(((refills_at or now) - slack - now).total_seconds(), 0.001)
 
 
-async def limit_login(
+async def enforce(
     sessions: async_sessionmaker[AsyncSession],
+    limits: Sequence[tuple[str, Rate]],
     *,
-    email: str,
-    address: str,
-    limits: tuple[int, int],
-    window: timedelta,
     now: datetime,
+    detail: str,
 ) -> None:
-    """429 with Retry-After once an account or an address tried too often."""
-    keys = {account_key(email): limits[0], f"login:address:{address}": limits[1]}
+    """429 with Retry-After at the first limit that refuses; later ones untouched."""
     # Own transaction, committed at once: a failed sign-in rolls the request's
     # transaction back, and the attempt must still count.
     async with sessions.begin() as session:
-        counts = [await hit(session, key, now=now, window=window) for key in keys]
-    waits = [
-        (started + window - now).total_seconds()
-        for (hits, started), limit in zip(counts, keys.values(), strict=True)
-        if hits > limit
-    ]
-    if waits:
-        retry_after = str(max(1, math.ceil(max(waits))))
-        raise TooManyRequestsError(
-            "Too many sign-in attempts; try again later.",
-            headers={"Retry-After": retry_after},
-        )
+        for key, rate in limits:
+            if (wait := await take(session, key, rate, now=now)) > 0:
+                break
+        else:
+            return
+    raise TooManyRequestsError(detail, headers={"Retry-After": str(math.ceil(wait))})
 
 
 # --8<-- [end:login-limit]
 
 
-async def forget_account(session: AsyncSession, email: str) -> None:
-    """Drop an account's counter: part of deleting the account."""
+async def forget_account(session: AsyncSession, settings: Settings, email: str) -> None:
+    """Drop every counter that names an account: part of deleting it."""
+    account = account_key(settings, email)
+    pairs = f"login:pair:{account.rsplit(':', 1)[1]}:%"
     await session.execute(
-        delete(RateLimitCounter).where(RateLimitCounter.key == account_key(email))
+        delete(RateLimitCounter).where(
+            (RateLimitCounter.key == account) | RateLimitCounter.key.like(pairs)
+        )
     )
+
+
+async def purge_expired(
+    session: AsyncSession, *, now: datetime, batch_size: int
+) -> int:
+    """Delete up to `batch_size` full buckets; a retention job calls it until 0."""
+    expired = (
+        select(RateLimitCounter.key)
+        .where(RateLimitCounter.refills_at <= now)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)  # a sign-in holding a row is not waited for
+    )
+    result = await session.execute(
+        delete(RateLimitCounter).where(RateLimitCounter.key.in_(expired))
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult's

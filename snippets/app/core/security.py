@@ -1,26 +1,23 @@
-"""Password hashing, JWTs, role checks and CORS: the service's security kit."""
+"""JWTs, the signed-in caller, role checks and CORS: the service's security kit."""
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
-from enum import StrEnum
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 import jwt
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.security import OAuth2PasswordBearer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from app.core.config import Settings, SettingsDep
 from app.core.exceptions import ForbiddenError, UnauthorizedError
-
-
-class Role(StrEnum):
-    USER = "user"
-    ADMIN = "admin"
+from app.infra.db.base import SessionDep
+from app.users import constants as user_constants
+from app.users import repository as user_repo
+from app.users.models import User
 
 
 class InvalidTokenError(UnauthorizedError):
@@ -28,68 +25,67 @@ class InvalidTokenError(UnauthorizedError):
     title = "Invalid or expired token"
 
 
-# --8<-- [start:password-hashing]
-# argon2id with the library's defaults (RFC 9106 low-memory profile).
-_hasher = PasswordHasher()
-
-
-def hash_password(password: str) -> str:
-    """Salted, slow hash: a leaked table does not give the passwords away."""
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    """Constant-time check that never raises on a wrong or corrupt hash."""
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-# --8<-- [end:password-hashing]
-
-
 # --8<-- [start:jwt-tokens]
 TokenType = Literal["access", "refresh"]
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "sid", "type", "jti", "iss", "aud"]
 
 
 class TokenClaims(BaseModel):
     """The claims this service issues and therefore requires."""
 
-    sub: uuid.UUID
+    sub: uuid.UUID  # the account
+    sid: uuid.UUID  # the session: sign-out and password changes end it
     type: TokenType
     jti: uuid.UUID
     iat: datetime
     exp: datetime
-    role: Role = Role.USER
 
 
 def create_token(
-    settings: Settings, *, subject: uuid.UUID, kind: TokenType, role: Role
+    settings: Settings, *, subject: uuid.UUID, session_id: uuid.UUID, kind: TokenType
 ) -> tuple[str, TokenClaims]:
     """Sign a token; the caller stores the `jti` of refresh tokens."""
-    ttl: timedelta = (
-        settings.access_token_ttl if kind == "access" else settings.refresh_token_ttl
-    )
+    ttl = settings.access_token_ttl if kind == "access" else settings.refresh_token_ttl
     now = datetime.now(UTC).replace(microsecond=0)
     claims = TokenClaims(
-        sub=subject, type=kind, jti=uuid.uuid4(), iat=now, exp=now + ttl, role=role
+        sub=subject, sid=session_id, type=kind, jti=uuid.uuid4(), iat=now, exp=now + ttl
     )
-    payload = claims.model_dump(mode="json")
-    payload |= {"iat": int(now.timestamp()), "exp": int(claims.exp.timestamp())}
+    payload = claims.model_dump(mode="json") | {
+        "iat": int(now.timestamp()),
+        "exp": int(claims.exp.timestamp()),
+        "iss": settings.jwt_issuer,  # who signed it ...
+        "aud": settings.jwt_audience,  # ... and for whom: not another service
+    }
     secret = settings.jwt_secret.get_secret_value()
-    return jwt.encode(payload, secret, algorithm=settings.jwt_algorithm), claims
+    headers = {"kid": settings.jwt_key_id}  # which key: rotation without a cliff
+    token = jwt.encode(
+        payload, secret, algorithm=settings.jwt_algorithm, headers=headers
+    )
+    return token, claims
+
+
+def _verification_key(settings: Settings, token: str) -> str:
+    keys: dict[str, SecretStr] = {
+        **settings.jwt_previous_keys,
+        settings.jwt_key_id: settings.jwt_secret,
+    }
+    kid = jwt.get_unverified_header(token).get("kid")
+    if not isinstance(kid, str) or kid not in keys:
+        raise InvalidTokenError
+    return keys[kid].get_secret_value()
 
 
 def decode_token(settings: Settings, token: str, *, kind: TokenType) -> TokenClaims:
-    """Verify signature, expiry and type; every failure is the same 401."""
+    """Verify key, signature, expiry, issuer, audience and type; each is one 401."""
     try:
         payload = jwt.decode(
             token,
-            settings.jwt_secret.get_secret_value(),
+            _verification_key(settings, token),
             # Pinned: the header's `alg` is never trusted, so `none` fails.
             algorithms=[settings.jwt_algorithm],
-            options={"require": ["exp", "iat", "sub", "type", "jti"]},
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            options={"require": REQUIRED_CLAIMS},
         )
         claims = TokenClaims.model_validate(payload)
     except (jwt.PyJWTError, ValidationError):
@@ -104,30 +100,67 @@ def decode_token(settings: Settings, token: str, *, kind: TokenType) -> TokenCla
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
 
 
-async def get_access_claims(
-    token: Annotated[str, Depends(oauth2_scheme)], settings: SettingsDep
-) -> TokenClaims:
-    """The verified claims of the bearer token (401 if missing or invalid)."""
-    return decode_token(settings, token, kind="access")
+# --8<-- [start:access-claims]
+@dataclass(frozen=True)
+class SignedIn:
+    """A verified access token whose session is live, and the account it is for."""
+
+    claims: TokenClaims
+    user: User
 
 
-AccessClaimsDep = Annotated[TokenClaims, Depends(get_access_claims)]
+async def get_signed_in(
+    token: Annotated[str, Depends(oauth2_scheme)],
+    settings: SettingsDep,
+    session: SessionDep,
+) -> SignedIn:
+    """401 unless the token is valid and its session and account still exist."""
+    claims = decode_token(settings, token, kind="access")
+    # One indexed read per request: deleting the account, signing out or
+    # changing the password ends the session, and the token stops at once.
+    user = await user_repo.get_signed_in(
+        session, user_id=claims.sub, session_id=claims.sid, now=datetime.now(UTC)
+    )
+    if user is None:
+        raise InvalidTokenError("The session has ended or the account is gone.")
+    return SignedIn(claims, user)
 
 
-async def no_store(response: Response) -> None:
-    """Token responses must never be cached anywhere (RFC 6749, section 5.1)."""
-    response.headers["Cache-Control"] = "no-store"
+SignedInDep = Annotated[SignedIn, Depends(get_signed_in)]
 
 
-def require_role(role: Role) -> Callable[[TokenClaims], Awaitable[TokenClaims]]:
-    """Dependency factory: 403 unless the caller has `role`."""
+class AccessClaims(TokenClaims):
+    """The caller: the token's claims plus the account's role as stored now."""
 
-    async def check(claims: AccessClaimsDep) -> TokenClaims:
+    role: user_constants.Role  # read from the database on every request
+
+
+async def get_access_claims(signed_in: SignedInDep) -> AccessClaims:
+    return AccessClaims(**signed_in.claims.model_dump(), role=signed_in.user.role)
+
+
+AccessClaimsDep = Annotated[AccessClaims, Depends(get_access_claims)]
+
+
+def require_role(
+    role: user_constants.Role,
+) -> Callable[[AccessClaims], Awaitable[AccessClaims]]:
+    """Dependency factory: 403 unless the caller's account has `role` now."""
+
+    async def check(claims: AccessClaimsDep) -> AccessClaims:
         if claims.role != role:
             raise ForbiddenError(f"This operation needs the {role} role.")
         return claims
 
     return check
+
+
+# --8<-- [end:access-claims]
+
+
+async def no_store(response: Response) -> None:
+    """Tokens and personal data are never cached anywhere (RFC 6749, 5.1)."""
+    response.headers["Cache-Control"] = "no-store"
 
 
 # --8<-- [start:cors]

@@ -1,12 +1,18 @@
-"""Users domain constants: error codes and the password policy."""
+"""Users domain constants: roles, error codes and the password policy."""
 
 from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What an account may do; stored on the account, read on every request."""
+
+    USER = "user"
+    ADMIN = "admin"
 
 
 class ErrorCode(StrEnum):
     """Stable codes clients can branch on; wording may change, these may not."""
 
-    EMAIL_TAKEN = "email-taken"
     INVALID_CREDENTIALS = "invalid-credentials"
     REFRESH_TOKEN_REUSED = "refresh-token-reused"  # noqa: S105  # a code, no secret
     USER_NOT_FOUND = "user-not-found"

@@ -7,26 +7,22 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.core import rate_limit
-from app.core.config import SettingsDep
-from app.core.security import (
-    AccessClaimsDep,
-    InvalidTokenError,
-    Role,
-    TokenClaims,
-    require_role,
-)
+from app.core.config import Settings, SettingsDep
+from app.core.rate_limit import Rate
+from app.core.security import AccessClaims, SignedInDep, require_role
 from app.infra.clients.mail import LoggingMailSender, MailSender
-from app.infra.db.base import SessionDep, SessionFactoryDep
-from app.users import repository as user_repo
+from app.infra.db.base import SessionFactoryDep
+from app.users.constants import Role
 from app.users.models import User
+from app.users.schemas import PasswordChange
 
 
-async def get_current_user(claims: AccessClaimsDep, session: SessionDep) -> User:
-    """The signed-in user; a token of a deleted account is simply invalid."""
-    user = await user_repo.get_by_id(session, claims.sub)
-    if user is None:
-        raise InvalidTokenError("The account no longer exists.")
-    return user
+async def get_current_user(signed_in: SignedInDep) -> User:
+    """The signed-in user, loaded by the session check itself: no second query."""
+    return signed_in.user
+
+
+CurrentUserDep = Annotated[User, Depends(get_current_user)]
 
 
 async def get_mail_sender() -> MailSender:
@@ -34,7 +30,39 @@ async def get_mail_sender() -> MailSender:
     return LoggingMailSender()
 
 
+def client_address(request: Request) -> str:
+    """The client's IP: the TCP peer, or what a trusted proxy said it was."""
+    # TRUSTED_PROXIES decides (app/core/proxies.py), never the client itself.
+    return request.client.host if request.client else "unknown"
+
+
 SignInFormDep = Annotated[OAuth2PasswordRequestForm, Depends()]
+
+
+# --8<-- [start:sign-in-limit]
+def sign_in_limits(
+    settings: Settings, *, email: str, address: str
+) -> list[tuple[str, Rate]]:
+    """Checked in this order, and a refused one stops the rest from counting."""
+    window = settings.login_attempt_window
+    return [
+        # One address guessing one account: throttled hard, hurts nobody else.
+        (
+            rate_limit.pair_key(settings, email, address),
+            Rate(settings.login_attempts_per_address_and_account, window),
+        ),
+        # One address trying many accounts (password spraying).
+        (
+            rate_limit.address_key(settings, "login", address),
+            Rate(settings.login_attempts_per_address, window),
+        ),
+        # Many addresses against one account: paced, so its owner waits
+        # seconds for a turn instead of being locked out for the window.
+        (
+            rate_limit.account_key(settings, email),
+            Rate(settings.login_attempts_per_account, window),
+        ),
+    ]
 
 
 async def limit_sign_in(
@@ -44,21 +72,56 @@ async def limit_sign_in(
     settings: SettingsDep,
 ) -> None:
     """Counted before the password is checked: guessing costs a slot too."""
-    # Behind a proxy, run uvicorn with --proxy-headers so this is the client.
-    address = request.client.host if request.client else "unknown"
-    await rate_limit.limit_login(
+    limits = sign_in_limits(
+        settings, email=form.username, address=client_address(request)
+    )
+    await rate_limit.enforce(
         sessions,
-        email=form.username,
-        address=address,
-        limits=(
-            settings.login_attempts_per_account,
-            settings.login_attempts_per_address,
-        ),
-        window=settings.login_attempt_window,
+        limits,
         now=datetime.now(UTC),
+        detail="Too many sign-in attempts; try again later.",
     )
 
 
-CurrentUserDep = Annotated[User, Depends(get_current_user)]
-AdminClaimsDep = Annotated[TokenClaims, Depends(require_role(Role.ADMIN))]
+# --8<-- [end:sign-in-limit]
+
+
+async def limit_password_change(
+    request: Request,
+    data: PasswordChange,
+    user: CurrentUserDep,
+    sessions: SessionFactoryDep,
+    settings: SettingsDep,
+) -> None:
+    """The current password is guessable with a stolen token: the same limits."""
+    limits = sign_in_limits(settings, email=user.email, address=client_address(request))
+    del data  # parsed first, so a malformed body costs no slot
+    await rate_limit.enforce(
+        sessions, limits, now=datetime.now(UTC), detail="Too many attempts."
+    )
+
+
+async def limit_registration(
+    request: Request, sessions: SessionFactoryDep, settings: SettingsDep
+) -> None:
+    """Registrations per address: no script creates accounts (or probes) for ever."""
+    key = rate_limit.address_key(settings, "register", client_address(request))
+    rate = Rate(settings.registrations_per_address, settings.registration_window)
+    await rate_limit.enforce(
+        sessions, [(key, rate)], now=datetime.now(UTC), detail="Too many registrations."
+    )
+
+
+async def limit_refresh(
+    request: Request, sessions: SessionFactoryDep, settings: SettingsDep
+) -> None:
+    """Refreshes per address: guessing or replaying tokens costs a slot each."""
+    key = rate_limit.address_key(settings, "refresh", client_address(request))
+    rate = Rate(settings.token_refreshes_per_address, settings.token_refresh_window)
+    await rate_limit.enforce(
+        sessions, [(key, rate)], now=datetime.now(UTC), detail="Too many refreshes."
+    )
+
+
+AdminClaimsDep = Annotated[AccessClaims, Depends(require_role(Role.ADMIN))]
 MailSenderDep = Annotated[MailSender, Depends(get_mail_sender)]

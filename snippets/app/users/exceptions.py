@@ -1,12 +1,7 @@
 """Users domain errors, each a subclass of the one base error."""
 
-from app.core.exceptions import ConflictError, NotFoundError, UnauthorizedError
+from app.core.exceptions import NotFoundError, UnauthorizedError
 from app.users.constants import ErrorCode
-
-
-class EmailTakenError(ConflictError):
-    code = ErrorCode.EMAIL_TAKEN
-    title = "Email already registered"
 
 
 class InvalidCredentialsError(UnauthorizedError):

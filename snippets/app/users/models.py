@@ -1,4 +1,4 @@
-"""ORM tables of the users domain: accounts and issued refresh tokens."""
+"""ORM tables of the users domain: accounts, sessions and refresh tokens."""
 
 import uuid
 from datetime import datetime
@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, Enum, ForeignKey, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.security import Role
 from app.infra.db.base import Base
+from app.users.constants import Role
 
 
 # --8<-- [start:user-model]
@@ -37,6 +37,28 @@ class User(Base):
 # --8<-- [end:user-model]
 
 
+# --8<-- [start:session-model]
+class UserSession(Base):
+    """One sign-in on one device; every token of it dies when it ends."""
+
+    __tablename__ = "user_session"
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012  # SQLAlchemy API
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    # Moved forward by each refresh; a purge deletes the row after it.
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+# --8<-- [end:session-model]
+
+
 class RefreshToken(Base):
     """One issued refresh token; single use, so rotation can detect replays."""
 
@@ -44,10 +66,10 @@ class RefreshToken(Base):
     __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012  # SQLAlchemy API
 
     jti: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_session.id", ondelete="CASCADE"), index=True
     )
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()

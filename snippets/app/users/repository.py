@@ -5,9 +5,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.users.models import RefreshToken, User
+from app.users.models import RefreshToken, User, UserSession
 
 
 async def get_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
@@ -25,10 +26,53 @@ async def list_page(
     return (await session.scalars(query)).all()
 
 
-async def add(session: AsyncSession, user: User) -> User:
-    session.add(user)
-    await session.flush()  # surfaces the unique violation here, not at commit
-    return user
+async def add_if_new(session: AsyncSession, user: User) -> bool:
+    """Insert unless the address is taken: the unique index settles races."""
+    statement = (
+        insert(User)
+        .values(
+            email=user.email,
+            display_name=user.display_name,
+            password_hash=user.password_hash,
+            role=user.role,
+        )
+        .on_conflict_do_nothing(index_elements=[User.email])
+        .returning(User.id)
+    )
+    return await session.scalar(statement) is not None
+
+
+# --8<-- [start:signed-in]
+async def get_signed_in(
+    session: AsyncSession, *, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime
+) -> User | None:
+    """The account of a live session: two primary keys, one indexed join."""
+    query = (
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.id == session_id)
+        .where(UserSession.revoked_at.is_(None), UserSession.expires_at > now)
+    )
+    return await session.scalar(query)
+
+
+# --8<-- [end:signed-in]
+
+
+async def add_session(session: AsyncSession, user_session: UserSession) -> None:
+    session.add(user_session)
+    await session.flush()
+
+
+async def get_live_session(
+    session: AsyncSession, session_id: uuid.UUID, *, now: datetime
+) -> UserSession | None:
+    query = select(UserSession).where(
+        UserSession.id == session_id,
+        UserSession.revoked_at.is_(None),
+        UserSession.expires_at > now,
+    )
+    return await session.scalar(query)
 
 
 async def add_refresh_token(session: AsyncSession, token: RefreshToken) -> None:
@@ -40,28 +84,39 @@ async def claim_refresh_token(
     session: AsyncSession, jti: uuid.UUID, *, now: datetime
 ) -> RefreshToken | None:
     """Spend an unused token in one statement: of two racing calls, one wins."""
+    live = select(UserSession.id).where(
+        UserSession.revoked_at.is_(None), UserSession.expires_at > now
+    )
     query = (
         update(RefreshToken)
         .where(RefreshToken.jti == jti, RefreshToken.used_at.is_(None))
-        .where(RefreshToken.expires_at > now)
+        .where(RefreshToken.expires_at > now, RefreshToken.session_id.in_(live))
         .values(used_at=now)
         .returning(RefreshToken)
     )
     return await session.scalar(query)
 
 
-async def revoke_all(
-    session: AsyncSession, user_id: uuid.UUID, *, now: datetime
+async def revoke_sessions(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    now: datetime,
+    only: uuid.UUID | None = None,
+    keep: uuid.UUID | None = None,
 ) -> None:
-    """Burn every live token of a user: a replayed token means one was stolen."""
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.user_id == user_id, RefreshToken.used_at.is_(None))
-        .values(used_at=now)
+    """End the user's sessions: one (`only`), or all but one (`keep`), or all."""
+    query = update(UserSession).where(
+        UserSession.user_id == user_id, UserSession.revoked_at.is_(None)
     )
+    if only is not None:
+        query = query.where(UserSession.id == only)
+    if keep is not None:
+        query = query.where(UserSession.id != keep)
+    await session.execute(query.values(revoked_at=now))
 
 
 async def delete(session: AsyncSession, user: User) -> None:
-    """ON DELETE CASCADE removes tasks, tokens and idempotency keys with it."""
+    """ON DELETE CASCADE removes tasks, sessions and their tokens with it."""
     await session.delete(user)
     await session.flush()

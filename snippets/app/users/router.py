@@ -1,4 +1,4 @@
-"""HTTP endpoints of the users domain: registration, profile, sign-in."""
+"""HTTP endpoints of the users domain: registration, profile, sessions."""
 
 from typing import Annotated
 
@@ -6,9 +6,10 @@ from fastapi import APIRouter, BackgroundTasks, Body, Depends, status
 
 from app.core.config import SettingsDep
 from app.core.pagination import DEFAULT_LIMIT, LimitQuery, OffsetQuery, Page
+from app.core.passwords import PasswordsDep
 from app.core.problem_details import problem_responses
 from app.core.request_body import require_json
-from app.core.security import no_store
+from app.core.security import AccessClaimsDep, SignedInDep, no_store
 from app.infra.clients.mail import send_mail
 from app.infra.db.base import SessionDep
 from app.users import service as user_service
@@ -17,9 +18,20 @@ from app.users.dependencies import (
     CurrentUserDep,
     MailSenderDep,
     SignInFormDep,
+    limit_password_change,
+    limit_refresh,
+    limit_registration,
     limit_sign_in,
 )
-from app.users.schemas import RefreshRequest, TokenPair, UserCreate, UserRead
+from app.users.schemas import (
+    REGISTRATION_ACCEPTED,
+    PasswordChange,
+    RefreshRequest,
+    RegistrationAccepted,
+    TokenPair,
+    UserCreate,
+    UserRead,
+)
 
 # Return annotations are the response models (see app/tasks/router.py).
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
@@ -35,24 +47,27 @@ NEW_USER = {
 # --8<-- [start:register-user]
 @router.post(
     "",
-    status_code=status.HTTP_201_CREATED,
+    status_code=status.HTTP_202_ACCEPTED,
     summary="Register a user",
-    description="Creates an account and sends a welcome mail in the background.",
-    responses=problem_responses(400, 409, 413, 415, 422),
-    dependencies=[Depends(require_json)],
+    description="Creates an account for an address that has none, and mails the "
+    "address either way: a welcome for a new account, a notice to the owner of an "
+    "existing one. The answer is the same in both cases (202, same body), so "
+    "registration never tells a caller which addresses have an account. "
+    "Limited per client address (429).",
+    responses=problem_responses(400, 413, 415, 422, 429),
+    dependencies=[Depends(require_json), Depends(limit_registration)],
 )
 async def register_user(
     data: Annotated[UserCreate, Body(openapi_examples={"new": {"value": NEW_USER}})],
     session: SessionDep,
+    passwords: PasswordsDep,
     mailer: MailSenderDep,
     background: BackgroundTasks,
-) -> UserRead:
-    user = await user_service.register(session, data)
+) -> RegistrationAccepted:
+    subject, body = await user_service.register(session, passwords, data)
     # Runs after the response is sent: a slow mail server never delays it.
-    background.add_task(
-        send_mail, mailer, to=user.email, subject="Welcome", body="Hello!"
-    )
-    return UserRead.model_validate(user)
+    background.add_task(send_mail, mailer, to=data.email, subject=subject, body=body)
+    return RegistrationAccepted(detail=REGISTRATION_ACCEPTED)
 
 
 # --8<-- [end:register-user]
@@ -62,8 +77,10 @@ async def register_user(
     "/me",
     status_code=status.HTTP_200_OK,
     summary="Current user",
-    description="The account the bearer token belongs to.",
+    description="The account the bearer token belongs to. Never cached "
+    "(`Cache-Control: no-store`): it is personal data.",
     responses=problem_responses(401),
+    dependencies=[Depends(no_store)],
 )
 async def read_me(user: CurrentUserDep) -> UserRead:
     return UserRead.model_validate(user)
@@ -75,15 +92,42 @@ async def read_me(user: CurrentUserDep) -> UserRead:
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete my account",
     description="Privacy by design: erases the account and everything it owns "
-    "(tasks, refresh tokens, idempotency records, sign-in counters). "
-    "Irreversible; the access token stops working at once.",
+    "(tasks, sessions, refresh tokens, idempotency records, sign-in counters). "
+    "Irreversible; every token of the account stops working at once.",
     responses=problem_responses(401),
 )
-async def delete_me(user: CurrentUserDep, session: SessionDep) -> None:
-    await user_service.delete_account(session, user)
+async def delete_me(
+    user: CurrentUserDep, session: SessionDep, settings: SettingsDep
+) -> None:
+    await user_service.delete_account(session, settings, user)
 
 
 # --8<-- [end:delete-me]
+
+
+@router.post(
+    "/me/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Change my password",
+    description="Needs the current password. Every other session of the account "
+    "ends (its tokens stop working); this one goes on. Attempts are limited like "
+    "sign-ins (429).",
+    responses=problem_responses(400, 401, 413, 415, 422, 429),
+    dependencies=[Depends(require_json), Depends(limit_password_change)],
+)
+async def change_password(
+    data: PasswordChange,
+    signed_in: SignedInDep,
+    session: SessionDep,
+    passwords: PasswordsDep,
+) -> None:
+    await user_service.change_password(
+        session,
+        passwords,
+        signed_in.user,
+        session_id=signed_in.claims.sid,
+        data=data,
+    )
 
 
 @router.get(
@@ -108,8 +152,10 @@ async def list_users(
     "/token",
     status_code=status.HTTP_200_OK,
     summary="Sign in",
-    description="OAuth2 password flow: `username` is the email address. "
-    "Attempts are limited per account and per client address (429).",
+    description="OAuth2 password flow: `username` is the email address. Starts a "
+    "session. Attempts are limited per client address and account together, per "
+    "address, and per account from all addresses, which only slows it (429 with "
+    "`Retry-After`).",
     responses=problem_responses(401, 422, 429),
     dependencies=[Depends(limit_sign_in), Depends(no_store)],
 )
@@ -117,21 +163,37 @@ async def sign_in(
     form: SignInFormDep,
     session: SessionDep,
     settings: SettingsDep,
+    passwords: PasswordsDep,
 ) -> TokenPair:
-    user = await user_service.authenticate(session, form.username, form.password)
-    return await user_service.issue_tokens(session, settings, user)
+    user = await user_service.authenticate(
+        session, passwords, form.username, form.password
+    )
+    return await user_service.start_session(session, settings, user)
 
 
 @auth_router.post(
     "/refresh",
     status_code=status.HTTP_200_OK,
     summary="Rotate tokens",
-    description="Spends a refresh token for a new pair. A reused token is a 401 "
-    "and revokes every refresh token of the account.",
-    responses=problem_responses(400, 401, 413, 415, 422),
-    dependencies=[Depends(require_json), Depends(no_store)],
+    description="Spends a refresh token for a new pair of the same session. A "
+    "reused token is a 401 and ends every session of the account. Limited per "
+    "client address (429).",
+    responses=problem_responses(400, 401, 413, 415, 422, 429),
+    dependencies=[Depends(require_json), Depends(limit_refresh), Depends(no_store)],
 )
 async def refresh_tokens(
     data: RefreshRequest, session: SessionDep, settings: SettingsDep
 ) -> TokenPair:
     return await user_service.refresh(session, settings, data.refresh_token)
+
+
+@auth_router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Sign out",
+    description="Ends the session of the bearer token: its access and refresh "
+    "tokens stop working at once. Other sessions (devices) go on.",
+    responses=problem_responses(401),
+)
+async def sign_out(claims: AccessClaimsDep, session: SessionDep) -> None:
+    await user_service.sign_out(session, claims.sub, claims.sid)

@@ -7,18 +7,30 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
 from app.core.models import ApiModel, StorableStr, UtcDatetime
-from app.core.security import Role
 from app.users.constants import (
     PASSWORD_CLASSES,
     PASSWORD_MAX_LENGTH,
     PASSWORD_MIN_CLASSES,
     PASSWORD_MIN_LENGTH,
+    Role,
 )
 
+REGISTRATION_ACCEPTED = "Registration received: a mail is on its way to the address."
 DisplayName = Annotated[StorableStr, StringConstraints(min_length=1, max_length=100)]
 
 
 # --8<-- [start:password-validator]
+def check_password_strength(password: str) -> str:
+    """The policy both registration and a password change enforce."""
+    classes = sum(bool(re.search(rule, password)) for rule in PASSWORD_CLASSES)
+    if classes < PASSWORD_MIN_CLASSES:
+        raise ValueError(
+            "Password must mix at least three of: lower case, upper case, "
+            "digits, symbols"
+        )
+    return password
+
+
 class UserCreate(ApiModel):
     """Registration form; the password is checked here, before any hashing."""
 
@@ -32,13 +44,7 @@ class UserCreate(ApiModel):
     @field_validator("password", mode="after")
     @classmethod
     def password_is_strong(cls, password: str) -> str:
-        classes = sum(bool(re.search(rule, password)) for rule in PASSWORD_CLASSES)
-        if classes < PASSWORD_MIN_CLASSES:
-            raise ValueError(
-                "Password must mix at least three of: lower case, upper case, "
-                "digits, symbols"
-            )
-        return password
+        return check_password_strength(password)
 
     @field_validator("email", mode="after")
     @classmethod
@@ -47,6 +53,43 @@ class UserCreate(ApiModel):
 
 
 # --8<-- [end:password-validator]
+
+
+class RegistrationAccepted(ApiModel):
+    """The one answer to every registration: it tells nobody who has an account."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"detail": REGISTRATION_ACCEPTED}]}
+    )
+
+    detail: str = Field(examples=[REGISTRATION_ACCEPTED])
+
+
+class PasswordChange(ApiModel):
+    """The current password (a stolen access token is not enough) and a new one."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "current_password": "correct-Horse-battery-7",
+                    "new_password": "a-Longer-passphrase-2027",
+                }
+            ]
+        }
+    )
+
+    current_password: StorableStr = Field(
+        min_length=1, max_length=PASSWORD_MAX_LENGTH, repr=False
+    )
+    new_password: StorableStr = Field(
+        min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH, repr=False
+    )
+
+    @field_validator("new_password", mode="after")
+    @classmethod
+    def password_is_strong(cls, password: str) -> str:
+        return check_password_strength(password)
 
 
 # --8<-- [start:user-public]

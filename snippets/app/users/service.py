@@ -1,48 +1,46 @@
-"""Users business logic: registration, sign-in and refresh-token rotation."""
+"""Users business logic: registration, sign-in and the sessions it starts."""
 
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import rate_limit
 from app.core.config import Settings
 from app.core.models import is_storable
-from app.core.security import (
-    Role,
-    create_token,
-    decode_token,
-    hash_password,
-    verify_password,
-)
+from app.core.passwords import Passwords
+from app.core.security import InvalidTokenError, create_token, decode_token
 from app.users import repository as user_repo
+from app.users.constants import Role
 from app.users.exceptions import (
-    EmailTakenError,
     InvalidCredentialsError,
     RefreshTokenReusedError,
     UserNotFoundError,
 )
-from app.users.models import RefreshToken, User
-from app.users.schemas import TokenPair, UserCreate
+from app.users.models import RefreshToken, User, UserSession
+from app.users.schemas import PasswordChange, TokenPair, UserCreate
 
-# Verified when the email is unknown, so both failures take the same time.
-_DUMMY_HASH = hash_password("not-a-real-password")
+# (subject, body) of the mail registration sends, one for each outcome.
+WELCOME = ("Welcome", "Hello! Your account is ready: sign in with your address.")
+ALREADY_REGISTERED = (
+    "Someone tried to register with your address",
+    "You already have an account. If it was you, sign in with your password.",
+)
 
 
-async def register(session: AsyncSession, data: UserCreate) -> User:
-    """Create an account; the database's unique index settles races."""
+async def register(
+    session: AsyncSession, passwords: Passwords, data: UserCreate
+) -> tuple[str, str]:
+    """Create the account unless the address has one; the mail to send either way."""
+    # Hashed in both cases, so both answers take the same time.
     user = User(
         email=data.email,
         display_name=data.display_name,
-        password_hash=hash_password(data.password),
+        password_hash=await passwords.hash(data.password),
         role=Role.USER,  # admins are promoted out of band, never self-registered
     )
-    try:
-        return await user_repo.add(session, user)
-    except IntegrityError:
-        raise EmailTakenError("An account with this email already exists.") from None
+    return WELCOME if await user_repo.add_if_new(session, user) else ALREADY_REGISTERED
 
 
 async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
@@ -57,50 +55,93 @@ async def list_users(
     return await user_repo.list_page(session, limit=limit, offset=offset)
 
 
-async def authenticate(session: AsyncSession, email: str, password: str) -> User:
+async def authenticate(
+    session: AsyncSession, passwords: Passwords, email: str, password: str
+) -> User:
     """The same error for an unknown email and a wrong password."""
     # Text PostgreSQL cannot even compare is no stored address either.
     storable = is_storable(email)
     user = await user_repo.get_by_email(session, email.lower()) if storable else None
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        await passwords.verify_nothing(password)  # as slow as a real check
         raise InvalidCredentialsError
-    if not verify_password(user.password_hash, password):
+    if not await passwords.verify(user.password_hash, password):
         raise InvalidCredentialsError
+    if passwords.needs_rehash(user.password_hash):
+        # The only moment the password is known: upgrade to today's parameters.
+        user.password_hash = await passwords.hash(password)
     return user
 
 
-async def issue_tokens(
+async def start_session(
     session: AsyncSession, settings: Settings, user: User
 ) -> TokenPair:
-    """A fresh access token and a refresh token whose `jti` is recorded."""
-    access, _ = create_token(settings, subject=user.id, kind="access", role=user.role)
-    refresh, claims = create_token(
-        settings, subject=user.id, kind="refresh", role=user.role
-    )
+    """A new session (one device's sign-in) and its first pair of tokens."""
+    expires_at = datetime.now(UTC) + settings.refresh_token_ttl
+    user_session = UserSession(user_id=user.id, expires_at=expires_at)
+    await user_repo.add_session(session, user_session)
+    return await _issue_tokens(session, settings, user_session)
+
+
+async def _issue_tokens(
+    session: AsyncSession, settings: Settings, user_session: UserSession
+) -> TokenPair:
+    ids = {"subject": user_session.user_id, "session_id": user_session.id}
+    access, _ = create_token(settings, **ids, kind="access")
+    refresh_token, claims = create_token(settings, **ids, kind="refresh")
+    user_session.expires_at = claims.exp  # as long as its newest refresh token
     await user_repo.add_refresh_token(
         session,
-        RefreshToken(jti=claims.jti, user_id=user.id, expires_at=claims.exp),
+        RefreshToken(jti=claims.jti, session_id=user_session.id, expires_at=claims.exp),
     )
     ttl = int(settings.access_token_ttl.total_seconds())
-    return TokenPair(access_token=access, refresh_token=refresh, expires_in=ttl)
+    return TokenPair(access_token=access, refresh_token=refresh_token, expires_in=ttl)
 
 
 async def refresh(session: AsyncSession, settings: Settings, token: str) -> TokenPair:
-    """Rotate: spend the refresh token and hand out a new pair."""
+    """Rotate: spend the refresh token and hand out a new pair, same session."""
     claims = decode_token(settings, token, kind="refresh")
     now = datetime.now(UTC)
-    if await user_repo.claim_refresh_token(session, claims.jti, now=now) is None:
-        # Spent before: someone replays it. Burn the whole family, and commit
-        # now, because the error below rolls the request's transaction back.
-        await user_repo.revoke_all(session, claims.sub, now=now)
-        await session.commit()
-        raise RefreshTokenReusedError("Sign in again.")
-    # Tokens are deleted with their user, so a claimed one has a live owner.
-    return await issue_tokens(session, settings, await get_user(session, claims.sub))
+    if spent := await user_repo.claim_refresh_token(session, claims.jti, now=now):
+        user_session = await user_repo.get_live_session(
+            session, spent.session_id, now=now
+        )
+        if user_session is not None:
+            return await _issue_tokens(session, settings, user_session)
+    if await user_repo.get_live_session(session, claims.sid, now=now) is None:
+        raise InvalidTokenError("The session has ended.")  # signed out, or deleted
+    # Spent before, in a live session: someone replays it. End every session of
+    # the account, and commit now: the error rolls the transaction back.
+    await user_repo.revoke_sessions(session, claims.sub, now=now)
+    await session.commit()
+    raise RefreshTokenReusedError("Sign in again.")
 
 
-async def delete_account(session: AsyncSession, user: User) -> None:
+async def sign_out(
+    session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID
+) -> None:
+    """End this session: its access and refresh tokens stop working at once."""
+    now = datetime.now(UTC)
+    await user_repo.revoke_sessions(session, user_id, now=now, only=session_id)
+
+
+async def change_password(
+    session: AsyncSession,
+    passwords: Passwords,
+    user: User,
+    *,
+    session_id: uuid.UUID,
+    data: PasswordChange,
+) -> None:
+    """Needs the current password; every other session of the account ends."""
+    if not await passwords.verify(user.password_hash, data.current_password):
+        raise InvalidCredentialsError
+    user.password_hash = await passwords.hash(data.new_password)
+    now = datetime.now(UTC)
+    await user_repo.revoke_sessions(session, user.id, now=now, keep=session_id)
+
+
+async def delete_account(session: AsyncSession, settings: Settings, user: User) -> None:
     """Erase the account; foreign keys cascade to everything it owns."""
-    await rate_limit.forget_account(session, user.email)
+    await rate_limit.forget_account(session, settings, user.email)
     await user_repo.delete(session, user)

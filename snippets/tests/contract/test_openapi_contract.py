@@ -36,7 +36,7 @@ def auth_headers(live_app: FastAPI) -> dict[str, str]:
         body={"email": EMAIL, "password": PASSWORD, "display_name": "Contract"}
     )
     registered = register.call(app=live_app)
-    assert registered.status_code == 201, registered.text
+    assert registered.status_code == 202, registered.text
     login = schema["/api/v1/auth/token"]["POST"].Case(
         body={"username": EMAIL, "password": PASSWORD},
         media_type="application/x-www-form-urlencoded",

@@ -76,22 +76,27 @@ async def test_refresh_rotates_and_a_reused_token_revokes_the_family(
 def forge(
     claims: dict[str, object], *, key: str = JWT_SECRET, alg: str = "HS256"
 ) -> str:
+    """A token with every claim the service issues, signed with `key`."""
     now = datetime.now(UTC)
     payload = {
         "sub": str(uuid.uuid4()),
+        "sid": str(uuid.uuid4()),
         "type": "access",
         "jti": str(uuid.uuid4()),
         "iat": now,
         "exp": now + timedelta(minutes=5),
+        "iss": "tasks-service",
+        "aud": "tasks-api",
     } | claims
-    return jwt.encode(payload, key, algorithm=alg)
+    return jwt.encode(payload, key, algorithm=alg, headers={"kid": "1"})
 
 
 def unsigned(claims: dict[str, object]) -> str:
     """An `alg: none` token, the classic signature bypass."""
     token = forge(claims)
     _, payload, _ = token.split(".")
-    none_header = jwt.utils.base64url_encode(b'{"alg":"none","typ":"JWT"}').decode()
+    header = b'{"alg":"none","typ":"JWT","kid":"1"}'  # a known key id, no signature
+    none_header = jwt.utils.base64url_encode(header).decode()
     return f"{none_header}.{payload}."
 
 
@@ -121,11 +126,11 @@ async def test_bad_access_tokens_are_401_problems(
 async def test_token_of_a_deleted_account_is_rejected(
     client: httpx.AsyncClient,
 ) -> None:
-    """A well-signed token for an account that does not exist is a 401."""
+    """A well-signed token for an account (and session) that does not exist: 401."""
     response = await client.get(ME, headers={"Authorization": f"Bearer {forge({})}"})
 
     assert response.status_code == 401, response.text
-    assert response.json()["detail"] == "The account no longer exists."
+    assert response.json()["detail"] == "The session has ended or the account is gone."
 
 
 async def test_missing_token_is_401_with_challenge(client: httpx.AsyncClient) -> None:

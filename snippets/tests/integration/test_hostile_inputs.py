@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
-from app.core.security import Role, create_token
+from app.users import service as user_service
 from app.users.models import User
 from tests.conftest import JWT_SECRET
 
@@ -23,14 +23,15 @@ TASKS = "/api/v1/tasks"
 async def auth_headers(
     settings: Settings, sessions: async_sessionmaker[AsyncSession]
 ) -> dict[str, str]:
-    """A user inserted directly, with a minted token: no argon2 in every case."""
+    """A user inserted directly, with a session started: no argon2 in every case."""
     async with sessions.begin() as session:
         user = User(
             email=f"{uuid.uuid4().hex}@example.com", display_name="H", password_hash="-"
         )
         session.add(user)
-    access, _ = create_token(settings, subject=user.id, kind="access", role=Role.USER)
-    return {"Authorization": f"Bearer {access}"}
+        await session.flush()
+        tokens = await user_service.start_session(session, settings, user)
+    return {"Authorization": f"Bearer {tokens.access_token}"}
 
 
 def b64(raw: bytes) -> str:

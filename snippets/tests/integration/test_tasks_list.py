@@ -44,8 +44,10 @@ async def test_list_is_one_query_whatever_the_page_size(
         response = await client.get(TASKS, headers=auth_headers)
 
     assert len(response.json()["items"]) == 20
-    assert len(one) == len(twenty) == 1
-    assert "JOIN user_account" in twenty[0]
+    # The caller's session check (SEC-002), then the page with its owners.
+    assert len(one) == len(twenty) == 2
+    assert "FROM user_account JOIN user_session" in twenty[0]
+    assert "JOIN user_account" in twenty[1]
 
 
 async def test_cursor_walks_every_task_once(

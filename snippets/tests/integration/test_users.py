@@ -6,24 +6,50 @@ import pytest
 from tests.factories import RecordingMailSender, UserCreateFactory
 
 USERS = "/api/v1/users"
+REGISTRATION_DETAIL = "Registration received: a mail is on its way to the address."
 
 
-async def test_register_returns_the_account_and_sends_a_welcome_mail(
+async def test_registration_is_accepted_and_a_welcome_mail_sent(
     client: httpx.AsyncClient, mail_sender: RecordingMailSender
 ) -> None:
-    """201 with the account (never the password), then a mail in the background."""
+    """202 with no account data in it; the mail goes out in the background."""
     data = UserCreateFactory.build(email="Ada@Example.com")
 
     response = await client.post(USERS, json=data.model_dump(mode="json"))
+    signed_in = await client.post(
+        "/api/v1/auth/token",
+        data={"username": "ada@example.com", "password": data.password},
+    )
 
-    assert response.status_code == 201, response.text
-    body = response.json()
-    assert body["email"] == "ada@example.com"  # normalized
-    assert body["role"] == "user"
-    assert body["created_at"].endswith("Z")
-    assert "password" not in body
-    assert "password_hash" not in body
-    assert mail_sender.sent == [("ada@example.com", "Welcome")]
+    assert response.status_code == 202, response.text
+    assert response.json() == {"detail": REGISTRATION_DETAIL}
+    assert mail_sender.sent == [("ada@example.com", "Welcome")]  # normalized
+    assert signed_in.status_code == 200, signed_in.text
+
+
+async def test_a_taken_address_gets_the_same_answer_and_its_owner_a_mail(
+    client: httpx.AsyncClient, mail_sender: RecordingMailSender
+) -> None:
+    """Nobody learns from registration which addresses have an account."""
+    data = UserCreateFactory.build(email="dup@example.com").model_dump(mode="json")
+    first = await client.post(USERS, json=data)
+    again = await client.post(
+        USERS,
+        json=data | {"email": "DUP@example.com", "password": "Another-pass-1234"},
+    )
+    owner = await client.post(
+        "/api/v1/auth/token",
+        data={"username": "dup@example.com", "password": data["password"]},
+    )
+
+    assert first.status_code == again.status_code == 202, again.text
+    assert first.json() == again.json()
+    assert sorted(first.headers) == sorted(again.headers)
+    assert mail_sender.sent == [
+        ("dup@example.com", "Welcome"),
+        ("dup@example.com", "Someone tried to register with your address"),
+    ]
+    assert owner.status_code == 200, owner.text  # the account is untouched
 
 
 async def test_failed_mail_does_not_fail_registration(
@@ -34,20 +60,13 @@ async def test_failed_mail_does_not_fail_registration(
     data = UserCreateFactory.build()
 
     response = await client.post(USERS, json=data.model_dump(mode="json"))
+    signed_in = await client.post(
+        "/api/v1/auth/token", data={"username": data.email, "password": data.password}
+    )
 
-    assert response.status_code == 201, response.text
+    assert response.status_code == 202, response.text
     assert mail_sender.sent == []
-
-
-async def test_duplicate_email_is_409(client: httpx.AsyncClient) -> None:
-    """One account per mailbox, whatever the casing."""
-    data = UserCreateFactory.build(email="dup@example.com").model_dump(mode="json")
-    assert (await client.post(USERS, json=data)).status_code == 201
-
-    response = await client.post(USERS, json=data | {"email": "DUP@example.com"})
-
-    assert response.status_code == 409, response.text
-    assert response.json()["code"] == "email-taken"
+    assert signed_in.status_code == 200, signed_in.text
 
 
 @pytest.mark.parametrize(
@@ -69,10 +88,12 @@ async def test_weak_password_is_422_without_echoing_it(
 async def test_me_returns_own_account(
     client: httpx.AsyncClient, auth_headers: dict[str, str]
 ) -> None:
+    """The profile, never stored by a shared or a browser cache."""
     response = await client.get(f"{USERS}/me", headers=auth_headers)
 
     assert response.status_code == 200, response.text
     assert set(response.json()) == {"id", "email", "display_name", "role", "created_at"}
+    assert response.headers["cache-control"] == "no-store"
 
 
 async def test_user_list_is_admin_only(

@@ -19,7 +19,7 @@ STARTUP_TIMEOUT_SECONDS = 30
 WALKTHROUGH_TIMEOUT_SECONDS = 60
 # The start of every line the script prints; the rest (an email) varies.
 EXPECTED_LINES = [
-    "register     201 email=reader-",
+    "register     202 detail=Registration received",
     "log in       200 token_type=bearer",
     "who am I     200 email=reader-",
     "create task  201 budget=12.50",

@@ -23,7 +23,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from app.core import tracing
 from app.core.config import Settings
-from app.core.logging import configure_logging, request_id_var
+from app.core.logging import MAX_SCRUBBED_CHARS, configure_logging, request_id_var
 from app.core.metrics import Metrics
 from app.infra.clients.http import create_http_client
 from app.infra.clients.webhook import post_webhook
@@ -205,7 +205,7 @@ async def test_every_line_of_a_request_carries_its_id(
         lines = log_lines(capsys)
 
     # Do: the filter stamps the contextvar's ID on every record of the request.
-    assert response.status_code == 201, response.text
+    assert response.status_code == 202, response.text
     assert {str(line["message"]) for line in lines} >= {"mail sent", "request"}
     assert {line["request_id"] for line in lines} == {response.headers["X-Request-ID"]}
     # Don't: the original's adapter is thrown away; its line has no ID.
@@ -286,6 +286,22 @@ async def test_sign_up_and_sign_in_log_no_address_or_password(
     assert '"email": "***"' in output  # the mail sender's line, masked
     assert user.email not in output
     assert user.password not in output
+
+
+@pytest.mark.rule("OBS-006")
+async def test_a_hostile_url_is_scrubbed_in_bounded_work(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """32 KB of near-misses in the path and query: one short line, no address."""
+    hostile = "a." * 8_000 + "x@" + "a." * 8_000
+    async with serving(create_app(settings)) as client:
+        log_lines(capsys)
+        await client.get(f"/healthz/{hostile}", params={"m": "ada@x.io", "q": hostile})
+        (line,) = [line for line in log_lines(capsys) if line["message"] == "request"]
+
+    assert str(line["path"]).endswith(f"[cut from {len(hostile) + 9} characters]")
+    assert len(str(line["query"])) < 2 * MAX_SCRUBBED_CHARS
+    assert "ada@x.io" not in json.dumps(line)
 
 
 # --8<-- [end:obs-006]

@@ -3,17 +3,21 @@
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.users.models import User
+from app.core.rate_limit import RateLimitCounter
+from app.users import retention
+from app.users.models import User, UserSession
 from demos import ret_flag_only_delete, ret_leaky_response
 from tests.conftest import bearer, register, sign_in
 
 PERSONAL = {"email", "password_hash", "birth_date"}
+DAY = timedelta(days=1)
 
 
 async def service_owner(client: httpx.AsyncClient, headers: dict[str, str]) -> set[str]:
@@ -108,6 +112,33 @@ async def test_a_deletion_request_erases_the_persons_data(
     assert (await rows_with_email(sessions, user.email.lower()) == 0) is holds
     signed_out = await client.get("/api/v1/users/me", headers=headers)
     assert (signed_out.status_code == 401) is holds  # the token dies with the account
+
+
+@pytest.mark.rule("RET-005")
+async def test_the_auth_purges_delete_only_what_has_expired(
+    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Expired and fresh sessions and counters: one job run, only the expired go."""
+    now = datetime.now(UTC)
+    fresh, expired = uuid.uuid4(), uuid.uuid4()
+    async with sessions.begin() as session:
+        user = User(email="ret@example.com", display_name="R", password_hash="-")
+        session.add(user)
+        await session.flush()
+        for session_id, ends in ((fresh, now + DAY), (expired, now - DAY)):
+            session.add(UserSession(id=session_id, user_id=user.id, expires_at=ends))
+        session.add_all(
+            RateLimitCounter(key=key, refills_at=at)
+            for key, at in (("t:fresh", now + DAY), ("t:expired", now - DAY))
+        )
+
+    purged = await retention.purge_auth_data(sessions, now=now, batch_size=500)
+    async with sessions() as session:
+        left = (await session.scalars(select(UserSession.id))).all()
+        keys = (await session.scalars(select(RateLimitCounter.key))).all()
+
+    assert purged == {"sessions": 1, "refresh_tokens": 0, "rate_limit_counters": 1}
+    assert (left, keys) == ([fresh], ["t:fresh"])
 
 
 # --8<-- [end:ret-005]

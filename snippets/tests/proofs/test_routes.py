@@ -13,9 +13,9 @@ from pydantic import BaseModel, ValidationError
 from starlette.routing import BaseRoute
 
 from app.core.problem_details import ProblemDetails
-from app.core.security import Role
 from app.tasks.router import router as tasks_router
 from app.tasks.schemas import Money, TaskCreate, TaskRead
+from app.users.constants import Role
 from app.users.models import User
 from app.users.router import auth_router
 from app.users.router import router as users_router

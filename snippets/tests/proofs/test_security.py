@@ -1,13 +1,16 @@
 """Proofs of the Security rules: the service passes each check its Don't fails."""
 
+import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
 
 import httpx
 import jwt
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from pydantic import BaseModel, SecretStr, ValidationError
 from sqlalchemy import func, select, text
@@ -16,23 +19,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.core.config import Settings
 from app.core.logging import JsonFormatter
 from app.core.pagination import Cursor, CursorSigner, cursor_key, cursor_scope
-from app.core.security import (
-    InvalidTokenError,
-    Role,
-    create_token,
-    decode_token,
-    hash_password,
-    verify_password,
-)
+from app.core.passwords import Passwords
+from app.core.security import InvalidTokenError, create_token, decode_token
 from app.infra.clients.mail import LoggingMailSender
 from app.main import create_app
 from app.tasks.models import Task
 from app.tasks.schemas import TaskCreate
-from app.users.models import RefreshToken, User
+from app.users.models import RefreshToken, User, UserSession
 from demos import (
     sec_cors_wildcard,
     sec_deactivate_only,
     sec_lenient_input,
+    sec_lockout_by_account,
     sec_missing_owner_check,
     sec_no_security_headers,
     sec_pii_in_logs,
@@ -40,10 +38,14 @@ from demos import (
     sec_token_without_expiry,
     sec_unsalted_hash,
 )
-from tests.conftest import JWT_SECRET, register, sign_in
+from tests.conftest import JWT_SECRET, bearer, register, sign_in
+from tests.factories import UserCreateFactory
+from tests.servers import serve_on_socket
 from tests.sql_recorder import recorded_sql
 
 TASKS = "/api/v1/tasks"
+TOKEN = "/api/v1/auth/token"
+HOUR = timedelta(hours=1)
 APP_ORIGIN = "https://app.example"
 
 
@@ -151,10 +153,37 @@ def test_a_token_without_expiry_is_refused(
 def test_an_access_token_lives_fifteen_minutes() -> None:
     """The access token's `exp` is 15 minutes after its `iat`."""
     _, claims = create_token(
-        offline_settings(), subject=uuid.uuid4(), kind="access", role=Role.USER
+        offline_settings(), subject=uuid.uuid4(), session_id=uuid.uuid4(), kind="access"
     )
 
     assert (claims.exp - claims.iat).total_seconds() == 15 * 60
+
+
+@pytest.mark.rule("SEC-002")
+def test_a_token_minted_for_another_audience_is_refused() -> None:
+    """A service sharing the secret still cannot hand its tokens to this one."""
+    other_service = offline_settings().model_copy(update={"jwt_audience": "billing"})
+    token, _ = create_token(
+        other_service, subject=uuid.uuid4(), session_id=uuid.uuid4(), kind="access"
+    )
+
+    with pytest.raises(InvalidTokenError):
+        decode_token(offline_settings(), token, kind="access")
+
+
+@pytest.mark.rule("SEC-002")
+async def test_signing_out_ends_the_access_token_at_once(
+    client: httpx.AsyncClient,
+) -> None:
+    """Minutes before it expires, a signed-out session's token is refused."""
+    headers = bearer(await sign_in(client, await register(client)))
+    before = await client.get(TASKS, headers=headers)
+
+    signed_out = await client.post("/api/v1/auth/logout", headers=headers)
+    after = await client.get(TASKS, headers=headers)
+
+    assert (before.status_code, signed_out.status_code) == (200, 204)
+    assert after.status_code == 401, after.text
 
 
 # --8<-- [end:sec-002]
@@ -215,29 +244,85 @@ async def test_every_response_carries_the_security_headers(
 
 
 # --8<-- [start:sec-006]
+async def service_hash(password: str) -> str:
+    return await Passwords(max_concurrent=1).hash(password)
+
+
+async def demo_hash(password: str) -> str:
+    return sec_unsalted_hash.hash_password(password)
+
+
 @pytest.mark.rule("SEC-006")
 @pytest.mark.parametrize(
     ("hash_function", "holds"),
-    [(hash_password, True), (sec_unsalted_hash.hash_password, False)],
+    [(service_hash, True), (demo_hash, False)],
     ids=["do", "dont"],
 )
-def test_equal_passwords_get_different_hashes(
-    hash_function: Callable[[str], str], *, holds: bool
+async def test_equal_passwords_get_different_hashes(
+    hash_function: Callable[[str], Awaitable[str]], *, holds: bool
 ) -> None:
     """Salted: one cracked hash does not reveal every account that shares it."""
-    first, second = hash_function("Summer2024!"), hash_function("Summer2024!")
+    first = await hash_function("Summer2024!")
+    second = await hash_function("Summer2024!")
 
     assert (first != second) is holds
 
 
 @pytest.mark.rule("SEC-006")
-def test_passwords_are_argon2id_and_verify() -> None:
+async def test_passwords_are_argon2id_and_verify() -> None:
     """The stored form names Argon2id, and only the right password matches."""
-    stored = hash_password("Summer2024!")
+    passwords = Passwords(max_concurrent=1)
+    stored = await passwords.hash("Summer2024!")
 
     assert stored.startswith("$argon2id$")
-    assert verify_password(stored, "Summer2024!")
-    assert not verify_password(stored, "summer2024!")
+    assert await passwords.verify(stored, "Summer2024!")
+    assert not await passwords.verify(stored, "summer2024!")
+
+
+async def verify_on_the_loop(password_hash: str, password: str) -> bool:
+    """The Don't: argon2 called straight from async code."""
+    return PasswordHasher().verify(password_hash, password)
+
+
+@pytest.mark.rule("SEC-006")
+@pytest.mark.parametrize(
+    ("verify", "holds"),
+    [(Passwords(max_concurrent=2).verify, True), (verify_on_the_loop, False)],
+    ids=["do", "dont"],
+)
+async def test_the_event_loop_runs_while_passwords_are_checked(
+    monkeypatch: pytest.MonkeyPatch,
+    verify: Callable[[str, str], Awaitable[bool]],
+    *,
+    holds: bool,
+) -> None:
+    """A ticker on the loop counts its turns while an argon2 check is running."""
+    stored = PasswordHasher().hash("Summer2024!")
+    running, ticks_while_hashing, done = 0, 0, False
+    real_verify = PasswordHasher.verify
+
+    def watched(self: PasswordHasher, password_hash: str, password: str) -> bool:
+        nonlocal running
+        running += 1
+        try:
+            return real_verify(self, password_hash, password)
+        finally:
+            running -= 1
+
+    async def ticker() -> None:
+        nonlocal ticks_while_hashing
+        while not done:
+            await asyncio.sleep(0.001)
+            ticks_while_hashing += running > 0  # only possible off the loop
+
+    monkeypatch.setattr(PasswordHasher, "verify", watched)
+    ticking = asyncio.create_task(ticker())
+    checked = await asyncio.gather(*(verify(stored, "Summer2024!") for _ in range(4)))
+    done = True
+    await ticking
+
+    assert checked == [True] * 4
+    assert (ticks_while_hashing > 0) is holds, ticks_while_hashing
 
 
 # --8<-- [end:sec-006]
@@ -408,7 +493,7 @@ async def test_deleting_an_account_erases_its_personal_data(
     # Do: one request erases the account and everything it owns.
     response = await client.delete("/api/v1/users/me", headers=headers)
     assert response.status_code == 204, response.text
-    for model in (User, Task, RefreshToken):
+    for model in (User, Task, UserSession, RefreshToken):
         assert await rows_of(sessions, model) == 0
     again = await client.get("/api/v1/users/me", headers=headers)
     assert again.status_code == 401, again.text
@@ -418,3 +503,71 @@ async def test_deleting_an_account_erases_its_personal_data(
 
 
 # --8<-- [end:sec-010]
+
+
+# --8<-- [start:sec-011]
+def client_from(app: FastAPI, address: str) -> httpx.AsyncClient:
+    """A client whose TCP peer is `address`."""
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://t")
+
+
+@pytest.mark.rule("SEC-011")
+async def test_an_attackers_junk_does_not_lock_the_owner_out(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """Twenty wrong guesses from one address; the owner signs in from another."""
+    user = await register(client)
+    wrong = {"username": user.email, "password": "Wrong-guess-123"}
+
+    # Do: the attacker's address is throttled on this account, nobody else.
+    async with client_from(app, "198.51.100.66") as attacker:
+        junk = {(await attacker.post(TOKEN, data=wrong)).status_code for _ in range(20)}
+    async with client_from(app, "203.0.113.7") as owner:
+        form = {"username": user.email, "password": user.password}
+        signed_in = await owner.post(TOKEN, data=form)
+    assert junk == {401, 429}
+    assert signed_in.status_code == 200, signed_in.text
+    # Don't: one counter per account locks its owner out with the attacker.
+    assert sec_lockout_by_account.may_sign_in("ada@example.com") is False
+
+
+@pytest.mark.rule("SEC-011")
+async def test_an_untrusted_peer_cannot_choose_its_address(settings: Settings) -> None:
+    """On a real socket, as deployed: a rotated X-Forwarded-For changes nothing."""
+    # An hour's window: no slot refills while a slow machine runs the test.
+    app = create_app(settings.model_copy(update={"login_attempt_window": HOUR}))
+    statuses = []
+    async with serve_on_socket(app) as url, httpx.AsyncClient(base_url=url) as peer:
+        for n in range(settings.login_attempts_per_address + 1):
+            form = {"username": f"user{n}@example.com", "password": "x"}
+            forged = {"X-Forwarded-For": f"192.0.2.{n}"}
+            statuses.append(
+                (await peer.post(TOKEN, data=form, headers=forged)).status_code
+            )
+
+    # Do: every attempt counts against the peer's own address.
+    assert statuses[-1] == 429, statuses
+    # Don't: the demo believes the header, so each request is a new "client".
+    forged = {"x-forwarded-for": "192.0.2.1"}
+    assert sec_lockout_by_account.client_address(forged, peer="198.51.100.66") == (
+        "192.0.2.1"
+    )
+
+
+@pytest.mark.rule("SEC-011")
+async def test_registration_says_the_same_for_new_and_taken_addresses(
+    client: httpx.AsyncClient,
+) -> None:
+    """Same status and body whether the address already has an account."""
+    data = UserCreateFactory.build(factory_use_construct=False)
+    body = data.model_dump(mode="json")
+
+    new = await client.post("/api/v1/users", json=body)
+    taken = await client.post("/api/v1/users", json=body)
+
+    assert new.status_code == taken.status_code == 202, taken.text
+    assert new.json() == taken.json()
+
+
+# --8<-- [end:sec-011]

@@ -176,7 +176,7 @@ def token(live_app: FastAPI) -> dict[str, str]:
         "display_name": "C",
     }
     users = SERVICE_SCHEMA["/api/v1/users"]["POST"]
-    assert users.Case(body=user).call(app=live_app).status_code == 201
+    assert users.Case(body=user).call(app=live_app).status_code == 202
     form: dict[str, JsonValue] = {
         "username": user["email"],
         "password": user["password"],

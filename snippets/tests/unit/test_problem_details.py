@@ -1,9 +1,9 @@
 """The error hierarchy and its mapping to problem documents."""
 
-from app.core.exceptions import AppError, ConflictError, NotFoundError
+from app.core.exceptions import AppError, NotFoundError, UnauthorizedError
 from app.core.problem_details import ProblemDetails, problem_responses
 from app.tasks.exceptions import TaskNotFoundError
-from app.users.exceptions import EmailTakenError
+from app.users.exceptions import RefreshTokenReusedError
 
 
 def test_subclasses_carry_status_code_and_a_type_uri() -> None:
@@ -16,8 +16,8 @@ def test_subclasses_carry_status_code_and_a_type_uri() -> None:
         "Task not found",
     )
     assert error.type == "https://fastapi-guideline.netlify.app/problems/task-not-found"
-    assert EmailTakenError("custom").detail == "custom"
-    assert issubclass(EmailTakenError, ConflictError)
+    assert RefreshTokenReusedError("custom").detail == "custom"
+    assert issubclass(RefreshTokenReusedError, UnauthorizedError)
     assert AppError().status == 500
 
 

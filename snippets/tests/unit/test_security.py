@@ -1,22 +1,22 @@
 """Password hashing, token signing and verification, role checks."""
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import SecretStr
 
 from app.core.config import Settings
 from app.core.exceptions import ForbiddenError
+from app.core.passwords import Passwords, passwords_for
 from app.core.security import (
+    AccessClaims,
     InvalidTokenError,
-    Role,
     create_token,
     decode_token,
-    hash_password,
     require_role,
-    verify_password,
 )
+from app.users.constants import Role
 
 SETTINGS = Settings(
     database_url=SecretStr("postgresql+asyncpg://u:p@localhost/db"),
@@ -24,32 +24,41 @@ SETTINGS = Settings(
 )
 
 
-def test_password_hash_is_salted_argon2() -> None:
-    first, second = hash_password("Pass-word-123"), hash_password("Pass-word-123")
+async def test_password_hash_is_salted_argon2() -> None:
+    passwords = Passwords(max_concurrent=1)
+    first = await passwords.hash("Pass-word-123")
+    second = await passwords.hash("Pass-word-123")
 
     assert first.startswith("$argon2id$")
     assert first != second  # a fresh salt each time
-    assert verify_password(first, "Pass-word-123")
-    assert not verify_password(first, "pass-word-123")
-    assert not verify_password("not-a-hash", "Pass-word-123")
+    assert await passwords.verify(first, "Pass-word-123")
+    assert not await passwords.verify(first, "pass-word-123")
+    assert not await passwords.verify("not-a-hash", "Pass-word-123")
+    assert not passwords.needs_rehash(first)
+
+
+def test_one_hasher_per_process_and_limit() -> None:
+    """The limit is about the process's memory: every app shares it."""
+    assert passwords_for(2) is passwords_for(2)
+    assert passwords_for(2) is not passwords_for(3)
 
 
 def test_token_round_trip_carries_the_claims() -> None:
-    user_id = uuid.uuid4()
+    user_id, session_id = uuid.uuid4(), uuid.uuid4()
     token, issued = create_token(
-        SETTINGS, subject=user_id, kind="access", role=Role.ADMIN
+        SETTINGS, subject=user_id, session_id=session_id, kind="access"
     )
 
     claims = decode_token(SETTINGS, token, kind="access")
 
     assert claims == issued
-    assert claims.sub == user_id
+    assert (claims.sub, claims.sid) == (user_id, session_id)
     assert claims.exp - claims.iat == timedelta(minutes=15)
 
 
 def test_refresh_token_lives_for_the_configured_days() -> None:
     token, claims = create_token(
-        SETTINGS, subject=uuid.uuid4(), kind="refresh", role=Role.USER
+        SETTINGS, subject=uuid.uuid4(), session_id=uuid.uuid4(), kind="refresh"
     )
 
     assert claims.exp - claims.iat == timedelta(days=14)
@@ -61,19 +70,29 @@ def test_token_signed_with_another_secret_is_rejected() -> None:
     other = SETTINGS.model_copy(
         update={"jwt_secret": SecretStr("another-secret-with-32-characters!!")}
     )
-    token, _ = create_token(other, subject=uuid.uuid4(), kind="access", role=Role.USER)
+    token, _ = create_token(
+        other, subject=uuid.uuid4(), session_id=uuid.uuid4(), kind="access"
+    )
 
     with pytest.raises(InvalidTokenError):
         decode_token(SETTINGS, token, kind="access")
 
 
+def caller(role: Role) -> AccessClaims:
+    now = datetime.now(UTC)
+    return AccessClaims(
+        sub=uuid.uuid4(),
+        sid=uuid.uuid4(),
+        type="access",
+        jti=uuid.uuid4(),
+        iat=now,
+        exp=now + timedelta(minutes=1),
+        role=role,
+    )
+
+
 async def test_require_role() -> None:
-    _, admin = create_token(
-        SETTINGS, subject=uuid.uuid4(), kind="access", role=Role.ADMIN
-    )
-    _, user = create_token(
-        SETTINGS, subject=uuid.uuid4(), kind="access", role=Role.USER
-    )
+    admin, user = caller(Role.ADMIN), caller(Role.USER)
     check = require_role(Role.ADMIN)
 
     assert await check(admin) == admin

@@ -3,7 +3,7 @@
 from app.core.rate_limit import RateLimitCounter
 from app.infra.db.base import Base
 from app.tasks.models import IdempotencyKey, Task
-from app.users.models import RefreshToken, User
+from app.users.models import RefreshToken, User, UserSession
 from app.worker.models import ProcessedJob
 
 __all__ = [
@@ -14,4 +14,5 @@ __all__ = [
     "RefreshToken",
     "Task",
     "User",
+    "UserSession",
 ]
