@@ -206,7 +206,7 @@ def short_link_sample(rules: list[Rule]) -> list[Rule]:
 
 
 def expected_comment(rule: Rule) -> str:
-    """The review comment for a rule: titled short link, newline, statement with absolute links."""
+    """The review comment: level, titled short link, newline, statement with absolute links."""
     base = site_url()
 
     def absolute(match: re.Match[str]) -> str:
@@ -218,7 +218,7 @@ def expected_comment(rule: Rule) -> str:
         return f"[{match['text']}]({href})"
 
     statement = _MD_LINK.sub(absolute, rule.statement)
-    return f"[{rule.id} · {rule.title}]({base}r/{rule.id}/)\n{statement}"
+    return f"**{rule.level}** [{rule.id} · {rule.title}]({base}r/{rule.id}/)\n{statement}"
 
 
 def _settled_results(page: Page) -> list[tuple[str, str]]:

@@ -3,8 +3,8 @@
  *
  * - Every rule heading (`<h2 id="err-001">ERR-001 · Title</h2>` followed by the paragraph
  *   `<strong>MUST</strong> · statement`) gets two buttons: "Copy link" (the rule's short link,
- *   `<site_url>/r/ERR-001/`) and "Copy review comment" (Markdown: a link titled with ID and
- *   title, a newline, the one-line statement). The one source is the page itself.
+ *   `<site_url>/r/ERR-001/`) and "Copy review comment" (Markdown: the level in bold, a link
+ *   titled with ID and title, a newline, the one-line statement). The one source is the page.
  * - Task lists (the quick checklist, the review criteria) keep their ticks in localStorage, per
  *   page, and get a "Reset" button.
  *
@@ -102,14 +102,16 @@
     return {
       id,
       title: rest.join(" · "),
+      level: level ? level.textContent.trim() : "",
       statement,
       shortUrl: new URL(`r/${id}/`, publicRoot()).href,
     };
   }
 
-  /** The review comment for a rule: a titled short link, a newline, the statement. */
+  /** The review comment for a rule: its level, a titled short link, a newline, the statement. */
   function citation(rule) {
-    return `[${rule.id} · ${rule.title}](${rule.shortUrl})\n${rule.statement}`;
+    const level = rule.level ? `**${rule.level}** ` : "";
+    return `${level}[${rule.id} · ${rule.title}](${rule.shortUrl})\n${rule.statement}`;
   }
 
   /* ------------------------------------------------------------------ feedback */

@@ -49,8 +49,8 @@ def hooked(settings: Settings, url: str, budget: float) -> FastAPI:
 async def test_a_failed_delivery_is_retried_with_the_same_event_id(
     settings: Settings,
 ) -> None:
-    """500 then 200: two attempts, one Idempotency-Key, the request's ID."""
-    with webhook_receiver([500, 200]) as receiver:
+    """503 then 200: two attempts, one Idempotency-Key, the request's ID."""
+    with webhook_receiver([503, 200]) as receiver:
         app = hooked(settings, receiver.url, budget=5)
         async with done_over_http(app) as (response, _):
             assert response.status_code == 200, response.text

@@ -26,7 +26,8 @@ SLOW_SECONDS = 0.15  # what /slow takes to answer
 
 @dataclass
 class Partner:
-    """A scripted partner API: /ok answers, /slow is late, /drop hangs up."""
+    """A scripted partner API: /ok answers, /slow is late, /drop hangs up,
+    /broken fails, /busy asks to be called again later."""
 
     url: str = ""
     seen: list[tuple[str, str, int]] = field(default_factory=list)  # method, path, port
@@ -37,6 +38,14 @@ class Partner:
 
     def connections(self) -> int:
         return len({port for _, _, port in self.seen})
+
+    def reply(self, path: str) -> tuple[int, dict[str, str]]:
+        """/broken is a defect (500); /busy is overloaded once, then recovers."""
+        if path == "/broken":
+            return 500, {}
+        if path == "/busy" and self.hits("/busy") == 1:
+            return 503, {"Retry-After": "1"}
+        return 200, {}
 
 
 @pytest.fixture
@@ -61,8 +70,11 @@ def partner() -> Iterator[Partner]:
                 return
             if self.path == "/slow":
                 partner.release.wait(SLOW_SECONDS)
+            status, extra = partner.reply(self.path)
             body = b'{"ok": true}'
-            self.send_response(200)
+            self.send_response(status)
+            for name, value in extra.items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -235,6 +247,26 @@ async def test_retries_back_off_longer_each_time(
 
 
 # --8<-- [end:ext-003]
+
+
+# --8<-- [start:ext-003-statuses]
+@pytest.mark.rule("EXT-003")
+async def test_only_transient_statuses_are_retried_when_the_peer_says(
+    partner: Partner, waits: list[float]
+) -> None:
+    """A 500 is answered at once; a 503 is retried after its Retry-After."""
+    async with create_http_client() as client:
+        broken = await request_with_retry(client, "GET", f"{partner.url}/broken")
+        busy = await request_with_retry(
+            client, "GET", f"{partner.url}/busy", base_delay=0.01
+        )
+
+    assert (broken.status_code, partner.hits("/broken")) == (500, 1)
+    assert (busy.status_code, partner.hits("/busy")) == (200, 2)
+    assert waits == [1.0]  # the peer's Retry-After, not the 0.02 s backoff
+
+
+# --8<-- [end:ext-003-statuses]
 
 
 async def slow_partner_call(url: str) -> None:

@@ -2,6 +2,8 @@
 
 import asyncio
 import logging
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import httpx
 import pytest
@@ -11,15 +13,33 @@ from app.infra.clients import http
 from app.infra.clients.http import create_http_client, fetch_json, request_with_retry
 from app.infra.clients.mail import LoggingMailSender, send_mail
 
+Reply = int | tuple[int, dict[str, str]]  # a status, or a status with headers
 
-def mock_client(statuses: list[int], seen: list[httpx.Request]) -> httpx.AsyncClient:
+
+def mock_client(statuses: list[Reply], seen: list[httpx.Request]) -> httpx.AsyncClient:
     replies = iter(statuses)
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(next(replies), json={"ok": True})
+        reply = next(replies)
+        status, headers = reply if isinstance(reply, tuple) else (reply, {})
+        return httpx.Response(status, headers=headers, json={"ok": True})
 
     return httpx.AsyncClient(transport=httpx.MockTransport(handler))
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Every pause between attempts, recorded instead of slept."""
+    recorded: list[float] = []
+    original_sleep = asyncio.sleep
+
+    async def no_sleep(delay: float) -> None:
+        recorded.append(delay)
+        await original_sleep(0)
+
+    monkeypatch.setattr(asyncio, "sleep", no_sleep)
+    return recorded
 
 
 async def test_get_is_retried_until_it_succeeds() -> None:
@@ -31,6 +51,90 @@ async def test_get_is_retried_until_it_succeeds() -> None:
 
     assert response.status_code == 200
     assert len(seen) == 3
+
+
+@pytest.mark.parametrize("status", [400, 404, 409, 500, 501])
+async def test_a_status_that_is_not_transient_is_not_retried(
+    status: int, waits: list[float]
+) -> None:
+    """A 500 is a defect of the peer: sending it again only adds load."""
+    seen: list[httpx.Request] = []
+    async with mock_client([status, 200], seen) as client:
+        response = await request_with_retry(client, "GET", "http://peer/x")
+
+    assert response.status_code == status
+    assert len(seen) == 1
+    assert waits == []
+
+
+@pytest.mark.parametrize("status", [429, 503])
+async def test_retry_after_in_seconds_is_waited_for(
+    status: int, waits: list[float]
+) -> None:
+    """The peer said when to come back; the retry is not sent earlier."""
+    seen: list[httpx.Request] = []
+    replies: list[Reply] = [(status, {"Retry-After": "1"}), 200]
+    async with mock_client(replies, seen) as client:
+        response = await request_with_retry(
+            client, "GET", "http://peer/x", base_delay=0.01, max_delay=2.0
+        )
+
+    assert response.status_code == 200
+    assert len(seen) == 2
+    assert len(waits) == 1
+    assert waits[0] >= 1.0
+
+
+async def test_retry_after_as_an_http_date_is_waited_for(waits: list[float]) -> None:
+    """RFC 9110 allows an HTTP-date too: the wait is the time until then."""
+    later = datetime.now(UTC) + timedelta(seconds=2)
+    seen: list[httpx.Request] = []
+    replies: list[Reply] = [
+        (503, {"Retry-After": format_datetime(later, usegmt=True)}),
+        200,
+    ]
+    async with mock_client(replies, seen) as client:
+        response = await request_with_retry(
+            client, "GET", "http://peer/x", base_delay=0.01, max_delay=5.0
+        )
+
+    assert response.status_code == 200
+    assert len(waits) == 1
+    assert 1.0 <= waits[0] <= 2.0
+
+
+@pytest.mark.parametrize("retry_after", ["3600", "86400000000000000000"])
+async def test_a_retry_after_beyond_the_longest_wait_ends_the_retries(
+    retry_after: str, waits: list[float]
+) -> None:
+    """Waiting an hour would outlast any budget: the caller gets the answer now."""
+    seen: list[httpx.Request] = []
+    replies: list[Reply] = [(429, {"Retry-After": retry_after}), 200]
+    async with mock_client(replies, seen) as client:
+        response = await request_with_retry(
+            client, "GET", "http://peer/x", max_delay=2.0
+        )
+
+    assert response.status_code == 429
+    assert len(seen) == 1
+    assert waits == []
+
+
+@pytest.mark.parametrize("retry_after", ["soon", "-5", "1.5", ""])
+async def test_an_unreadable_retry_after_falls_back_to_backoff(
+    retry_after: str, waits: list[float]
+) -> None:
+    """A header that is not delta-seconds or an HTTP-date is ignored, not trusted."""
+    seen: list[httpx.Request] = []
+    replies: list[Reply] = [(503, {"Retry-After": retry_after}), 200]
+    async with mock_client(replies, seen) as client:
+        response = await request_with_retry(
+            client, "GET", "http://peer/x", base_delay=0.1, max_delay=2.0
+        )
+
+    assert response.status_code == 200
+    assert len(waits) == 1
+    assert 0 <= waits[0] <= 0.2  # the first backoff window
 
 
 async def test_post_is_never_retried() -> None:

@@ -3,7 +3,10 @@
 import asyncio
 import logging
 import random
+import re
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import httpx
 
@@ -35,7 +38,10 @@ async def _propagate_request_id(request: httpx.Request) -> None:
 
 # --8<-- [start:retry]
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Transient: the peer is overloaded, restarting or behind a failing gateway.
+# A 500 is a defect of the peer; sending it again only adds load.
+RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+_DELAY_SECONDS = re.compile(r"[0-9]+")
 
 
 def is_retryable(method: str, headers: Mapping[str, str]) -> bool:
@@ -44,6 +50,20 @@ def is_retryable(method: str, headers: Mapping[str, str]) -> bool:
     # Idempotency-Key lets the receiver recognise the replay and skip it.
     keyed = any(name.lower() == "idempotency-key" for name in headers)
     return method.upper() in IDEMPOTENT_METHODS or keyed
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds the peer asked us to wait (RFC 9110 §10.2.3), None if unreadable."""
+    value = response.headers.get("Retry-After", "").strip()
+    if _DELAY_SECONDS.fullmatch(value):
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # an HTTP-date is always GMT; anything else is noise
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 async def request_with_retry(
@@ -58,10 +78,12 @@ async def request_with_retry(
     max_delay: float = 2.0,
     on_retry: Callable[[], None] | None = None,
 ) -> httpx.Response:
-    """Retry transient failures with exponential backoff and full jitter."""
+    """Retry transient failures with exponential backoff, full jitter and the
+    peer's Retry-After; never wait longer than `max_delay` between attempts."""
     headers = headers or {}
     retries = attempts if is_retryable(method, headers) else 1
     for attempt in range(1, retries + 1):
+        asked = None
         try:
             response = await client.request(
                 method, url, content=content, headers=headers
@@ -72,9 +94,13 @@ async def request_with_retry(
         else:
             if response.status_code not in RETRYABLE_STATUSES or attempt == retries:
                 return response
+            asked = retry_after(response)
+            if asked is not None and asked > max_delay:
+                return response  # later than we may wait: the caller decides
             await response.aclose()
         # Full jitter: spreads the retries of many clients over the window.
         delay = random.uniform(0, min(max_delay, base_delay * 2**attempt))  # noqa: S311  # not cryptographic
+        delay = max(delay, asked or 0.0)  # never earlier than the peer asked
         # The host only: a webhook URL may carry a token in its path.
         logger.warning("retrying %s %s in %.2fs", method, httpx.URL(url).host, delay)
         if on_retry is not None:
