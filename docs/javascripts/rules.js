@@ -239,6 +239,8 @@
     for (const box of boxes) {
       box.disabled = false;
       const key = itemKey(box);
+      // The box sits in a label of its own that holds no text: name it after its item.
+      box.setAttribute("aria-label", key);
       if (key in ticks) box.checked = Boolean(ticks[key]);
       box.addEventListener("change", () => {
         const current = loadTicks();
@@ -257,11 +259,39 @@
     update();
   }
 
+  /* ------------------------------------------------------------------ wide tables */
+
+  /**
+   * A table wider than the page scrolls sideways inside Material's wrapper; a keyboard reader
+   * can scroll it only if the wrapper takes focus, so it does, named, while it overflows.
+   */
+  function focusableScrollers(root) {
+    for (const wrap of root.querySelectorAll("article .md-typeset__scrollwrap")) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "Table, scrolls sideways");
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    }
+  }
+
+  let resizeTimer = 0;
+  window.addEventListener("resize", () => {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(() => focusableScrollers(document), 200);
+  });
+
   /* ------------------------------------------------------------------ wiring */
 
   function enhance() {
     enhanceRuleHeadings(document);
     enhanceChecklists(document);
+    // After Material has wrapped the tables, which it does on the same document$ signal.
+    window.requestAnimationFrame(() => focusableScrollers(document));
   }
 
   // Exposed for the browser tests and for anyone scripting the site from the console.
