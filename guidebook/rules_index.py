@@ -85,9 +85,7 @@ def _row(rule: IndexedRule, checks: Sequence[str] | None) -> str:
     return f"<tr {attributes}>" + "".join(cells) + "</tr>"
 
 
-def render(
-    rules: Iterable[IndexedRule], checks: Mapping[str, Sequence[str]] | None = None
-) -> str:
+def render(rules: Iterable[IndexedRule], checks: Mapping[str, Sequence[str]] | None = None) -> str:
     """The index table as one HTML block (no blank line inside, so Markdown leaves it alone).
 
     `checks` maps a rule ID to the kinds of check that prove it (`test`, `review`, ...); when
