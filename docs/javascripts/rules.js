@@ -6,7 +6,9 @@
  *   `<site_url>/r/ERR-001/`) and "Copy review comment" (Markdown: a link titled with ID and
  *   title, a newline, the one-line statement). The one source is the page itself.
  * - Task lists (the quick checklist, the review criteria) keep their ticks in localStorage, per
- *   page, and get a "Reset" button.
+ *   page, and get a "Reset" button; each box is named after its item.
+ * - Links that read as a rule ID do not break at the hyphen; a table wider than the page
+ *   becomes a focusable, named region so that a keyboard can scroll it.
  *
  * Runs on every page Material shows, including those loaded by instant navigation
  * (`document$`). No inline handlers, no eval: it works under a strict Content-Security-Policy.
@@ -259,6 +261,17 @@
     update();
   }
 
+  /* ------------------------------------------------------------------ rule IDs in text */
+
+  const RULE_ID_TEXT = /^[A-Z][A-Z0-9]{1,4}-\d{3}$/;
+
+  /** A link that reads as a rule ID (`DOC-006`) never breaks at its hyphen in running text. */
+  function unbreakableIds(root) {
+    for (const link of root.querySelectorAll("article a:not(.rule-id)")) {
+      if (RULE_ID_TEXT.test(link.textContent.trim())) link.classList.add("rule-id");
+    }
+  }
+
   /* ------------------------------------------------------------------ wide tables */
 
   /**
@@ -290,6 +303,7 @@
   function enhance() {
     enhanceRuleHeadings(document);
     enhanceChecklists(document);
+    unbreakableIds(document);
     // After Material has wrapped the tables, which it does on the same document$ signal.
     window.requestAnimationFrame(() => focusableScrollers(document));
   }
