@@ -78,13 +78,29 @@ def test_a_shared_search_link_loads_the_index_at_once(page: Page, site_url: str)
 # ---------------------------------------------------------------- how tables break
 
 
-def test_rule_ids_do_not_wrap_in_tables(phone: Page, site_url: str) -> None:
-    """On a phone, every rule ID in the evidence table stays on one line (no `DEP-` / `002`)."""
-    phone.goto(f"{site_url}/{page_path('evidence.md')}")
-    links = phone.locator("article td a", has_text=re.compile(r"^[A-Z][A-Z0-9]+-\d{3}$"))
-    assert links.count() >= len(catalogue())
-    lines = links.evaluate_all("els => els.map((a) => a.getClientRects().length)")
-    assert set(lines) == {1}, f"{sum(n > 1 for n in lines)} IDs wrapped"
+_WRAPPED_IDS = """() => [...document.querySelectorAll("article a")]
+  .filter((a) => /^[A-Z][A-Z0-9]{1,4}-\\d{3}$/.test(a.textContent.trim()))
+  .map((a) => [a.textContent.trim(), a.getClientRects().length])"""
+
+
+@pytest.mark.parametrize("width", [390, 768, 1366])
+def test_rule_ids_never_break_at_the_hyphen(
+    browser: Browser,  # noqa: F811 - fixture
+    site_url: str,
+    width: int,
+) -> None:
+    """No `DEP-` / `002` split: every link that reads as a rule ID stays on one line, in the
+    tables (evidence, errata) and in the running text of the summary pages."""
+    docs = ["evidence.md", "errata.md", "checklist.md", "review.md", "defaults.md", "citing.md"]
+    with open_tab(browser, site_url, width=width, height=900) as tab:
+        seen = 0
+        for doc in docs:
+            tab.page.goto(f"{site_url}/{page_path(doc)}")
+            found = tab.page.evaluate(_WRAPPED_IDS)
+            seen += len(found)
+            wrapped = [rule_id for rule_id, lines in found if lines > 1]
+            assert not wrapped, f"{width}px {doc}: {wrapped}"
+        assert seen >= len(catalogue())
 
 
 def test_media_types_break_only_at_slash_or_plus(phone: Page, site_url: str) -> None:
