@@ -1,0 +1,153 @@
+"""Run the selected checks over a project and turn their hits into cited findings."""
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi_guideline.catalogue import Rule, rules, severity
+from fastapi_guideline.config import Options
+from fastapi_guideline.project import Project
+from fastapi_guideline.registry import Check, Hit, all_checks
+from fastapi_guideline.source import Module, discover, parse
+from fastapi_guideline.target import AppLoadError, load_app, load_models
+from fastapi_guideline.waivers import Waiver, read_waivers
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A breach of one rule at one place, with everything needed to cite the rule."""
+
+    check: str
+    rule: str
+    level: str
+    title: str
+    url: str
+    path: str  # relative to the audited root, POSIX
+    line: int
+    col: int
+    message: str
+    route: str = ""
+    waiver: str = ""  # the reason, when a waiver covers it
+
+
+@dataclass
+class Result:
+    """What one audit found."""
+
+    root: Path
+    findings: list[Finding] = field(default_factory=list)
+    waived: list[Finding] = field(default_factory=list)
+    waivers: list[Waiver] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    files: int = 0
+
+    def failing(self, fail_on: str) -> list[Finding]:
+        if fail_on == "never":
+            return []
+        return [f for f in self.findings if severity(f.level) >= severity(fail_on)]
+
+
+def _matches(token: str, check: Check, rule: str) -> bool:
+    return token in {check.name, rule} or rule.startswith(token) or check.name.startswith(token)
+
+
+def selected(check: Check, rule: str, options: Options) -> bool:
+    chosen = not options.select or any(_matches(t, check, rule) for t in options.select)
+    return chosen and not any(_matches(t, check, rule) for t in options.ignore)
+
+
+def _relative(path: Path, root: Path) -> str:
+    return (path.relative_to(root) if path.is_relative_to(root) else path).as_posix()
+
+
+def _findings(check: Check, hits: Iterable[Hit], options: Options, root: Path) -> Iterator[Finding]:
+    catalogue = rules()
+    for hit in hits:
+        for rule_id in check.rules:
+            rule: Rule | None = catalogue.get(rule_id)
+            if rule is None or not rule.live or not selected(check, rule_id, options):
+                continue
+            message = check.message + (f" ({hit.detail})" if hit.detail else "")
+            yield Finding(
+                check.name, rule_id, rule.level, rule.title, rule.short_url,
+                _relative(hit.path.resolve(), root), hit.line, hit.col, message, hit.route,
+            )
+
+
+def audit(path: Path, root: Path, options: Options) -> Result:
+    """Audit `path` (a project folder or one file) of the project at `root`."""
+    root = root.resolve()
+    result = Result(root)
+    checks = [c for c in all_checks().values()
+              if any(selected(c, r, options) for r in c.rules)]
+    started = time.perf_counter()
+    files = discover(path.resolve(), options.exclude)
+    result.files = len(files)
+    modules = [m for m in (parse(f, root) for f in files if f.suffix == ".py") if m is not None]
+    project = Project(root, modules, files)
+    raw: list[tuple[Check, list[Hit]]] = []
+    for item in checks:
+        if item.scope == "module":
+            raw.append((item, [h for m in modules for h in item.run(m, project)]))
+        elif item.scope in {"project", "file"}:
+            raw.append((item, list(item.run(project))))
+    result.timings["static"] = time.perf_counter() - started
+    audited = {f.resolve() for f in files}
+    if options.app and any(c.kind == "app" for c in checks):
+        started = time.perf_counter()
+        try:
+            target = load_app(options.app, root, audited)
+            raw += [(c, list(c.run(target))) for c in checks if c.kind == "app"]
+        except AppLoadError as exc:
+            result.errors.append(str(exc))
+        result.timings["app"] = time.perf_counter() - started
+    if (options.app or options.models) and any(c.kind == "model" for c in checks):
+        started = time.perf_counter()
+        try:
+            models = load_models(options.models, root, audited)
+            raw += [(c, list(c.run(models))) for c in checks if c.kind == "model"]
+        except AppLoadError as exc:
+            result.errors.append(str(exc))
+        result.timings["model"] = time.perf_counter() - started
+    _apply(result, raw, options, modules)
+    return result
+
+
+def _apply(
+    result: Result, raw: list[tuple[Check, list[Hit]]], options: Options, modules: list[Module]
+) -> None:
+    """Cite the rules, drop duplicates, and set aside what a waiver with a reason covers."""
+    waivers = [w for m in modules for w in read_waivers(m.path, m.comments, m.lines)]
+    by_line: dict[tuple[str, int], list[Waiver]] = {}
+    for waiver in waivers:
+        by_line.setdefault((_relative(waiver.path.resolve(), result.root), waiver.applies_to), []).append(waiver)
+        if not waiver.reason:
+            result.errors.append(
+                f"{_relative(waiver.path, result.root)}:{waiver.line}: a waiver needs a reason: "
+                f"# guideline: allow[{', '.join(waiver.ids)}] <why>"
+            )
+    seen: set[tuple[str, str, int, str]] = set()
+    for check, hits in raw:
+        for finding in _findings(check, hits, options, result.root):
+            key = (finding.rule, finding.path, finding.line, finding.route + finding.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            cover = next(
+                (w for w in by_line.get((finding.path, finding.line), [])
+                 if w.reason and w.covers(finding.rule, finding.check)),
+                None,
+            )
+            if cover is None:
+                result.findings.append(finding)
+            else:
+                cover.used = True
+                result.waived.append(_waived(finding, cover.reason))
+    result.waivers = waivers
+    result.findings.sort(key=lambda f: (f.path, f.line, f.col, f.rule))
+
+
+def _waived(finding: Finding, reason: str) -> Finding:
+    return Finding(**{**finding.__dict__, "waiver": reason})
