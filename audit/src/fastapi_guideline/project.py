@@ -96,24 +96,28 @@ class Project:
             for node in module.tree.body:
                 if isinstance(node, ast.FunctionDef):
                     functions[(module.name, node.name)] = (module, node)
+        calls = {
+            key: [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+            for key, (_, node) in functions.items()
+        }
         found: dict[tuple[str, str], str] = {}
+        for key, (module, _) in functions.items():
+            direct = next((module.imported(c.func) for c in calls[key]
+                           if blocking(module.imported(c.func))), None)
+            if direct:
+                found[key] = direct
         changed = True
-        while changed:
+        while changed:  # a helper that calls a blocking helper blocks too
             changed = False
-            for key, (module, node) in functions.items():
+            for key, (module, _) in functions.items():
                 if key in found:
                     continue
-                for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
-                    name = module.qualname(call.func)
+                for call in calls[key]:
                     target = self.resolve(module, call.func)
-                    if blocking(name):
-                        found[key] = name
-                    elif target in found:
-                        found[key] = found[target]
-                    else:
-                        continue
-                    changed = True
-                    break
+                    if target in found:
+                        found[key] = found[target]  # type: ignore[index]  # narrowed by `in`
+                        changed = True
+                        break
         return found
 
     def resolve(self, module: Module, func: ast.expr) -> tuple[str, str] | None:

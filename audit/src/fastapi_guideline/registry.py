@@ -36,20 +36,22 @@ class Check:
     scope: Scope
     message: str
     run: Callable[..., Iterator[Hit]]
+    everywhere: bool = False  # also in tests, scripts and migrations (typing hygiene)
 
 
 CHECKS: dict[str, Check] = {}
 
 
 def check(
-    name: str, rules: tuple[str, ...], kind: Kind, scope: Scope, message: str
+    name: str, rules: tuple[str, ...], kind: Kind, scope: Scope, message: str,
+    *, everywhere: bool = False,
 ) -> Callable[[Callable[..., Iterator[Hit]]], Callable[..., Iterator[Hit]]]:
     """Register the decorated function as a check."""
 
     def register(function: Callable[..., Iterator[Hit]]) -> Callable[..., Iterator[Hit]]:
         if name in CHECKS:
             raise ValueError(f"check {name} is registered twice")
-        CHECKS[name] = Check(name, rules, kind, scope, message, function)
+        CHECKS[name] = Check(name, rules, kind, scope, message, function, everywhere)
         return function
 
     return register

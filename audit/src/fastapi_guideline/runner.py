@@ -9,7 +9,7 @@ from fastapi_guideline.catalogue import Rule, rules, severity
 from fastapi_guideline.config import Options
 from fastapi_guideline.project import Project
 from fastapi_guideline.registry import Check, Hit, all_checks
-from fastapi_guideline.source import Module, discover, parse
+from fastapi_guideline.source import NOT_SERVICE_CODE, Module, discover, parse
 from fastapi_guideline.target import AppLoadError, load_app, load_models
 from fastapi_guideline.waivers import Waiver, read_waivers
 
@@ -90,7 +90,8 @@ def audit(path: Path, root: Path, options: Options) -> Result:
     raw: list[tuple[Check, list[Hit]]] = []
     for item in checks:
         if item.scope == "module":
-            raw.append((item, [h for m in modules for h in item.run(m, project)]))
+            audited = [m for m in modules if item.everywhere or not m.roles & NOT_SERVICE_CODE]
+            raw.append((item, [h for m in audited for h in item.run(m, project)]))
         elif item.scope in {"project", "file"}:
             raw.append((item, list(item.run(project))))
     result.timings["static"] = time.perf_counter() - started

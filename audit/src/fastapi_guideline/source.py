@@ -1,9 +1,7 @@
 """The audited source tree: files, parsed modules, imports and comments, indexed once."""
 
 import ast
-import io
 import re
-import tokenize
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
@@ -26,7 +24,9 @@ ROLE_WORDS = {
     "views": "router", "api": "router",
     "tests": "test", "test": "test", "conftest": "test", "testing": "test",
     "migrations": "migration", "alembic": "migration", "versions": "migration",
+    "scripts": "script", "bin": "script", "tools": "script", "manage": "script",
 }
+NOT_SERVICE_CODE = {"test", "migration", "script"}
 
 
 def discover(root: Path, exclude: Iterable[str] = ()) -> list[Path]:
@@ -67,6 +67,18 @@ class Module:
     in_lambda: set[int] = field(default_factory=set)  # ids of calls made inside a lambda
 
     @cached_property
+    def by_type(self) -> dict[type, list[tuple[ast.AST, Scope]]]:
+        index: dict[type, list[tuple[ast.AST, Scope]]] = {}
+        for node, scope in self.nodes:
+            index.setdefault(type(node), []).append((node, scope))
+        return index
+
+    def of(self, *types: type) -> Iterator[tuple[ast.AST, Scope]]:
+        """The module's nodes of the given AST types, in source order within each type."""
+        for kind in types:
+            yield from self.by_type.get(kind, [])
+
+    @cached_property
     def lines(self) -> list[str]:
         return self.text.splitlines()
 
@@ -90,6 +102,15 @@ class Module:
         if isinstance(node, ast.Call):
             return self.qualname(node.func) + "()" if self.qualname(node.func) else ""
         return ""
+
+    def imported(self, node: ast.expr) -> str:
+        """Like qualname, but '' unless the name's root comes from an import."""
+        root = node
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Call):
+            return ""
+        return self.qualname(node) if isinstance(root, ast.Name) and root.id in self.imports else ""
 
     def comment(self, line: int) -> str:
         return self.comments.get(line, "")
@@ -119,8 +140,12 @@ def _index(module: Module) -> None:
     there); only the body of a function or class is inside it.
     """
 
-    def visit(child: ast.AST, scope: Scope) -> None:
+    index: dict[type, list[tuple[ast.AST, Scope]]] = {}
+    stack: list[tuple[ast.AST, Scope]] = [(s, ()) for s in reversed(module.tree.body)]
+    while stack:
+        child, scope = stack.pop()
         module.nodes.append((child, scope))
+        index.setdefault(type(child), []).append((child, scope))
         if isinstance(child, ast.Import):
             for alias in child.names:
                 local = alias.asname or alias.name.split(".")[0]
@@ -138,29 +163,54 @@ def _index(module: Module) -> None:
                 module.functions.append((child, scope))
                 outer = [*child.decorator_list, child.args]
                 outer += [child.returns] if child.returns else []
-            for node in outer:
-                visit(node, scope)
-            for statement in child.body:
-                visit(statement, (*scope, child))
-            return
+            inner = (*scope, child)
+            stack.extend((statement, inner) for statement in reversed(child.body))
+            stack.extend((node, scope) for node in reversed(outer))
+            continue
         if isinstance(child, ast.Lambda):
             module.in_lambda.update(id(n) for n in ast.walk(child) if isinstance(n, ast.Call))
-        for grandchild in ast.iter_child_nodes(child):
-            visit(grandchild, scope)
-
-    for statement in module.tree.body:
-        visit(statement, ())
+        stack.extend((node, scope) for node in reversed(list(ast.iter_child_nodes(child))))
+    module.__dict__["by_type"] = index
 
 
 def _comments(text: str) -> dict[int, str]:
+    """Line -> comment text, for the lines whose comment the checks read.
+
+    Only comments that can carry a marker (`type: ignore`, `noqa`, `guideline:`) are kept; a
+    `#` inside a string literal on the same line is told apart by counting the quotes before
+    it. Tokenizing every file would cost most of the static run.
+    """
     comments: dict[int, str] = {}
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.COMMENT:
-                comments[token.start[0]] = token.string
-    except (tokenize.TokenError, IndentationError):
-        pass
+    if not MARKERS.search(text):
+        return comments
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "#" not in line or not MARKERS.search(line):
+            continue
+        position = _comment_start(line)
+        if position is not None:
+            comments[number] = line[position:]
     return comments
+
+
+def _comment_start(line: str) -> int | None:
+    quote = ""
+    escaped = False
+    for index, char in enumerate(line):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return index
+    return None
+
+
+MARKERS = re.compile(r"#.*(type:\s*ignore|noqa|guideline:)", re.I)
 
 
 def innermost_function(scope: Scope) -> Function | None:

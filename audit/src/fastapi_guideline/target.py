@@ -50,17 +50,48 @@ class AppTarget:
     responses: dict[str, object] = field(default_factory=dict)  # probe name -> httpx.Response
 
     @cached_property
+    def all_routes(self) -> list[object]:
+        """Every APIRoute of the app, with the path and settings it has once included."""
+        return list(api_routes(self.app))
+
+    @cached_property
     def routes(self) -> list[tuple[object, Path, int]]:
         """The app's APIRoutes whose endpoint is defined in an audited file."""
-        from fastapi.routing import APIRoute  # noqa: PLC0415 - only app checks need FastAPI
-
         found: list[tuple[object, Path, int]] = []
-        for route in getattr(self.app, "routes", []):
-            if isinstance(route, APIRoute):
-                where = source_line(route.endpoint)
-                if where is not None and where[0] in self.files:
-                    found.append((route, *where))
+        for route in self.all_routes:
+            where = source_line(getattr(route, "endpoint", None))
+            if where is not None and where[0] in self.files:
+                found.append((route, *where))
         return found
+
+
+class RouteView:
+    """A route as included in the app: the include's values first, then the route's own."""
+
+    def __init__(self, context: object, original: object) -> None:
+        self._context = context
+        self._original = original
+
+    def __getattr__(self, name: str) -> object:
+        try:
+            return getattr(self._context, name)
+        except AttributeError:
+            return getattr(self._original, name)
+
+
+def api_routes(app: object) -> Iterator[object]:
+    """The APIRoutes of an app, flattening included routers (FastAPI >= 0.16x keeps them nested)."""
+    from fastapi import routing  # noqa: PLC0415 - only app checks need FastAPI
+
+    routes = getattr(app, "routes", [])
+    contexts = getattr(routing, "iter_route_contexts", None)
+    if contexts is None:
+        yield from (r for r in routes if isinstance(r, routing.APIRoute))
+        return
+    for context in contexts(routes):
+        original = getattr(context, "original_route", None)
+        if isinstance(original, routing.APIRoute):
+            yield RouteView(context, original)
 
 
 def load_app(spec: str, root: Path, files: set[Path]) -> AppTarget:

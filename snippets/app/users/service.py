@@ -94,6 +94,7 @@ async def refresh(session: AsyncSession, settings: Settings, token: str) -> Toke
         # Spent before: someone replays it. Burn the whole family, and commit
         # now, because the error below rolls the request's transaction back.
         await user_repo.revoke_all(session, claims.sub, now=now)
+        # guideline: allow[DB-002, INJ-002] the revocation must survive the rollback
         await session.commit()
         raise RefreshTokenReusedError("Sign in again.")
     # Tokens are deleted with their user, so a claimed one has a live owner.

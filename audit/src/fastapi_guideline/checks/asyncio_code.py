@@ -10,7 +10,7 @@ from fastapi_guideline.source import Module, in_async
 def _async_calls(module: Module) -> Iterator[tuple[str, Hit]]:
     for call, scope in module.calls:
         if in_async(scope) and id(call) not in module.in_lambda:
-            name = module.qualname(call.func)
+            name = module.imported(call.func)
             yield name, Hit(module.path, call.lineno, call.col_offset + 1, name)
 
 
@@ -42,7 +42,7 @@ def blocking_sdk(module: Module, project: Project) -> Iterator[Hit]:
     for call, scope in module.calls:
         if not in_async(scope) or id(call) in module.in_lambda:
             continue
-        name = module.qualname(call.func)
+        name = module.imported(call.func)
         target = project.resolve(module, call.func)
         if name in SDK:
             yield Hit(module.path, call.lineno, call.col_offset + 1, name)

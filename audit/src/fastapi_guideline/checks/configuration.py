@@ -55,7 +55,7 @@ def class_config(module: Module, project: Project) -> Iterator[Hit]:
     "a Pydantic v1 idiom: use the v2 API (field_validator, model_validate, model_config)",
 )
 def pydantic_v1(module: Module, project: Project) -> Iterator[Hit]:
-    for node, _ in module.nodes:
+    for node, _ in module.of(ast.ImportFrom):
         if isinstance(node, ast.ImportFrom) and node.module in {"pydantic", "pydantic.v1"}:
             for alias in node.names:
                 if node.module == "pydantic.v1" or f"pydantic.{alias.name}" in V1_IMPORTS:
@@ -126,7 +126,7 @@ def hardcoded_credentials(module: Module, project: Project) -> Iterator[Hit]:
     documented: set[int] = set()
     for call, _ in module.calls:
         documented |= _documentation(call)
-    for node, _ in module.nodes:
+    for node, _ in module.of(ast.Constant):
         if (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
@@ -156,7 +156,7 @@ def env_by_hand(module: Module, project: Project) -> Iterator[Hit]:
             yield Hit(module.path, call.lineno, call.col_offset + 1, name)
         elif name in CONVERSIONS and call.args and _environment_read(module, call.args[0]):
             yield Hit(module.path, call.lineno, call.col_offset + 1, f"{name}() of a variable")
-    for node, _ in module.nodes:
+    for node, _ in module.of(ast.Subscript):
         if isinstance(node, ast.Subscript) and module.qualname(node.value) == "os.environ":
             if isinstance(node.ctx, ast.Load):
                 yield Hit(module.path, node.lineno, node.col_offset + 1, "os.environ[...]")

@@ -13,6 +13,7 @@ from fastapi_guideline.source import (
     innermost_function,
     keyword,
     route_decorator,
+    route_path,
     string_parts,
     walk_body,
 )
@@ -25,6 +26,7 @@ SQL = re.compile(
     r"|order\s+by|drop\s+table)",
     re.I | re.S,
 )
+OPERATIONS = re.compile(r"/(healthz|readyz|livez|health|ready|ping)/?$")
 QUERY_CALLS = {"execute", "scalar", "scalars", "query", "exec_driver_sql"}
 QUERY_BUILDERS = {"sqlalchemy.select", "sqlalchemy.insert", "sqlalchemy.update",
                   "sqlalchemy.delete", "sqlalchemy.text", "sqlmodel.select"}
@@ -120,8 +122,10 @@ def _queries(module: Module, function: Function) -> Iterator[ast.Call]:
 )
 def query_in_router(module: Module, project: Project) -> Iterator[Hit]:
     for function, _ in module.functions:
-        if route_decorator(module, function) is None:
-            continue
+        decorator = route_decorator(module, function)
+        path = route_path(decorator) if decorator is not None else None
+        if decorator is None or (path is not None and OPERATIONS.search(path)):
+            continue  # readiness pings the database by design
         for call in _queries(module, function):
             yield Hit(module.path, call.lineno, call.col_offset + 1, module.qualname(call.func))
             break
@@ -146,7 +150,7 @@ def query_in_service(module: Module, project: Project) -> Iterator[Hit]:
 )
 def sql_string(module: Module, project: Project) -> Iterator[Hit]:
     seen: set[int] = set()
-    for node, _ in module.nodes:
+    for node, _ in module.of(ast.JoinedStr, ast.BinOp, ast.Call):
         if not isinstance(node, ast.JoinedStr | ast.BinOp | ast.Call) or id(node) in seen:
             continue
         parts = string_parts(node)

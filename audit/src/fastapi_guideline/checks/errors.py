@@ -30,7 +30,7 @@ VALIDATORS = {"field_validator", "model_validator", "validator", "root_validator
 def http_in_business(module: Module, project: Project) -> Iterator[Hit]:
     if not module.roles & BUSINESS or module.roles & {"router", "test"}:
         return
-    for node, _ in module.nodes:
+    for node, _ in module.of(ast.ImportFrom, ast.Import, ast.Raise):
         if isinstance(node, ast.ImportFrom | ast.Import):
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [
                 a.name for a in node.names
@@ -128,7 +128,7 @@ def _handler_functions(module: Module) -> Iterator[Function]:
     "`instance` set to the full URL: use request.url.path (the query string may hold secrets)",
 )
 def instance_url(module: Module, project: Project) -> Iterator[Hit]:
-    for node, _ in module.nodes:
+    for node, _ in module.of(ast.Dict, ast.Call):
         pairs: list[tuple[ast.expr | None, ast.expr]] = []
         if isinstance(node, ast.Dict):
             pairs = list(zip(node.keys, node.values, strict=True))

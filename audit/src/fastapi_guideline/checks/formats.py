@@ -6,13 +6,14 @@ from collections.abc import Iterator
 
 from fastapi_guideline.project import Project
 from fastapi_guideline.registry import Hit, check
-from fastapi_guideline.source import Module, keyword
+from fastapi_guideline.source import Module, keyword, route_decorator
 
 MONEY = re.compile(
     r"(^|_)(amount|price|cost|total|balance|fee|fees|salary|money|subtotal|tax|vat|payment"
-    r"|revenue|budget|refund|charge|wage|discount_amount)(_|$)",
+    r"|revenue|refund|wage)(_|$)",
     re.I,
 )
+UNITS = re.compile(r"_(seconds|secs|ms|ratio|rate|percent|pct|count|weight|score)$", re.I)
 NAIVE_FACTORIES = {"datetime.datetime.utcnow", "datetime.datetime.utcfromtimestamp",
                    "datetime.datetime.today"}
 
@@ -45,17 +46,35 @@ def _plain_datetime(module: Module, annotation: ast.expr) -> bool:
     )
 
 
+def _input_models(module: Module) -> set[str]:
+    """Models that parse what a client sends: route parameters and model_validate_json()."""
+    names: set[str] = set()
+    for function, _ in module.functions:
+        if route_decorator(module, function) is not None:
+            for arg in function.args.args + function.args.kwonlyargs:
+                if arg.annotation is not None:
+                    names.update(n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name))
+    for call, _ in module.calls:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "model_validate_json":
+            if isinstance(func.value, ast.Name):
+                names.add(func.value.id)
+    return names
+
+
 @check(
-    "NAIVE-DATETIME-FIELD", ("FMT-002",), "static", "module",
-    "a model field typed datetime accepts naive values: use AwareDatetime (or a UTC alias)",
+    "NAIVE-DATETIME-FIELD", ("FMT-002",), "static", "project",
+    "a request model's datetime field accepts naive values: use AwareDatetime (or a UTC alias)",
 )
-def naive_field(module: Module, project: Project) -> Iterator[Hit]:
-    for node, _ in module.classes:
-        if not project.is_pydantic(module, node) or node.name in project.settings_classes:
-            continue
-        for item in node.body:
-            if isinstance(item, ast.AnnAssign) and _plain_datetime(module, item.annotation):
-                yield Hit(module.path, item.lineno, item.col_offset + 1, ast.unparse(item.target))
+def naive_field(project: Project) -> Iterator[Hit]:
+    inputs = {name for module in project.modules for name in _input_models(module)}
+    for module in project.modules:
+        for node, _ in module.classes:
+            if node.name not in inputs or not project.is_pydantic(module, node):
+                continue
+            for item in node.body:
+                if isinstance(item, ast.AnnAssign) and _plain_datetime(module, item.annotation):
+                    yield Hit(module.path, item.lineno, item.col_offset + 1, ast.unparse(item.target))
 
 
 def _float(annotation: ast.expr) -> bool:
@@ -73,6 +92,7 @@ def float_money(module: Module, project: Project) -> Iterator[Hit]:
                 isinstance(item, ast.AnnAssign)
                 and isinstance(item.target, ast.Name)
                 and MONEY.search(item.target.id)
+                and not UNITS.search(item.target.id)
                 and _float(item.annotation)
             ):
                 yield Hit(module.path, item.lineno, item.col_offset + 1, item.target.id)

@@ -60,7 +60,7 @@ def debug_default(module: Module, project: Project) -> Iterator[Hit]:
                     yield Hit(module.path, call.lineno, call.col_offset + 1)
         if name == "logging.basicConfig" and _debug(keyword(call, "level")):
             yield Hit(module.path, call.lineno, call.col_offset + 1)
-    for node, _ in module.nodes:
+    for node, _ in module.of(ast.AnnAssign, ast.Assign):
         if isinstance(node, ast.AnnAssign | ast.Assign) and _debug(node.value):
             targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
             if any(isinstance(t, ast.Name) and "level" in t.id.lower() for t in targets):

@@ -6,7 +6,7 @@ import typing
 from collections.abc import Iterator
 
 from fastapi_guideline.registry import Hit, check
-from fastapi_guideline.target import AppTarget
+from fastapi_guideline.target import AppTarget, source_line
 
 OPERATIONS = re.compile(r"^/(healthz|readyz|livez|health|metrics|ping)(/|$)")
 VERSIONED = re.compile(r"/v\d+(/|$)")
@@ -29,18 +29,18 @@ def _public(route: typing.Any) -> bool:  # noqa: ANN401 - APIRoute
     return bool(route.include_in_schema) and not OPERATIONS.match(route.path)
 
 
-def _flat(route: typing.Any) -> typing.Any:  # noqa: ANN401 - FastAPI's Dependant
-    from fastapi.dependencies.utils import get_flat_dependant  # noqa: PLC0415
-
-    return get_flat_dependant(route.dependant)
+def params(dependant: typing.Any, kind: str) -> list[typing.Any]:  # noqa: ANN401 - FastAPI's Dependant
+    """The `kind` parameters (query_params, ...) of a dependant and all its sub-dependencies."""
+    found = list(getattr(dependant, kind, []))
+    for sub in getattr(dependant, "dependencies", []):
+        found += params(sub, kind)
+    return found
 
 
 def _takes_input(route: typing.Any) -> bool:  # noqa: ANN401 - APIRoute
-    flat = _flat(route)
-    return bool(
-        flat.path_params or flat.query_params or flat.header_params or flat.cookie_params
-        or route.body_field is not None or len(route.dependant.dependencies) > 0
-    )
+    kinds = ("path_params", "query_params", "header_params", "cookie_params", "body_params")
+    dependant = route.dependant
+    return any(params(dependant, k) for k in kinds) or bool(dependant.dependencies)
 
 
 @check("ROUTE-STATUS-CODE", ("DOC-006",), "app", "app", "the route does not declare status_code=")
@@ -169,7 +169,7 @@ def list_limit(target: AppTarget) -> Iterator[Hit]:
     for route, hit in _routes(target):
         if "GET" not in route.methods:
             continue
-        limits = [f for f in _flat(route).query_params if f.name in LIMIT_NAMES]
+        limits = [f for f in params(route.dependant, "query_params") if f.name in LIMIT_NAMES]
         if not limits:
             if _is_list(route.response_model):
                 yield _with(hit, "no limit parameter")
@@ -192,8 +192,9 @@ def body_not_strict(target: AppTarget) -> Iterator[Hit]:
         body = route.body_field
         model = getattr(getattr(body, "field_info", None), "annotation", None)
         fields = getattr(model, "model_fields", None)
-        if body is None or fields is None:
-            continue
+        where = source_line(model) if fields is not None else None
+        if body is None or fields is None or where is None or where[0] not in target.files:
+            continue  # FastAPI's generated form bodies, or a library's model
         if getattr(model, "model_config", {}).get("extra") != "forbid":
             yield _with(hit, f"{model.__name__} does not forbid extra fields")  # type: ignore[union-attr]  # a model class here
         for name, info in fields.items():

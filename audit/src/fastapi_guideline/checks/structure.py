@@ -30,7 +30,7 @@ def bare_cross_domain(module: Module, project: Project) -> Iterator[Hit]:
     if "test" in module.roles:
         return
     mine = _domain(module.name)
-    for node, _ in module.nodes:
+    for node, _ in module.of(ast.ImportFrom):
         if not isinstance(node, ast.ImportFrom) or not node.module or node.level:
             continue
         parts = node.module.split(".")

@@ -26,6 +26,7 @@ def _comment_above(module: Module, line: int) -> bool:
 @check(
     "TYPE-IGNORE-REASON", ("TYP-005",), "static", "module",
     "a `# type: ignore` without an error code or a reason",
+    everywhere=True,
 )
 def type_ignore(module: Module, project: Project) -> Iterator[Hit]:
     for line, comment in module.comments.items():
@@ -41,6 +42,7 @@ def type_ignore(module: Module, project: Project) -> Iterator[Hit]:
 @check(
     "NOQA-REASON", ("TYP-003",), "static", "module",
     "a `# noqa` without a rule code or without its reason on the same line",
+    everywhere=True,
 )
 def noqa_reason(module: Module, project: Project) -> Iterator[Hit]:
     for line, comment in module.comments.items():
@@ -76,6 +78,7 @@ def _waived_ann401(module: Module, function: Function) -> bool:
 @check(
     "ANY-TYPE", ("TYP-004",), "static", "module",
     "Any in a signature or a model: validate into a model or a TypeAdapter",
+    everywhere=True,
 )
 def any_type(module: Module, project: Project) -> Iterator[Hit]:
     for function, _ in module.functions:
@@ -95,6 +98,7 @@ def any_type(module: Module, project: Project) -> Iterator[Hit]:
 @check(
     "ANY-JSON", ("TYP-004",), "static", "module",
     "parsed JSON returned as Any: validate it into a model at the boundary",
+    everywhere=True,
 )
 def any_json(module: Module, project: Project) -> Iterator[Hit]:
     for function, _ in module.functions:
@@ -112,9 +116,10 @@ def any_json(module: Module, project: Project) -> Iterator[Hit]:
     "FUTURE-ANNOTATIONS", ("TYP-002",), "static", "module",
     "string annotations (`from __future__ import annotations`, quoted or TYPE_CHECKING-only "
     "names): frameworks resolve annotations at run time",
+    everywhere=True,
 )
 def future_annotations(module: Module, project: Project) -> Iterator[Hit]:
-    for node, _ in module.nodes:
+    for node, _ in module.of(ast.ImportFrom, ast.If):
         if isinstance(node, ast.ImportFrom) and node.module == "__future__":
             if any(alias.name == "annotations" for alias in node.names):
                 yield Hit(module.path, node.lineno, node.col_offset + 1)
@@ -132,6 +137,7 @@ def future_annotations(module: Module, project: Project) -> Iterator[Hit]:
 @check(
     "UNANNOTATED-DEF", ("TYP-001",), "static", "module",
     "a function without full type annotations",
+    everywhere=True,
 )
 def unannotated(module: Module, project: Project) -> Iterator[Hit]:
     for function, scope in module.functions:
@@ -149,8 +155,12 @@ def unannotated(module: Module, project: Project) -> Iterator[Hit]:
 BROAD = {"Exception", "BaseException"}
 
 
-def _default_only(body: list[ast.stmt]) -> bool:
-    """A handler that only passes, continues or returns a constant, an empty value or None."""
+def _default_only(body: list[ast.stmt], *, answers: bool = True) -> bool:
+    """A handler that only passes, continues or returns a constant, an empty value or None.
+
+    With `answers=False`, True and False do not count: "does it match?" answered False on
+    an error is an answer, not a default.
+    """
     for statement in body:
         if isinstance(statement, ast.Pass | ast.Continue):
             continue
@@ -158,6 +168,8 @@ def _default_only(body: list[ast.stmt]) -> bool:
             continue  # a docstring-like string or `...`
         if isinstance(statement, ast.Return):
             value = statement.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, bool) and not answers:
+                return False
             if value is None or isinstance(value, ast.Constant):
                 continue
             if isinstance(value, ast.List | ast.Dict | ast.Tuple | ast.Set) and not getattr(
@@ -171,7 +183,7 @@ def _default_only(body: list[ast.stmt]) -> bool:
 
 
 def _handlers(module: Module) -> Iterator[ast.ExceptHandler]:
-    for node, _ in module.nodes:
+    for node, _ in module.of(ast.ExceptHandler):
         if isinstance(node, ast.ExceptHandler):
             yield node
 
@@ -186,10 +198,13 @@ def _broad(module: Module, handler: ast.ExceptHandler) -> bool:
 @check(
     "BROAD-EXCEPT", ("TYP-006",), "static", "module",
     "a bare `except:` or `except Exception` that swallows the error",
+    everywhere=True,
 )
 def broad_except(module: Module, project: Project) -> Iterator[Hit]:
     for handler in _handlers(module):
-        if handler.type is None or (_broad(module, handler) and _default_only(handler.body)):
+        if handler.type is None or (
+            _broad(module, handler) and _default_only(handler.body, answers=False)
+        ):
             yield Hit(module.path, handler.lineno, handler.col_offset + 1)
 
 
@@ -200,5 +215,5 @@ def broad_except(module: Module, project: Project) -> Iterator[Hit]:
 def error_as_default(module: Module, project: Project) -> Iterator[Hit]:
     for handler in _handlers(module):
         body = handler.body
-        if any(isinstance(s, ast.Return) for s in body) and _default_only(body):
+        if any(isinstance(s, ast.Return) for s in body) and _default_only(body, answers=False):
             yield Hit(module.path, handler.lineno, handler.col_offset + 1)
