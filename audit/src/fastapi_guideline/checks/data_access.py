@@ -211,3 +211,31 @@ def liveness_dependency(module: Module, project: Project) -> Iterator[Hit]:
             if isinstance(node, ast.Await) and "sleep" not in ast.unparse(node):
                 yield Hit(module.path, node.lineno, node.col_offset + 1, ast.unparse(node)[:60])
                 break
+
+
+def _yields_session(function: Function) -> bool:
+    returns = ast.unparse(function.returns) if function.returns else ""
+    if "AsyncSession" in returns or "Session]" in returns:
+        return True
+    return any(
+        isinstance(n, ast.Yield) and isinstance(n.value, ast.Name) and "session" in n.value.id
+        for n in walk_body(function)
+    )
+
+
+@check(
+    "SESSION-DEPENDENCY-WITHOUT-COMMIT", ("INJ-002", "DB-002"), "static", "module",
+    "the session dependency never commits: commit after the route succeeds, roll back on error",
+)
+def session_without_commit(module: Module, project: Project) -> Iterator[Hit]:
+    for function, _ in module.functions:
+        if not isinstance(function, ast.AsyncFunctionDef) or not _session_dependency(function):
+            continue
+        if not _yields_session(function):
+            continue
+        commits = any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "commit"
+            for n in walk_body(function)
+        )
+        if not commits:
+            yield Hit(module.path, function.lineno, function.col_offset + 1, function.name)
