@@ -1,15 +1,26 @@
 """Blocking calls made from `async def`: they stall every other request of the worker."""
 
+import ast
 from collections.abc import Iterator
 
 from fastapi_guideline.project import SDK, SLEEP, Project, blocking_http
 from fastapi_guideline.registry import Hit, check
-from fastapi_guideline.source import Module, in_async
+from fastapi_guideline.source import Module, Scope, in_async, innermost_function
+
+
+def _shadowed(call: ast.Call, scope: Scope) -> bool:
+    """`requests.pop()` where `requests` is a parameter, not the library."""
+    function = innermost_function(scope)
+    root = call.func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    names = {a.arg for a in (*function.args.args, *function.args.kwonlyargs)} if function else set()
+    return isinstance(root, ast.Name) and root.id in names
 
 
 def _async_calls(module: Module) -> Iterator[tuple[str, Hit]]:
     for call, scope in module.calls:
-        if in_async(scope) and id(call) not in module.in_lambda:
+        if in_async(scope) and id(call) not in module.in_lambda and not _shadowed(call, scope):
             name = module.imported(call.func)
             yield name, Hit(module.path, call.lineno, call.col_offset + 1, name)
 

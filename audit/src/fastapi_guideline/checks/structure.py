@@ -49,7 +49,11 @@ def bare_cross_domain(module: Module, project: Project) -> Iterator[Hit]:
 )
 def client_in_domain(module: Module, project: Project) -> Iterator[Hit]:
     words = set(module.name.split(".")) | {module.path.stem}
-    if "test" in module.roles or words & ADAPTER_PLACES:
+    package = module.name.rpartition(".")[0]
+    in_domain = module.roles & {"service", "repository", "router"} or any(
+        f"{package}.{role}" in project.by_name for role in ("service", "router")
+    )
+    if "test" in module.roles or words & ADAPTER_PLACES or not in_domain:
         return
     for call, _ in module.calls:
         if module.qualname(call.func) in ADAPTERS:
