@@ -44,6 +44,8 @@ def catalogue_entries(repository: Path = REPOSITORY) -> list[dict[str, Any]]:
             "title": rule.title,
             "status": "retired" if rule.retired else "active",
             "short_url": base + short_path(rule.id),
+            "page": rule.page,  # for the docs page's links; the tool itself never reads it
+            "anchor": rule.anchor,
         }
         for rule in load_rules(repository / "docs" / "rules")
     ]
