@@ -1,5 +1,6 @@
 """Run the selected checks over a project and turn their hits into cited findings."""
 
+import importlib.util
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -104,7 +105,9 @@ def audit(path: Path, root: Path, options: Options) -> Result:
         except AppLoadError as exc:
             result.errors.append(str(exc))
         result.timings["app"] = time.perf_counter() - started
-    if (options.app or options.models) and any(c.kind == "model" for c in checks):
+    has_orm = importlib.util.find_spec("sqlalchemy") is not None  # a service without an ORM
+    wanted = options.models or (options.app and has_orm)
+    if wanted and any(c.kind == "model" for c in checks):
         started = time.perf_counter()
         try:
             models = load_models(options.models, root, audited)

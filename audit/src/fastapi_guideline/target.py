@@ -96,7 +96,10 @@ def api_routes(app: object) -> Iterator[object]:
 
 def load_app(spec: str, root: Path, files: set[Path]) -> AppTarget:
     """Import `module:attr` (or `module`, taking its first FastAPI app or APIRouter)."""
-    from fastapi import APIRouter, FastAPI  # noqa: PLC0415 - only app checks need FastAPI
+    try:
+        from fastapi import APIRouter, FastAPI  # noqa: PLC0415 - only app checks need FastAPI
+    except ImportError as exc:
+        raise AppLoadError("--app needs FastAPI installed next to the service") from exc
 
     module_name, _, attribute = spec.partition(":")
     module = _import(module_name, root)
@@ -157,7 +160,10 @@ class Models:
 
 def load_models(module_names: list[str], root: Path, files: set[Path]) -> Models:
     """Collect MetaData and tables from the audited modules (importing the named ones)."""
-    from sqlalchemy import MetaData, Table  # noqa: PLC0415 - only model checks need SQLAlchemy
+    try:
+        from sqlalchemy import MetaData, Table  # noqa: PLC0415 - only model checks need it
+    except ImportError as exc:
+        raise AppLoadError("--models needs SQLAlchemy installed next to the service") from exc
 
     for name in module_names:
         _import(name, root)
