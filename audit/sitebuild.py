@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE / "docs"
@@ -52,7 +53,10 @@ def build_wheel(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [*_uv(), "build", "--wheel", "--quiet", "--out-dir", str(directory), str(HERE)],
-        check=True, capture_output=True, text=True, timeout=600,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     wheel = directory / wheel_name()
     if not wheel.is_file():
@@ -60,16 +64,15 @@ def build_wheel(directory: Path) -> Path:
     return wheel
 
 
-def _catalogue() -> tuple[str, list[dict[str, str]], dict[str, list[str]], dict[str, str]]:
+def _catalogue() -> tuple[str, list[dict[str, Any]], dict[str, list[str]], dict[str, str]]:
     """Site URL, catalogue entries, rule -> checks, check -> kind (from the registry)."""
     for path in (HERE, HERE / "src"):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
     import catalogue_source  # noqa: PLC0415 - on the path now
-
     from fastapi_guideline.registry import all_checks, rules_checked  # noqa: PLC0415
 
-    kinds = {name: check.kind for name, check in all_checks().items()}
+    kinds: dict[str, str] = {name: check.kind for name, check in all_checks().items()}
     return catalogue_source.site_url(), catalogue_source.catalogue_entries(), rules_checked(), kinds
 
 
@@ -84,14 +87,32 @@ def checks_markdown() -> str:
     for entry in live:
         if entry["id"] in checked:
             names = ", ".join(f"`{n}` ({kinds[n]})" for n in checked[entry["id"]])
-            rows.append(f"| [{entry['id']} · {entry['title']}]({entry['page']}#{entry['anchor']}) "
-                        f"| {entry['level']} | {names} |")
+            rows.append(
+                f"| [{entry['id']} · {entry['title']}]({entry['page']}#{entry['anchor']}) "
+                f"| {entry['level']} | {names} |"
+            )
     left = [e for e in live if e["id"] not in checked]
-    summary = (f"{len(kinds)} checks cover {len(checked)} of the {len(live)} live rules; "
-               f"{len(left)} are left to reviewers.")
-    reviewers = [f"- [{e['id']} · {e['title']}]({e['page']}#{e['anchor']}) ({e['level']})" for e in left]
-    return "\n".join([summary, "", *rows, "", "## Left to reviewers", "",
-                      "The audit checks none of these rules; a reviewer does.", "", *reviewers, ""])
+    summary = (
+        f"{len(kinds)} checks cover {len(checked)} of the {len(live)} live rules; "
+        f"{len(left)} are left to reviewers."
+    )
+    reviewers = [
+        f"- [{e['id']} · {e['title']}]({e['page']}#{e['anchor']}) ({e['level']})" for e in left
+    ]
+    return "\n".join(
+        [
+            summary,
+            "",
+            *rows,
+            "",
+            "## Left to reviewers",
+            "",
+            "The audit checks none of these rules; a reviewer does.",
+            "",
+            *reviewers,
+            "",
+        ]
+    )
 
 
 def write_page_files(directory: Path) -> list[Path]:
@@ -102,7 +123,8 @@ def write_page_files(directory: Path) -> list[Path]:
     url = wheel_url(site_url)
     texts = {
         "install.sh": f"pip install {url}\n",
-        "github-actions.yml": (DOCS / "github-actions.yml").read_text(encoding="utf-8")
+        "github-actions.yml": (DOCS / "github-actions.yml")
+        .read_text(encoding="utf-8")
         .replace("{wheel_url}", url),
         "checks.md": checks_markdown(),
         **{name: (DOCS / source).read_text(encoding="utf-8") for name, source in COPIED.items()},
@@ -117,5 +139,7 @@ def write_page_files(directory: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for written_path in write_page_files(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent / ".generated"):
+    for written_path in write_page_files(
+        Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent / ".generated"
+    ):
         sys.stdout.write(f"{written_path}\n")

@@ -33,8 +33,10 @@ def footer() -> str:
 
 def audit_tool() -> ModuleType:
     """audit/sitebuild.py (the audit tool's wheel and docs page files), loaded by path."""
-    spec = importlib.util.spec_from_file_location("audit_sitebuild", ROOT / "audit" / "sitebuild.py")
-    assert spec is not None and spec.loader is not None  # noqa: S101 - a file we ship
+    path = ROOT / "audit" / "sitebuild.py"
+    spec = importlib.util.spec_from_file_location("audit_sitebuild", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -39,7 +39,9 @@ class Block:
         if self.section is None:
             return range(1, len(text) + 1)
         start = next(n for n, line in enumerate(text, 1) if f"[start:{self.section}]" in line)
-        end = next(n for n, line in enumerate(text, 1) if n > start and f"[end:{self.section}]" in line)
+        end = next(
+            n for n, line in enumerate(text, 1) if n > start and f"[end:{self.section}]" in line
+        )
         return range(start, end + 1)
 
 

@@ -22,11 +22,16 @@ def sarif_schema() -> dict[str, Any]:
     if not CACHE.exists():
         npm = shutil.which("npm")
         if npm is None:
-            raise RuntimeError("validating SARIF needs npm (apt-get install npm) to fetch the schema")
+            raise RuntimeError(
+                "validating SARIF needs npm (apt-get install npm) to fetch the schema"
+            )
         CACHE.parent.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(
             [npm, "pack", PACKAGE, "--pack-destination", str(CACHE.parent), "--silent"],
-            capture_output=True, text=True, timeout=300, check=False,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
         if done.returncode != 0:
             raise RuntimeError(f"npm pack {PACKAGE} failed: {done.stderr.strip()}")

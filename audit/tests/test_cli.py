@@ -12,13 +12,13 @@ from sarif_schema import sarif_schema
 from fastapi_guideline.catalogue import rules
 from fastapi_guideline.cli import main
 
-SERVICE = '''\
+SERVICE = """\
 import time
 
 
 async def handler() -> None:
     time.sleep(1)
-'''
+"""
 
 
 def project(tmp_path: Path, code: str = SERVICE, table: str = "") -> Path:
@@ -34,11 +34,15 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     return status, capsys.readouterr().out
 
 
-def test_text_output_cites_the_rule_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_output_cites_the_rule_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out = run(capsys, str(project(tmp_path)))
     line = out.splitlines()[0]
     url = rules()["BG-002"].short_url
-    assert re.fullmatch(rf"svc\.py:5:5 BG-002 MUST .+ \[BLOCKING-SLEEP\] {re.escape(url)}", line), line
+    assert re.fullmatch(rf"svc\.py:5:5 BG-002 MUST .+ \[BLOCKING-SLEEP\] {re.escape(url)}", line), (
+        line
+    )
     assert status == 1
     assert out.splitlines()[-1].startswith("1 findings (1 MUST), 0 waived, 2 files")
 
@@ -53,7 +57,9 @@ def test_fail_on_ignore_and_select(tmp_path: Path, capsys: pytest.CaptureFixture
     assert status == 1 and "BG-002" in out
 
 
-def test_should_findings_pass_unless_fail_on_should(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_should_findings_pass_unless_fail_on_should(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = "from sqlalchemy import MetaData\n\nmetadata = MetaData()\n"
     path = str(project(tmp_path, code))
     status, out = run(capsys, path)
@@ -64,7 +70,12 @@ def test_should_findings_pass_unless_fail_on_should(tmp_path: Path, capsys: pyte
 def test_pyproject_configures_the_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = str(project(tmp_path, table='[tool.fastapi-guideline]\nignore = ["BG-002"]\n'))
     assert run(capsys, path)[0] == 0
-    assert run(capsys, str(project(tmp_path, table='[tool.fastapi-guideline]\nfail-on = "never"\n')))[0] == 0
+    assert (
+        run(capsys, str(project(tmp_path, table='[tool.fastapi-guideline]\nfail-on = "never"\n')))[
+            0
+        ]
+        == 0
+    )
 
 
 def test_an_unknown_setting_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,27 +84,42 @@ def test_an_unknown_setting_is_an_error(tmp_path: Path, capsys: pytest.CaptureFi
     assert "unknown keys fail_on" in capsys.readouterr().err
 
 
-def test_a_waiver_with_a_reason_waives_and_is_listed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = SERVICE.replace("    time.sleep(1)", "    # guideline: allow[BG-002] a 1 ms pause measured harmless\n    time.sleep(1)")
+def test_a_waiver_with_a_reason_waives_and_is_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = SERVICE.replace(
+        "    time.sleep(1)",
+        "    # guideline: allow[BG-002] a 1 ms pause measured harmless\n    time.sleep(1)",
+    )
     status, out = run(capsys, str(project(tmp_path, code)))
     assert status == 0
     assert "waived: svc.py:6:5 BG-002 [BLOCKING-SLEEP]: a 1 ms pause measured harmless" in out
 
 
-def test_a_waiver_on_the_same_line_and_by_check_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = SERVICE.replace("time.sleep(1)", "time.sleep(1)  # guideline: allow[BLOCKING-SLEEP] measured")
+def test_a_waiver_on_the_same_line_and_by_check_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = SERVICE.replace(
+        "time.sleep(1)", "time.sleep(1)  # guideline: allow[BLOCKING-SLEEP] measured"
+    )
     assert run(capsys, str(project(tmp_path, code)))[0] == 0
 
 
-def test_a_waiver_without_a_reason_waives_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_waiver_without_a_reason_waives_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = SERVICE.replace("time.sleep(1)", "time.sleep(1)  # guideline: allow[BG-002]")
     status, out = run(capsys, str(project(tmp_path, code)))
     assert status == 1
     assert "a waiver needs a reason" in out and "svc.py:5:5 BG-002" in out
 
 
-def test_a_waiver_for_another_rule_waives_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = SERVICE.replace("time.sleep(1)", "time.sleep(1)  # guideline: allow[ERR-005] not this one")
+def test_a_waiver_for_another_rule_waives_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = SERVICE.replace(
+        "time.sleep(1)", "time.sleep(1)  # guideline: allow[ERR-005] not this one"
+    )
     status, out = run(capsys, str(project(tmp_path, code)))
     assert status == 1 and "unused waiver: svc.py:5 allow[ERR-005]" in out
 
@@ -107,10 +133,17 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert finding["url"] == rules()["BG-002"].short_url
 
 
-def test_sarif_output_is_valid_sarif_2_1_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = SERVICE + "\n\ndef f():  # guideline: allow[TYP-001] kept untyped for the test\n    return 1\n"
+def test_sarif_output_is_valid_sarif_2_1_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = (
+        SERVICE
+        + "\n\ndef f():  # guideline: allow[TYP-001] kept untyped for the test\n    return 1\n"
+    )
     output = tmp_path / "audit.sarif"
-    status = main(["audit", str(project(tmp_path, code)), "--format", "sarif", "--output", str(output)])
+    status = main(
+        ["audit", str(project(tmp_path, code)), "--format", "sarif", "--output", str(output)]
+    )
     log = json.loads(output.read_text())
     jsonschema.validate(log, sarif_schema())
     run_ = log["runs"][0]
@@ -127,12 +160,17 @@ def test_sarif_output_is_valid_sarif_2_1_0(tmp_path: Path, capsys: pytest.Captur
 
 def test_a_schema_violation_is_caught_by_the_validation() -> None:
     """The validation can fail: a result without a message is not SARIF."""
-    bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"ruleId": "A"}]}]}
+    bad = {
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"ruleId": "A"}]}],
+    }
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, sarif_schema())
 
 
-def test_an_app_that_cannot_be_imported_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_app_that_cannot_be_imported_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     status = main(["audit", str(project(tmp_path)), "--app", "nowhere.main:create_app"])
     assert status == 2
     assert "cannot import nowhere.main" in capsys.readouterr().out

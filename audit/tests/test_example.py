@@ -18,7 +18,9 @@ def test_the_example_audits_clean() -> None:
     result = audit(SNIPPETS, SNIPPETS, Options(app="app.main:create_app", exclude=["demos"]))
     assert not result.errors, result.errors
     remaining = {(f.rule, f.path) for f in result.findings}
-    assert remaining == set(KNOWN), [f"{f.path}:{f.line} {f.rule} {f.message}" for f in result.findings]
+    assert remaining == set(KNOWN), [
+        f"{f.path}:{f.line} {f.rule} {f.message}" for f in result.findings
+    ]
     assert result.waived, "the example's one deliberate commit is waived in its code"
     assert all(f.waiver for f in result.waived)
     assert all(w.used for w in result.waivers), "an unused waiver hides nothing: remove it"

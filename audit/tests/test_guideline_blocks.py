@@ -77,7 +77,7 @@ def test_every_dont_is_found(block: Block) -> None:
 
 @pytest.mark.parametrize("block", DOS, ids=[f"{b.rule}:{b.target}" for b in DOS])
 def test_no_do_is_flagged(block: Block) -> None:
-    if not block.path.suffix == ".py" or block.target.startswith("demos/"):
+    if block.path.suffix != ".py" or block.target.startswith("demos/"):
         flagged = block.rule in _in_block(block) if block.path.suffix == ".py" else False
     else:
         flagged = any(

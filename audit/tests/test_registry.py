@@ -1,9 +1,8 @@
-"""The registry is the one place that says which rules are checked, and it agrees with the catalogue."""
-
-from fastapi_guideline.catalogue import rules
-from fastapi_guideline.registry import all_checks, rules_checked
+"""The registry is the one place that says which rules are checked; it agrees with the catalogue."""
 
 import catalogue_source
+from fastapi_guideline.catalogue import rules
+from fastapi_guideline.registry import all_checks, rules_checked
 
 
 def test_every_check_cites_live_rules_of_the_catalogue() -> None:
@@ -29,6 +28,9 @@ def test_rules_checked_maps_rule_ids_to_check_names() -> None:
 
 def test_the_packaged_catalogue_is_the_catalogue_of_the_pages() -> None:
     packaged = {r.id: (r.level, r.title, r.short_url) for r in rules().values()}
-    pages = {e["id"]: (e["level"], e["title"], e["short_url"]) for e in catalogue_source.catalogue_entries()}
+    pages = {
+        e["id"]: (e["level"], e["title"], e["short_url"])
+        for e in catalogue_source.catalogue_entries()
+    }
     assert packaged == pages
     assert packaged["ERR-001"][2] == catalogue_source.site_url() + "r/ERR-001/"

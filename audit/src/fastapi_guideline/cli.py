@@ -57,8 +57,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = project_root(args.path.resolve())
     try:
         options = merge(
-            from_pyproject(root), app=args.app, models=args.models, select=_split(args.select),
-            ignore=_split(args.ignore), exclude=args.exclude, fail_on=args.fail_on,
+            from_pyproject(root),
+            app=args.app,
+            models=args.models,
+            select=_split(args.select),
+            ignore=_split(args.ignore),
+            exclude=args.exclude,
+            fail_on=args.fail_on,
         )
     except ConfigError as exc:
         print(f"fastapi-guideline: {exc}", file=sys.stderr)

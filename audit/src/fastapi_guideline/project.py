@@ -15,19 +15,29 @@ SETTINGS_BASES = {"pydantic_settings.BaseSettings", "pydantic.BaseSettings"}
 SLEEP = {"time.sleep"}
 HTTP_FUNCTIONS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"}
 SDK = {
-    "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
-    "os.system", "smtplib.SMTP", "smtplib.SMTP_SSL", "socket.create_connection",
-    "ftplib.FTP", "psycopg2.connect", "pymysql.connect", "sqlite3.connect", "redis.Redis",
-    "boto3.client", "boto3.resource",
+    "subprocess.run",
+    "subprocess.call",
+    "subprocess.check_call",
+    "subprocess.check_output",
+    "os.system",
+    "smtplib.SMTP",
+    "smtplib.SMTP_SSL",
+    "socket.create_connection",
+    "ftplib.FTP",
+    "psycopg2.connect",
+    "pymysql.connect",
+    "sqlite3.connect",
+    "redis.Redis",
+    "boto3.client",
+    "boto3.resource",
 }
 
 
 def blocking_http(name: str) -> bool:
     """`requests.get`, `urllib.request.urlopen`, `httpx.get`, `httpx.Client`: synchronous HTTP."""
     head, _, tail = name.rpartition(".")
-    return (
-        name.startswith(("requests.", "urllib.request.", "urllib3."))
-        or (head == "httpx" and tail in HTTP_FUNCTIONS | {"Client"})
+    return name.startswith(("requests.", "urllib.request.", "urllib3.")) or (
+        head == "httpx" and tail in HTTP_FUNCTIONS | {"Client"}
     )
 
 
@@ -102,8 +112,10 @@ class Project:
         }
         found: dict[tuple[str, str], str] = {}
         for key, (module, _) in functions.items():
-            direct = next((module.imported(c.func) for c in calls[key]
-                           if blocking(module.imported(c.func))), None)
+            direct = next(
+                (module.imported(c.func) for c in calls[key] if blocking(module.imported(c.func))),
+                None,
+            )
             if direct:
                 found[key] = direct
         changed = True
@@ -115,7 +127,7 @@ class Project:
                 for call in calls[key]:
                     target = self.resolve(module, call.func)
                     if target in found:
-                        found[key] = found[target]  # type: ignore[index]  # narrowed by `in`
+                        found[key] = found[target]
                         changed = True
                         break
         return found

@@ -42,9 +42,14 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
-def check(
-    name: str, rules: tuple[str, ...], kind: Kind, scope: Scope, message: str,
-    *, everywhere: bool = False,
+def check(  # noqa: PLR0913 - a registration names each fact of the check once
+    name: str,
+    rules: tuple[str, ...],
+    kind: Kind,
+    scope: Scope,
+    message: str,
+    *,
+    everywhere: bool = False,
 ) -> Callable[[Callable[..., Iterator[Hit]]], Callable[..., Iterator[Hit]]]:
     """Register the decorated function as a check."""
 

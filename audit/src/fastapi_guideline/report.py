@@ -25,8 +25,11 @@ def text(result: Result) -> str:
         lines.append(f"{_where(f)} {f.rule} {f.level}{route} {f.message} [{f.check}] {f.url}")
     for f in result.waived:
         lines.append(f"waived: {_where(f)} {f.rule} [{f.check}]: {f.waiver}")
-    lines.extend(f"unused waiver: {w.path.name}:{w.line} allow[{', '.join(w.ids)}]"
-                 for w in result.waivers if w.reason and not w.used)
+    lines.extend(
+        f"unused waiver: {w.path.name}:{w.line} allow[{', '.join(w.ids)}]"
+        for w in result.waivers
+        if w.reason and not w.used
+    )
     lines.extend(f"error: {e}" for e in result.errors)
     levels = {level: sum(f.level == level for f in result.findings) for level in SARIF_LEVELS}
     counts = ", ".join(f"{n} {level}" for level, n in levels.items() if n)
@@ -57,14 +60,18 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "ruleIndex": index[finding.rule],
         "level": SARIF_LEVELS[finding.level],
         "message": {"text": f"{finding.message} [{finding.check}] {finding.url}"},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": finding.line, "startColumn": finding.col},
-            },
-            **({"logicalLocations": [{"name": finding.route}]} if finding.route else {}),
-        }],
-        "partialFingerprints": {"guidelineFinding/v1": f"{finding.check}:{finding.path}:{finding.message}"},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": finding.line, "startColumn": finding.col},
+                },
+                **({"logicalLocations": [{"name": finding.route}]} if finding.route else {}),
+            }
+        ],
+        "partialFingerprints": {
+            "guidelineFinding/v1": f"{finding.check}:{finding.path}:{finding.message}"
+        },
         "properties": {"check": finding.check, "level": finding.level},
     }
     if finding.waiver:
@@ -97,22 +104,29 @@ def sarif(result: Result) -> str:
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "fastapi-guideline",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "informationUri": next(iter(catalogue.values())).short_url.split("/r/")[0] + "/",
-                "rules": driver_rules,
-            }},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": result.root.as_uri() + "/"}},
-            "results": [_result(f, index) for f in (*result.findings, *result.waived)],
-            "invocations": [{
-                "executionSuccessful": not result.errors,
-                "toolExecutionNotifications": [
-                    {"level": "error", "message": {"text": e}} for e in result.errors
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "fastapi-guideline",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": next(iter(catalogue.values())).short_url.split("/r/")[0]
+                        + "/",
+                        "rules": driver_rules,
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": result.root.as_uri() + "/"}},
+                "results": [_result(f, index) for f in (*result.findings, *result.waived)],
+                "invocations": [
+                    {
+                        "executionSuccessful": not result.errors,
+                        "toolExecutionNotifications": [
+                            {"level": "error", "message": {"text": e}} for e in result.errors
+                        ],
+                    }
                 ],
-            }],
-        }],
+            }
+        ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

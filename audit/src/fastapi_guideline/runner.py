@@ -72,8 +72,16 @@ def _findings(check: Check, hits: Iterable[Hit], options: Options, root: Path) -
                 continue
             message = check.message + (f" ({hit.detail})" if hit.detail else "")
             yield Finding(
-                check.name, rule_id, rule.level, rule.title, rule.short_url,
-                _relative(hit.path.resolve(), root), hit.line, hit.col, message, hit.route,
+                check.name,
+                rule_id,
+                rule.level,
+                rule.title,
+                rule.short_url,
+                _relative(hit.path.resolve(), root),
+                hit.line,
+                hit.col,
+                message,
+                hit.route,
             )
 
 
@@ -81,8 +89,7 @@ def audit(path: Path, root: Path, options: Options) -> Result:
     """Audit `path` (a project folder or one file) of the project at `root`."""
     root = root.resolve()
     result = Result(root)
-    checks = [c for c in all_checks().values()
-              if any(selected(c, r, options) for r in c.rules)]
+    checks = [c for c in all_checks().values() if any(selected(c, r, options) for r in c.rules)]
     started = time.perf_counter()
     files = discover(path.resolve(), options.exclude)
     result.files = len(files)
@@ -91,8 +98,8 @@ def audit(path: Path, root: Path, options: Options) -> Result:
     raw: list[tuple[Check, list[Hit]]] = []
     for item in checks:
         if item.scope == "module":
-            audited = [m for m in modules if item.everywhere or not m.roles & NOT_SERVICE_CODE]
-            raw.append((item, [h for m in audited for h in item.run(m, project)]))
+            in_scope = [m for m in modules if item.everywhere or not m.roles & NOT_SERVICE_CODE]
+            raw.append((item, [h for m in in_scope for h in item.run(m, project)]))
         elif item.scope in {"project", "file"}:
             raw.append((item, list(item.run(project))))
     result.timings["static"] = time.perf_counter() - started
@@ -126,7 +133,9 @@ def _apply(
     waivers = [w for m in modules for w in read_waivers(m.path, m.comments, m.lines)]
     by_line: dict[tuple[str, int], list[Waiver]] = {}
     for waiver in waivers:
-        by_line.setdefault((_relative(waiver.path.resolve(), result.root), waiver.applies_to), []).append(waiver)
+        by_line.setdefault(
+            (_relative(waiver.path.resolve(), result.root), waiver.applies_to), []
+        ).append(waiver)
         if not waiver.reason:
             result.errors.append(
                 f"{_relative(waiver.path, result.root)}:{waiver.line}: a waiver needs a reason: "
@@ -140,8 +149,11 @@ def _apply(
                 continue
             seen.add(key)
             cover = next(
-                (w for w in by_line.get((finding.path, finding.line), [])
-                 if w.reason and w.covers(finding.rule, finding.check)),
+                (
+                    w
+                    for w in by_line.get((finding.path, finding.line), [])
+                    if w.reason and w.covers(finding.rule, finding.check)
+                ),
                 None,
             )
             if cover is None:

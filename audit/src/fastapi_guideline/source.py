@@ -9,22 +9,55 @@ from functools import cached_property
 from pathlib import Path
 
 SKIPPED_DIRS = {
-    ".git", ".hg", ".venv", "venv", "env", ".env", "__pycache__", "node_modules", ".tox",
-    ".nox", "build", "dist", "site-packages", ".mypy_cache", ".ruff_cache", ".pytest_cache",
+    ".git",
+    ".hg",
+    ".venv",
+    "venv",
+    "env",
+    ".env",
+    "__pycache__",
+    "node_modules",
+    ".tox",
+    ".nox",
+    "build",
+    "dist",
+    "site-packages",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
 }
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 Scope = tuple[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ...]
 ROUTE_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "api_route"}
 # Path words that say what a module is for (`tasks/service.py`, `crud/user.py`).
 ROLE_WORDS = {
-    "service": "service", "services": "service", "usecases": "service", "use_cases": "service",
-    "repository": "repository", "repositories": "repository", "repo": "repository",
-    "crud": "repository", "dao": "repository",
-    "router": "router", "routers": "router", "routes": "router", "endpoints": "router",
-    "views": "router", "api": "router",
-    "tests": "test", "test": "test", "conftest": "test", "testing": "test",
-    "migrations": "migration", "alembic": "migration", "versions": "migration",
-    "scripts": "script", "bin": "script", "tools": "script", "manage": "script",
+    "service": "service",
+    "domain": "service",
+    "services": "service",
+    "usecases": "service",
+    "use_cases": "service",
+    "repository": "repository",
+    "repositories": "repository",
+    "repo": "repository",
+    "crud": "repository",
+    "dao": "repository",
+    "router": "router",
+    "routers": "router",
+    "routes": "router",
+    "endpoints": "router",
+    "views": "router",
+    "api": "router",
+    "tests": "test",
+    "test": "test",
+    "conftest": "test",
+    "testing": "test",
+    "migrations": "migration",
+    "alembic": "migration",
+    "versions": "migration",
+    "scripts": "script",
+    "bin": "script",
+    "tools": "script",
+    "manage": "script",
 }
 NOT_SERVICE_CODE = {"test", "migration", "script"}
 
@@ -271,7 +304,7 @@ def walk_body(function: Function) -> Iterator[ast.AST]:
         stack.extend(ast.iter_child_nodes(node))
 
 
-def string_parts(node: ast.expr) -> tuple[str, bool] | None:
+def string_parts(node: ast.expr) -> tuple[str, bool] | None:  # noqa: PLR0911 - one per form
     """The literal text of a string-building expression and whether input is formatted in.
 
     Handles f-strings, `"..." % x`, `"...".format(x)` and `+` concatenation.

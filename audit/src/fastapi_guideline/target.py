@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 
 class AppLoadError(RuntimeError):
@@ -55,9 +56,9 @@ class AppTarget:
         return list(api_routes(self.app))
 
     @cached_property
-    def routes(self) -> list[tuple[object, Path, int]]:
-        """The app's APIRoutes whose endpoint is defined in an audited file."""
-        found: list[tuple[object, Path, int]] = []
+    def routes(self) -> list[tuple[Any, Path, int]]:
+        """The app's APIRoutes (RouteView) whose endpoint is defined in an audited file."""
+        found: list[tuple[Any, Path, int]] = []
         for route in self.all_routes:
             where = source_line(getattr(route, "endpoint", None))
             if where is not None and where[0] in self.files:
@@ -103,9 +104,13 @@ def load_app(spec: str, root: Path, files: set[Path]) -> AppTarget:
 
     module_name, _, attribute = spec.partition(":")
     module = _import(module_name, root)
-    candidates = [attribute] if attribute else [
-        name for name, value in vars(module).items() if isinstance(value, FastAPI | APIRouter)
-    ]
+    candidates = (
+        [attribute]
+        if attribute
+        else [
+            name for name, value in vars(module).items() if isinstance(value, FastAPI | APIRouter)
+        ]
+    )
     if not candidates:
         raise AppLoadError(f"{module_name} defines no FastAPI app or APIRouter")
     obj = getattr(module, candidates[0], None)
@@ -143,7 +148,7 @@ def _assignment_line(module: object, name: str) -> tuple[Path, int]:
 class TableInfo:
     """A table to check and where its definition is."""
 
-    table: object  # sqlalchemy.Table
+    table: Any  # a sqlalchemy.Table (SQLAlchemy is imported only when model checks run)
     path: Path
     line: int
     owner: str  # dotted module name that defines it
@@ -190,7 +195,8 @@ def load_models(module_names: list[str], root: Path, files: set[Path]) -> Models
             elif inspect.isclass(value) and isinstance(getattr(value, "metadata", None), MetaData):
                 if getattr(value, "__module__", "") == name and "__table__" not in vars(value):
                     where = source_line(value) or (path, 1)
-                    metadata.setdefault(id(value.metadata), (value.metadata, *where))
+                    owned = getattr(value, "metadata", None)
+                    metadata.setdefault(id(owned), (owned, *where))
     return Models(list(metadata.values()), list(tables.values()))
 
 
@@ -216,6 +222,7 @@ def _metadata_line(text: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def iter_columns(info: TableInfo) -> Iterator[tuple[object, int]]:
+def iter_columns(info: TableInfo) -> Iterator[tuple[Any, int]]:
+    """Each column (a sqlalchemy.Column) with the line that declares it."""
     for column in getattr(info.table, "columns", []):
         yield column, info.attributes.get(column.key, info.line)

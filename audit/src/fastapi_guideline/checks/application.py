@@ -8,7 +8,10 @@ from fastapi_guideline.registry import Hit, check
 from fastapi_guideline.source import Module, has_kwargs_spread, innermost_function, keyword
 
 APPS = {"fastapi.FastAPI", "fastapi.applications.FastAPI"}
-BASE_HTTP = {"starlette.middleware.base.BaseHTTPMiddleware", "fastapi.middleware.base.BaseHTTPMiddleware"}
+BASE_HTTP = {
+    "starlette.middleware.base.BaseHTTPMiddleware",
+    "fastapi.middleware.base.BaseHTTPMiddleware",
+}
 CORS = {"fastapi.middleware.cors.CORSMiddleware", "starlette.middleware.cors.CORSMiddleware"}
 DOCS_KEYWORDS = ("docs_url", "redoc_url", "openapi_url")
 
@@ -21,7 +24,10 @@ def _app_calls(module: Module) -> Iterator[tuple[ast.Call, bool]]:
 
 
 @check(
-    "APP-AT-IMPORT", ("APP-003",), "static", "module",
+    "APP-AT-IMPORT",
+    ("APP-003",),
+    "static",
+    "module",
     "the app is created at import time: build it in a create_app() factory",
 )
 def app_at_import(module: Module, project: Project) -> Iterator[Hit]:
@@ -33,7 +39,10 @@ def app_at_import(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "APP-OUTSIDE-MAIN", ("STR-003",), "static", "module",
+    "APP-OUTSIDE-MAIN",
+    ("STR-003",),
+    "static",
+    "module",
     "the FastAPI application is created outside main.py",
 )
 def app_outside_main(module: Module, project: Project) -> Iterator[Hit]:
@@ -44,7 +53,10 @@ def app_outside_main(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "ON-EVENT", ("APP-001",), "static", "module",
+    "ON-EVENT",
+    ("APP-001",),
+    "static",
+    "module",
     "start-up/shutdown event handlers: use one lifespan context manager",
 )
 def on_event(module: Module, project: Project) -> Iterator[Hit]:
@@ -59,7 +71,10 @@ def on_event(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "BASE-HTTP-MIDDLEWARE", ("RID-001",), "static", "module",
+    "BASE-HTTP-MIDDLEWARE",
+    ("RID-001",),
+    "static",
+    "module",
     "BaseHTTPMiddleware (or @app.middleware('http')) runs the app in another task: "
     "write pure ASGI middleware",
 )
@@ -85,7 +100,10 @@ def _wildcard(node: ast.expr | None) -> bool:
 
 
 @check(
-    "CORS-WILDCARD", ("SEC-001",), "static", "module",
+    "CORS-WILDCARD",
+    ("SEC-001",),
+    "static",
+    "module",
     "CORS allows any origin: allowlist the configured origins",
 )
 def cors_wildcard(module: Module, project: Project) -> Iterator[Hit]:
@@ -104,7 +122,10 @@ def cors_wildcard(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "DOCS-ALWAYS-ON", ("DOC-005",), "static", "module",
+    "DOCS-ALWAYS-ON",
+    ("DOC-005",),
+    "static",
+    "module",
     "FastAPI() keeps /docs, /redoc and /openapi.json on: switch them with a setting",
 )
 def docs_always_on(module: Module, project: Project) -> Iterator[Hit]:
@@ -118,13 +139,23 @@ def docs_always_on(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "HANDLER-OUTSIDE-REGISTRY", ("PRB-001",), "static", "module",
+    "HANDLER-OUTSIDE-REGISTRY",
+    ("PRB-001",),
+    "static",
+    "module",
     "an exception handler registered on a module-level app: register every handler in one "
     "function the factory calls",
 )
 def handler_outside_registry(module: Module, project: Project) -> Iterator[Hit]:
     for call, scope in module.calls:
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr in {"exception_handler", "add_exception_handler"}:
-            if innermost_function(scope) is None:
-                yield Hit(module.path, call.lineno, call.col_offset + 1)
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr
+            in {
+                "exception_handler",
+                "add_exception_handler",
+            }
+            and innermost_function(scope) is None
+        ):
+            yield Hit(module.path, call.lineno, call.col_offset + 1)

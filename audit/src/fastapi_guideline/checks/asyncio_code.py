@@ -26,7 +26,10 @@ def _async_calls(module: Module) -> Iterator[tuple[str, Hit]]:
 
 
 @check(
-    "BLOCKING-SLEEP", ("BG-002",), "static", "module",
+    "BLOCKING-SLEEP",
+    ("BG-002",),
+    "static",
+    "module",
     "time.sleep() inside async def blocks the event loop: await asyncio.sleep()",
 )
 def blocking_sleep(module: Module, project: Project) -> Iterator[Hit]:
@@ -36,7 +39,10 @@ def blocking_sleep(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "BLOCKING-HTTP", ("DEP-005",), "static", "module",
+    "BLOCKING-HTTP",
+    ("DEP-005",),
+    "static",
+    "module",
     "synchronous HTTP inside async def blocks the event loop: use the shared httpx.AsyncClient",
 )
 def blocking_http_call(module: Module, project: Project) -> Iterator[Hit]:
@@ -46,7 +52,10 @@ def blocking_http_call(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "BLOCKING-SDK", ("EXT-006", "AIM-007"), "static", "module",
+    "BLOCKING-SDK",
+    ("EXT-006", "AIM-007"),
+    "static",
+    "module",
     "a blocking call inside async def: run it with asyncio.to_thread() or run_in_threadpool()",
 )
 def blocking_sdk(module: Module, project: Project) -> Iterator[Hit]:
@@ -59,6 +68,4 @@ def blocking_sdk(module: Module, project: Project) -> Iterator[Hit]:
             yield Hit(module.path, call.lineno, call.col_offset + 1, name)
         elif target is not None and target in project.blocking_functions:
             inner = project.blocking_functions[target]
-            yield Hit(
-                module.path, call.lineno, call.col_offset + 1, f"{target[1]}() calls {inner}"
-            )
+            yield Hit(module.path, call.lineno, call.col_offset + 1, f"{target[1]}() calls {inner}")

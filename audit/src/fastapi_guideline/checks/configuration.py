@@ -16,7 +16,14 @@ SECRET_NAME = re.compile(
 NOT_SECRET = re.compile(r"(_ttl|_type|_algorithm|_length|_expire|_minutes|_seconds|_days|_name)$")
 CREDENTIAL_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.I)
 V1_IMPORTS = {"pydantic.validator", "pydantic.root_validator", "pydantic.BaseSettings"}
-V1_METHODS = {"parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs", "construct"}
+V1_METHODS = {
+    "parse_obj",
+    "parse_raw",
+    "parse_file",
+    "from_orm",
+    "update_forward_refs",
+    "construct",
+}
 V1_CONFIG_KEYS = {"orm_mode", "allow_population_by_field_name", "schema_extra", "allow_mutation"}
 ENV_READERS = {"os.environ.get", "os.getenv", "os.environ.setdefault", "os.environ.pop"}
 CONVERSIONS = {"bool", "int", "float"}
@@ -28,7 +35,10 @@ def _settings_call(module: Module, project: Project, call: ast.Call) -> bool:
 
 
 @check(
-    "SETTINGS-AT-IMPORT", ("CFG-004",), "static", "module",
+    "SETTINGS-AT-IMPORT",
+    ("CFG-004",),
+    "static",
+    "module",
     "settings built at import time: build them in a cached get_settings() on first use",
 )
 def settings_at_import(module: Module, project: Project) -> Iterator[Hit]:
@@ -39,7 +49,10 @@ def settings_at_import(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "PYDANTIC-CLASS-CONFIG", ("CFG-003",), "static", "module",
+    "PYDANTIC-CLASS-CONFIG",
+    ("CFG-003",),
+    "static",
+    "module",
     "Pydantic v1 inner `class Config`: use model_config = ConfigDict(...) / SettingsConfigDict",
 )
 def class_config(module: Module, project: Project) -> Iterator[Hit]:
@@ -51,10 +64,13 @@ def class_config(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "PYDANTIC-V1-API", ("DEP-003",), "static", "module",
+    "PYDANTIC-V1-API",
+    ("DEP-003",),
+    "static",
+    "module",
     "a Pydantic v1 idiom: use the v2 API (field_validator, model_validate, model_config)",
 )
-def pydantic_v1(module: Module, project: Project) -> Iterator[Hit]:
+def pydantic_v1(module: Module, project: Project) -> Iterator[Hit]:  # noqa: PLR0912 - three idioms
     for node, _ in module.of(ast.ImportFrom):
         if isinstance(node, ast.ImportFrom) and node.module in {"pydantic", "pydantic.v1"}:
             for alias in node.names:
@@ -75,7 +91,9 @@ def pydantic_v1(module: Module, project: Project) -> Iterator[Hit]:
                     if isinstance(entry, ast.Assign):
                         for target in entry.targets:
                             if isinstance(target, ast.Name) and target.id in V1_CONFIG_KEYS:
-                                yield Hit(module.path, entry.lineno, entry.col_offset + 1, target.id)
+                                yield Hit(
+                                    module.path, entry.lineno, entry.col_offset + 1, target.id
+                                )
 
 
 def _is_plain_str(annotation: ast.expr) -> bool:
@@ -89,7 +107,10 @@ def _is_plain_str(annotation: ast.expr) -> bool:
 
 
 @check(
-    "SECRET-AS-STR", ("CFG-005",), "static", "module",
+    "SECRET-AS-STR",
+    ("CFG-005",),
+    "static",
+    "module",
     "a secret setting typed str: type it SecretStr so it never prints",
 )
 def secret_as_str(module: Module, project: Project) -> Iterator[Hit]:
@@ -117,7 +138,10 @@ def _documentation(call: ast.Call) -> set[int]:
 
 
 @check(
-    "HARDCODED-CREDENTIALS", ("CFG-001",), "static", "module",
+    "HARDCODED-CREDENTIALS",
+    ("CFG-001",),
+    "static",
+    "module",
     "a URL with a password in the source: read it from the environment",
 )
 def hardcoded_credentials(module: Module, project: Project) -> Iterator[Hit]:
@@ -144,7 +168,10 @@ def _environment_read(module: Module, node: ast.expr) -> bool:
 
 
 @check(
-    "ENV-BY-HAND", ("CFG-002",), "static", "module",
+    "ENV-BY-HAND",
+    ("CFG-002",),
+    "static",
+    "module",
     "configuration read from the environment by hand: declare it in the BaseSettings class",
 )
 def env_by_hand(module: Module, project: Project) -> Iterator[Hit]:

@@ -18,8 +18,11 @@ from fastapi_guideline.source import (
     walk_body,
 )
 
-ENGINES = {"sqlalchemy.ext.asyncio.create_async_engine", "sqlalchemy.create_engine",
-           "sqlalchemy.ext.asyncio.engine.create_async_engine"}
+ENGINES = {
+    "sqlalchemy.ext.asyncio.create_async_engine",
+    "sqlalchemy.create_engine",
+    "sqlalchemy.ext.asyncio.engine.create_async_engine",
+}
 POOL_ARGUMENTS = ("pool_size", "max_overflow", "pool_timeout", "pool_pre_ping")
 SQL = re.compile(
     r"\b(select\b.+\bfrom|insert\s+into|update\s+\w+\s+set|delete\s+from|where\s+\w+\s*(=|like|in)"
@@ -28,12 +31,21 @@ SQL = re.compile(
 )
 OPERATIONS = re.compile(r"/(healthz|readyz|livez|health|ready|ping)/?$")
 QUERY_CALLS = {"execute", "scalar", "scalars", "query", "exec_driver_sql"}
-QUERY_BUILDERS = {"sqlalchemy.select", "sqlalchemy.insert", "sqlalchemy.update",
-                  "sqlalchemy.delete", "sqlalchemy.text", "sqlmodel.select"}
+QUERY_BUILDERS = {
+    "sqlalchemy.select",
+    "sqlalchemy.insert",
+    "sqlalchemy.update",
+    "sqlalchemy.delete",
+    "sqlalchemy.text",
+    "sqlmodel.select",
+}
 
 
 @check(
-    "ENGINE-POOL", ("PERF-004",), "static", "module",
+    "ENGINE-POOL",
+    ("PERF-004",),
+    "static",
+    "module",
     "a database engine without a bounded, explicit pool",
 )
 def engine_pool(module: Module, project: Project) -> Iterator[Hit]:
@@ -55,7 +67,10 @@ def engine_pool(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "METADATA-NAMING", ("DB-007",), "static", "module",
+    "METADATA-NAMING",
+    ("DB-007",),
+    "static",
+    "module",
     "metadata without a naming convention: constraints and indexes get invented names",
 )
 def metadata_naming(module: Module, project: Project) -> Iterator[Hit]:
@@ -88,7 +103,10 @@ def _in_business_class(scope: tuple[ast.AST, ...]) -> bool:
 
 
 @check(
-    "COMMIT-OUTSIDE-SESSION-DEPENDENCY", ("DB-002", "INJ-002"), "static", "module",
+    "COMMIT-OUTSIDE-SESSION-DEPENDENCY",
+    ("DB-002", "INJ-002"),
+    "static",
+    "module",
     "a commit in a route, service or repository: let the session dependency commit once",
 )
 def commit_outside(module: Module, project: Project) -> Iterator[Hit]:
@@ -110,14 +128,18 @@ def _queries(module: Module, function: Function) -> Iterator[ast.Call]:
         if not isinstance(node, ast.Call):
             continue
         if module.qualname(node.func) in QUERY_BUILDERS or (
-            isinstance(node.func, ast.Attribute) and node.func.attr in QUERY_CALLS
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr in QUERY_CALLS
             and "session" in ast.unparse(node.func.value).lower()
         ):
             yield node
 
 
 @check(
-    "QUERY-IN-ROUTER", ("DB-001",), "static", "module",
+    "QUERY-IN-ROUTER",
+    ("DB-001",),
+    "static",
+    "module",
     "a route builds or runs a query: call a service, which calls a repository",
 )
 def query_in_router(module: Module, project: Project) -> Iterator[Hit]:
@@ -132,7 +154,10 @@ def query_in_router(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "QUERY-IN-SERVICE", ("STR-010",), "static", "module",
+    "QUERY-IN-SERVICE",
+    ("STR-010",),
+    "static",
+    "module",
     "a service builds or runs a query: put each named query in the domain's repository.py",
 )
 def query_in_service(module: Module, project: Project) -> Iterator[Hit]:
@@ -145,7 +170,10 @@ def query_in_service(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "SQL-STRING", ("SEC-007",), "static", "module",
+    "SQL-STRING",
+    ("SEC-007",),
+    "static",
+    "module",
     "SQL built by string formatting: use SQLAlchemy expressions or bound parameters",
 )
 def sql_string(module: Module, project: Project) -> Iterator[Hit]:
@@ -163,7 +191,10 @@ def sql_string(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "ORDER-BY-INPUT", ("PAGE-003", "SEC-007"), "static", "module",
+    "ORDER-BY-INPUT",
+    ("PAGE-003", "SEC-007"),
+    "static",
+    "module",
     "order_by(text(<input>)): sort only by allowlisted columns",
 )
 def order_by_input(module: Module, project: Project) -> Iterator[Hit]:
@@ -171,7 +202,8 @@ def order_by_input(module: Module, project: Project) -> Iterator[Hit]:
         if isinstance(call.func, ast.Attribute) and call.func.attr == "order_by":
             for argument in call.args:
                 if isinstance(argument, ast.Call) and module.qualname(argument.func) in {
-                    "sqlalchemy.text", "sqlalchemy.literal_column"
+                    "sqlalchemy.text",
+                    "sqlalchemy.literal_column",
                 }:
                     inner = argument.args[0] if argument.args else None
                     if inner is not None and not isinstance(inner, ast.Constant):
@@ -179,7 +211,10 @@ def order_by_input(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "DEPENDS-DEFAULT", ("INJ-001",), "static", "module",
+    "DEPENDS-DEFAULT",
+    ("INJ-001",),
+    "static",
+    "module",
     "`= Depends(...)` as a default: declare an Annotated alias (`XxxDep`) and use it as the type",
 )
 def depends_default(module: Module, project: Project) -> Iterator[Hit]:
@@ -198,7 +233,10 @@ LIVENESS = re.compile(r"/(healthz|livez|health/live|liveness)/?$")
 
 
 @check(
-    "LIVENESS-CHECKS-DEPENDENCY", ("OPS-006",), "static", "module",
+    "LIVENESS-CHECKS-DEPENDENCY",
+    ("OPS-006",),
+    "static",
+    "module",
     "the liveness probe checks a dependency: /healthz answers whenever the process serves HTTP",
 )
 def liveness_dependency(module: Module, project: Project) -> Iterator[Hit]:
@@ -224,7 +262,10 @@ def _yields_session(function: Function) -> bool:
 
 
 @check(
-    "SESSION-DEPENDENCY-WITHOUT-COMMIT", ("INJ-002", "DB-002"), "static", "module",
+    "SESSION-DEPENDENCY-WITHOUT-COMMIT",
+    ("INJ-002", "DB-002"),
+    "static",
+    "module",
     "the session dependency never commits: commit after the route succeeds, roll back on error",
 )
 def session_without_commit(module: Module, project: Project) -> Iterator[Hit]:
@@ -234,7 +275,9 @@ def session_without_commit(module: Module, project: Project) -> Iterator[Hit]:
         if not _yields_session(function):
             continue
         commits = any(
-            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "commit"
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr == "commit"
             for n in walk_body(function)
         )
         if not commits:

@@ -8,12 +8,22 @@ from fastapi_guideline.project import Project
 from fastapi_guideline.registry import Hit, check
 from fastapi_guideline.source import Function, Module, keyword, walk_body
 
-HTTP_EXCEPTIONS = {"fastapi.HTTPException", "starlette.exceptions.HTTPException",
-                   "fastapi.exceptions.HTTPException"}
+HTTP_EXCEPTIONS = {
+    "fastapi.HTTPException",
+    "starlette.exceptions.HTTPException",
+    "fastapi.exceptions.HTTPException",
+}
 BUSINESS = {"service", "repository"}
 PROBLEM = "application/problem+json"
-BUILTIN_ERRORS = {"Exception", "ValueError", "RuntimeError", "KeyError", "LookupError",
-                  "PermissionError", "AssertionError"}
+BUILTIN_ERRORS = {
+    "Exception",
+    "ValueError",
+    "RuntimeError",
+    "KeyError",
+    "LookupError",
+    "PermissionError",
+    "AssertionError",
+}
 EXPECTED = re.compile(
     r"not found|does not exist|doesn't exist|already exists|duplicate|not allowed|forbidden"
     r"|permission|denied|unauthori[sz]ed|conflict|expired|no such",
@@ -23,7 +33,10 @@ VALIDATORS = {"field_validator", "model_validator", "validator", "root_validator
 
 
 @check(
-    "HTTP-IN-BUSINESS-CODE", ("ERR-003",), "static", "module",
+    "HTTP-IN-BUSINESS-CODE",
+    ("ERR-003",),
+    "static",
+    "module",
     "business code (a service or repository) raises HTTPException or imports fastapi: "
     "raise a domain error and map it in a global handler",
 )
@@ -32,9 +45,11 @@ def http_in_business(module: Module, project: Project) -> Iterator[Hit]:
         return
     for node, _ in module.of(ast.ImportFrom, ast.Import, ast.Raise):
         if isinstance(node, ast.ImportFrom | ast.Import):
-            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [
-                a.name for a in node.names
-            ]
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+            )
             if any(n.split(".")[0] in {"fastapi", "starlette"} for n in names):
                 yield Hit(module.path, node.lineno, node.col_offset + 1, "imports fastapi")
         if isinstance(node, ast.Raise) and node.exc is not None:
@@ -52,7 +67,10 @@ def _is_validator(module: Module, function: Function) -> bool:
 
 
 @check(
-    "BUILTIN-ERROR-FOR-EXPECTED", ("STR-007",), "static", "module",
+    "BUILTIN-ERROR-FOR-EXPECTED",
+    ("STR-007",),
+    "static",
+    "module",
     "an expected failure raised as a builtin exception: raise the domain's error class",
 )
 def builtin_error(module: Module, project: Project) -> Iterator[Hit]:
@@ -84,7 +102,10 @@ def _status(call: ast.Call) -> int | None:
 
 
 @check(
-    "AD-HOC-ERROR-BODY", ("ERR-001",), "static", "module",
+    "AD-HOC-ERROR-BODY",
+    ("ERR-001",),
+    "static",
+    "module",
     "an error response that is not an application/problem+json document",
 )
 def ad_hoc_error(module: Module, project: Project) -> Iterator[Hit]:
@@ -95,7 +116,9 @@ def ad_hoc_error(module: Module, project: Project) -> Iterator[Hit]:
         status = _status(call)
         media = keyword(call, "media_type")
         # A media type computed elsewhere (a PROBLEM_JSON constant) gets the benefit of the doubt.
-        problem = media is not None and not (isinstance(media, ast.Constant) and media.value != PROBLEM)
+        problem = media is not None and not (
+            isinstance(media, ast.Constant) and media.value != PROBLEM
+        )
         if status is not None and status >= 400 and not problem:
             yield Hit(module.path, call.lineno, call.col_offset + 1, f"status {status}")
 
@@ -124,7 +147,10 @@ def _handler_functions(module: Module) -> Iterator[Function]:
 
 
 @check(
-    "INSTANCE-FULL-URL", ("ERR-005",), "static", "module",
+    "INSTANCE-FULL-URL",
+    ("ERR-005",),
+    "static",
+    "module",
     "`instance` set to the full URL: use request.url.path (the query string may hold secrets)",
 )
 def instance_url(module: Module, project: Project) -> Iterator[Hit]:
@@ -142,7 +168,10 @@ def instance_url(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "LEAKY-ERROR-HANDLER", ("ERR-004",), "static", "module",
+    "LEAKY-ERROR-HANDLER",
+    ("ERR-004",),
+    "static",
+    "module",
     "an exception handler sends the exception's text or traceback to the client",
 )
 def leaky_handler(module: Module, project: Project) -> Iterator[Hit]:

@@ -27,7 +27,10 @@ def _pyproject_line(project: Project, needle: str) -> int:
 
 
 @check(
-    "REQUIRES-PYTHON", ("DEP-001",), "static", "project",
+    "REQUIRES-PYTHON",
+    ("DEP-001",),
+    "static",
+    "project",
     "the project does not declare requires-python >= 3.11",
 )
 def requires_python(project: Project) -> Iterator[Hit]:
@@ -42,7 +45,10 @@ def requires_python(project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "UNBOUNDED-DEPENDENCY", ("DEP-010",), "static", "project",
+    "UNBOUNDED-DEPENDENCY",
+    ("DEP-010",),
+    "static",
+    "project",
     "a runtime dependency without a lower and an upper bound",
 )
 def unbounded_dependency(project: Project) -> Iterator[Hit]:
@@ -57,7 +63,9 @@ def unbounded_dependency(project: Project) -> Iterator[Hit]:
         if not bounded:
             match = NAME.match(text)
             name = match["name"] if match else text
-            yield Hit(project.root / "pyproject.toml", _pyproject_line(project, f'"{name}'), 1, text)
+            yield Hit(
+                project.root / "pyproject.toml", _pyproject_line(project, f'"{name}'), 1, text
+            )
     requirements = project.root / "requirements.txt"
     if requirements.is_file():
         yield Hit(requirements, 1, 1, "requirements.txt next to pyproject.toml")
@@ -86,7 +94,10 @@ def _stages(path: Path) -> list[list[tuple[int, str]]]:
 
 
 @check(
-    "IMAGE-ONE-STAGE", ("OPS-001",), "static", "file",
+    "IMAGE-ONE-STAGE",
+    ("OPS-001",),
+    "static",
+    "file",
     "a single-stage image: build in one stage, copy only the environment into the runtime one",
 )
 def image_one_stage(project: Project) -> Iterator[Hit]:
@@ -97,7 +108,10 @@ def image_one_stage(project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "IMAGE-BASE", ("OPS-002",), "static", "file",
+    "IMAGE-BASE",
+    ("OPS-002",),
+    "static",
+    "file",
     "the runtime image starts from a floating or full base image: pin a slim tag",
 )
 def image_base(project: Project) -> Iterator[Hit]:
@@ -110,14 +124,18 @@ def image_base(project: Project) -> Iterator[Hit]:
         if image.startswith("--platform"):
             image = instruction.split()[2]
         tag = image.split("@")[0].rpartition(":")[2] if ":" in image else ""
-        if "@sha256" not in image and (not tag or tag == "latest"):
-            yield Hit(path, line, 1, image)
-        elif image.startswith("python:") and not any(w in tag for w in ("slim", "alpine", "distroless")):
+        if ("@sha256" not in image and (not tag or tag == "latest")) or (
+            image.startswith("python:")
+            and not any(w in tag for w in ("slim", "alpine", "distroless"))
+        ):
             yield Hit(path, line, 1, image)
 
 
 @check(
-    "IMAGE-ROOT-USER", ("OPS-003",), "static", "file",
+    "IMAGE-ROOT-USER",
+    ("OPS-003",),
+    "static",
+    "file",
     "the image runs as root: end the runtime stage with USER <uid>",
 )
 def image_root(project: Project) -> Iterator[Hit]:
@@ -133,7 +151,10 @@ def image_root(project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "FIXED-WORKER-COUNT", ("PERF-001",), "static", "file",
+    "FIXED-WORKER-COUNT",
+    ("PERF-001",),
+    "static",
+    "file",
     "a worker count baked into the image: read it from WEB_CONCURRENCY",
 )
 def fixed_workers(project: Project) -> Iterator[Hit]:

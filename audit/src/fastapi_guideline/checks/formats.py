@@ -14,12 +14,18 @@ MONEY = re.compile(
     re.I,
 )
 UNITS = re.compile(r"_(seconds|secs|ms|ratio|rate|percent|pct|count|weight|score)$", re.I)
-NAIVE_FACTORIES = {"datetime.datetime.utcnow", "datetime.datetime.utcfromtimestamp",
-                   "datetime.datetime.today"}
+NAIVE_FACTORIES = {
+    "datetime.datetime.utcnow",
+    "datetime.datetime.utcfromtimestamp",
+    "datetime.datetime.today",
+}
 
 
 @check(
-    "NAIVE-DATETIME", ("FMT-001", "AGT-001"), "static", "module",
+    "NAIVE-DATETIME",
+    ("FMT-001", "AGT-001"),
+    "static",
+    "module",
     "a naive datetime (utcnow(), now() or datetime(...) without tz): use datetime.now(UTC)",
 )
 def naive_datetime(module: Module, project: Project) -> Iterator[Hit]:
@@ -63,7 +69,10 @@ def _input_models(module: Module) -> set[str]:
 
 
 @check(
-    "NAIVE-DATETIME-FIELD", ("FMT-002",), "static", "project",
+    "NAIVE-DATETIME-FIELD",
+    ("FMT-002",),
+    "static",
+    "project",
     "a request model's datetime field accepts naive values: use AwareDatetime (or a UTC alias)",
 )
 def naive_field(project: Project) -> Iterator[Hit]:
@@ -74,7 +83,9 @@ def naive_field(project: Project) -> Iterator[Hit]:
                 continue
             for item in node.body:
                 if isinstance(item, ast.AnnAssign) and _plain_datetime(module, item.annotation):
-                    yield Hit(module.path, item.lineno, item.col_offset + 1, ast.unparse(item.target))
+                    yield Hit(
+                        module.path, item.lineno, item.col_offset + 1, ast.unparse(item.target)
+                    )
 
 
 def _float(annotation: ast.expr) -> bool:
@@ -82,7 +93,10 @@ def _float(annotation: ast.expr) -> bool:
 
 
 @check(
-    "FLOAT-MONEY", ("FMT-005",), "static", "module",
+    "FLOAT-MONEY",
+    ("FMT-005",),
+    "static",
+    "module",
     "money typed float: use Decimal (serialized as a decimal string) with a currency",
 )
 def float_money(module: Module, project: Project) -> Iterator[Hit]:

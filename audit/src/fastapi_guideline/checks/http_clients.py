@@ -18,7 +18,9 @@ CLIENTS = {"httpx.AsyncClient", "httpx.Client"}
 REQUESTS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send"}
 
 
-def _clients(module: Module) -> Iterator[tuple[ast.Call, ast.FunctionDef | ast.AsyncFunctionDef | None]]:
+def _clients(
+    module: Module,
+) -> Iterator[tuple[ast.Call, ast.FunctionDef | ast.AsyncFunctionDef | None]]:
     """Client constructions that talk to the network (in-process test clients excluded)."""
     for call, scope in module.calls:
         if module.qualname(call.func) not in CLIENTS:
@@ -60,7 +62,10 @@ def _is_lifespan(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 @check(
-    "CLIENT-PER-CALL", ("EXT-001", "APP-002"), "static", "module",
+    "CLIENT-PER-CALL",
+    ("EXT-001", "APP-002"),
+    "static",
+    "module",
     "an HTTP client created per call: create one in the lifespan and inject it",
 )
 def client_per_call(module: Module, project: Project) -> Iterator[Hit]:
@@ -72,7 +77,10 @@ def client_per_call(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "CLIENT-TIMEOUT", ("EXT-002", "AIM-006", "AGT-006"), "static", "module",
+    "CLIENT-TIMEOUT",
+    ("EXT-002", "AIM-006", "AGT-006"),
+    "static",
+    "module",
     "an outbound call without an explicit timeout",
 )
 def client_timeout(module: Module, project: Project) -> Iterator[Hit]:
@@ -91,7 +99,10 @@ def client_timeout(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "CLIENT-LIMITS", ("EXT-004",), "static", "module",
+    "CLIENT-LIMITS",
+    ("EXT-004",),
+    "static",
+    "module",
     "an HTTP client without connection limits: pass limits=httpx.Limits(...)",
 )
 def client_limits(module: Module, project: Project) -> Iterator[Hit]:
@@ -101,7 +112,10 @@ def client_limits(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "CLIENT-REQUEST-ID", ("OBS-005",), "static", "module",
+    "CLIENT-REQUEST-ID",
+    ("OBS-005",),
+    "static",
+    "module",
     "a shared HTTP client without an event hook passing X-Request-ID on",
 )
 def client_request_id(module: Module, project: Project) -> Iterator[Hit]:

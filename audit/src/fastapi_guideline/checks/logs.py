@@ -8,8 +8,12 @@ from fastapi_guideline.project import Project
 from fastapi_guideline.registry import Hit, check
 from fastapi_guideline.source import Module, keyword, string_parts
 
-FILE_HANDLERS = {"logging.FileHandler", "logging.handlers.RotatingFileHandler",
-                 "logging.handlers.TimedRotatingFileHandler", "logging.handlers.WatchedFileHandler"}
+FILE_HANDLERS = {
+    "logging.FileHandler",
+    "logging.handlers.RotatingFileHandler",
+    "logging.handlers.TimedRotatingFileHandler",
+    "logging.handlers.WatchedFileHandler",
+}
 LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
 PERSONAL = re.compile(
     r"(^|_)(email|e_mail|phone|password|passwd|first_name|last_name|full_name|address|birth"
@@ -28,7 +32,10 @@ def _log_calls(module: Module) -> Iterator[ast.Call]:
 
 
 @check(
-    "FILE-LOGGING", ("OPS-007",), "static", "module",
+    "FILE-LOGGING",
+    ("OPS-007",),
+    "static",
+    "module",
     "logs written to a file: log JSON lines to stdout and let the platform collect them",
 )
 def file_logging(module: Module, project: Project) -> Iterator[Hit]:
@@ -47,7 +54,10 @@ def _debug(node: ast.expr | None) -> bool:
 
 
 @check(
-    "DEBUG-BY-DEFAULT", ("OBS-002",), "static", "module",
+    "DEBUG-BY-DEFAULT",
+    ("OBS-002",),
+    "static",
+    "module",
     "the log level defaults to DEBUG: default to INFO, switch per environment",
 )
 def debug_default(module: Module, project: Project) -> Iterator[Hit]:
@@ -68,7 +78,10 @@ def debug_default(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "FORMATTED-LOG-MESSAGE", ("OBS-001",), "static", "module",
+    "FORMATTED-LOG-MESSAGE",
+    ("OBS-001",),
+    "static",
+    "module",
     "data formatted into the log message: pass it as structured fields (extra=...)",
 )
 def formatted_log(module: Module, project: Project) -> Iterator[Hit]:
@@ -88,7 +101,10 @@ def _personal(node: ast.expr) -> str | None:
 
 
 @check(
-    "PERSONAL-DATA-IN-LOG", ("SEC-009",), "static", "module",
+    "PERSONAL-DATA-IN-LOG",
+    ("SEC-009",),
+    "static",
+    "module",
     "personal data in a log line: log IDs, not e-mail addresses, names or passwords",
 )
 def personal_in_log(module: Module, project: Project) -> Iterator[Hit]:

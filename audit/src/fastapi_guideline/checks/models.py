@@ -14,7 +14,7 @@ SHARED = {"core", "infra", "common", "shared", "db", "models", "database"}
 
 
 def _hit(info: TableInfo, line: int, detail: str) -> Hit:
-    return Hit(info.path, line, 1, detail, route=f"table {info.table.name}")  # type: ignore[attr-defined]  # sqlalchemy.Table
+    return Hit(info.path, line, 1, detail, route=f"table {info.table.name}")
 
 
 def _leading_columns(table: object) -> set[str]:
@@ -38,7 +38,10 @@ def _leading_columns(table: object) -> set[str]:
 
 
 @check(
-    "FOREIGN-KEY-INDEX", ("DB-005",), "model", "model",
+    "FOREIGN-KEY-INDEX",
+    ("DB-005",),
+    "model",
+    "model",
     "a foreign key column without an index (every join and cascade scans the table)",
 )
 def foreign_key_index(models: Models) -> Iterator[Hit]:
@@ -50,7 +53,10 @@ def foreign_key_index(models: Models) -> Iterator[Hit]:
 
 
 @check(
-    "FOREIGN-KEY-ONDELETE", ("DB-005",), "model", "model",
+    "FOREIGN-KEY-ONDELETE",
+    ("DB-005",),
+    "model",
+    "model",
     "a foreign key without an explicit ondelete",
 )
 def foreign_key_ondelete(models: Models) -> Iterator[Hit]:
@@ -62,7 +68,10 @@ def foreign_key_ondelete(models: Models) -> Iterator[Hit]:
 
 
 @check(
-    "REFERENCE-WITHOUT-FOREIGN-KEY", ("DB-005",), "model", "model",
+    "REFERENCE-WITHOUT-FOREIGN-KEY",
+    ("DB-005",),
+    "model",
+    "model",
     "a *_id column that references nothing: declare the ForeignKey",
 )
 def reference_without_key(models: Models) -> Iterator[Hit]:
@@ -71,8 +80,10 @@ def reference_without_key(models: Models) -> Iterator[Hit]:
     for info in models.tables:
         for column, line in iter_columns(info):
             if (
-                column.name.endswith("_id") and not column.primary_key
-                and not column.foreign_keys and isinstance(column.type, Integer | Uuid)
+                column.name.endswith("_id")
+                and not column.primary_key
+                and not column.foreign_keys
+                and isinstance(column.type, Integer | Uuid)
             ):
                 yield _hit(info, line, column.name)
 
@@ -80,12 +91,15 @@ def reference_without_key(models: Models) -> Iterator[Hit]:
 @check("PRIMARY-KEY", ("DB-005",), "model", "model", "a table without a primary key")
 def primary_key(models: Models) -> Iterator[Hit]:
     for info in models.tables:
-        if not list(info.table.primary_key.columns):  # type: ignore[attr-defined]  # sqlalchemy.Table
+        if not list(info.table.primary_key.columns):
             yield _hit(info, info.line, "")
 
 
 @check(
-    "NAIVE-TIMESTAMP-COLUMN", ("FMT-003",), "model", "model",
+    "NAIVE-TIMESTAMP-COLUMN",
+    ("FMT-003",),
+    "model",
+    "model",
     "a timestamp column without time zone, or with a default from the app's clock",
 )
 def naive_timestamp(models: Models) -> Iterator[Hit]:
@@ -103,7 +117,10 @@ def naive_timestamp(models: Models) -> Iterator[Hit]:
 
 
 @check(
-    "FLOAT-MONEY-COLUMN", ("FMT-004",), "model", "model",
+    "FLOAT-MONEY-COLUMN",
+    ("FMT-004",),
+    "model",
+    "model",
     "money stored as a float column: use Numeric with a currency column",
 )
 def float_money_column(models: Models) -> Iterator[Hit]:
@@ -116,7 +133,10 @@ def float_money_column(models: Models) -> Iterator[Hit]:
 
 
 @check(
-    "NAMING-CONVENTION", ("DB-007",), "model", "model",
+    "NAMING-CONVENTION",
+    ("DB-007",),
+    "model",
+    "model",
     "the metadata has no complete naming convention (ix, uq, ck, fk, pk)",
 )
 def naming_convention(models: Models) -> Iterator[Hit]:
@@ -141,7 +161,10 @@ def _prefix(owner: str) -> str | None:
 
 
 @check(
-    "TABLE-NAMES", ("DB-008",), "model", "model",
+    "TABLE-NAMES",
+    ("DB-008",),
+    "model",
+    "model",
     "a table or column name breaks the convention (snake_case, singular, domain prefix, "
     "_at for datetimes, _date for dates)",
 )
@@ -149,7 +172,7 @@ def table_names(models: Models) -> Iterator[Hit]:
     from sqlalchemy import Date, DateTime  # noqa: PLC0415
 
     for info in models.tables:
-        name: str = info.table.name  # type: ignore[attr-defined]  # sqlalchemy.Table
+        name: str = info.table.name
         prefix = _prefix(info.owner)
         if not SNAKE.match(name):
             yield _hit(info, info.line, f"{name!r} is not snake_case")

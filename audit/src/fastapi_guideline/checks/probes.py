@@ -17,8 +17,12 @@ from fastapi_guideline.target import AppTarget
 
 PROBLEM = "application/problem+json"
 MEMBERS = ("type", "title", "status")
-HEADERS = ("x-content-type-options", "x-frame-options", "referrer-policy",
-           "strict-transport-security")
+HEADERS = (
+    "x-content-type-options",
+    "x-frame-options",
+    "referrer-policy",
+    "strict-transport-security",
+)
 SENT_ID = "audit-3f9c2a7e"
 FOREIGN_ORIGIN = "https://audit.invalid"
 MISSING = "/__fastapi_guideline_audit__/missing"
@@ -36,8 +40,11 @@ def _routes(target: AppTarget) -> list[tuple[str, set[str], bool]]:
     """
     routes = sorted(target.all_routes, key=lambda r: _count(getattr(r, "dependant", None)))
     return [
-        (str(getattr(r, "path", "")), set(getattr(r, "methods", set())),
-         getattr(r, "body_field", None) is not None)
+        (
+            str(getattr(r, "path", "")),
+            set(getattr(r, "methods", set())),
+            getattr(r, "body_field", None) is not None,
+        )
         for r in routes
     ]
 
@@ -59,7 +66,9 @@ async def _probe(target: AppTarget) -> dict[str, httpx.Response]:
         )
         found["bad-id"] = await client.get(MISSING, headers={"X-Request-ID": "bad id user=admin"})
         for path, used in methods.items():
-            spare = next((m for m in ("DELETE", "PATCH", "PUT", "POST", "GET") if m not in used), None)
+            spare = next(
+                (m for m in ("DELETE", "PATCH", "PUT", "POST", "GET") if m not in used), None
+            )
             if spare:
                 found["405"] = await client.request(spare, _concrete(path))
                 break
@@ -67,7 +76,9 @@ async def _probe(target: AppTarget) -> dict[str, httpx.Response]:
             if has_body:
                 method = sorted(route_methods)[0]
                 found["422"] = await client.request(
-                    method, _concrete(path), content=b'{"broken": ',
+                    method,
+                    _concrete(path),
+                    content=b'{"broken": ',
                     headers={"Content-Type": "application/json"},
                 )
                 break
@@ -92,7 +103,8 @@ def responses(target: AppTarget) -> dict[str, httpx.Response]:
         finally:
             logging.disable(logging.NOTSET)
     return {
-        k: v for k, v in target.responses.items()
+        k: v
+        for k, v in target.responses.items()
         if isinstance(v, httpx.Response) and (k in {"404", "bad-id"} or v.status_code < 500)
     }
 
@@ -105,7 +117,10 @@ ERROR_PROBES = ("404", "405", "422")
 
 
 @check(
-    "ERRORS-AS-PROBLEMS", ("ERR-001", "PRB-002"), "app", "app",
+    "ERRORS-AS-PROBLEMS",
+    ("ERR-001", "PRB-002"),
+    "app",
+    "app",
     "a framework error is not an application/problem+json document",
 )
 def errors_as_problems(target: AppTarget) -> Iterator[Hit]:
@@ -128,7 +143,10 @@ def errors_as_problems(target: AppTarget) -> Iterator[Hit]:
 
 
 @check(
-    "PROBLEM-INSTANCE-URL", ("ERR-005",), "app", "app",
+    "PROBLEM-INSTANCE-URL",
+    ("ERR-005",),
+    "app",
+    "app",
     "the problem's instance carries more than the request path",
 )
 def instance_path(target: AppTarget) -> Iterator[Hit]:
@@ -145,21 +163,34 @@ def instance_path(target: AppTarget) -> Iterator[Hit]:
 
 
 @check(
-    "SECURITY-HEADERS", ("SEC-005",), "app", "app",
+    "SECURITY-HEADERS",
+    ("SEC-005",),
+    "app",
+    "app",
     "responses lack the security headers",
 )
 def security_headers(target: AppTarget) -> Iterator[Hit]:
     if target.router_only:
         return
     found = responses(target)
-    missing = sorted({h for name in ERROR_PROBES if name in found for h in HEADERS
-                      if h not in found[name].headers})
+    missing = sorted(
+        {
+            h
+            for name in ERROR_PROBES
+            if name in found
+            for h in HEADERS
+            if h not in found[name].headers
+        }
+    )
     if missing:
         yield _app_hit(target, "missing " + ", ".join(missing))
 
 
 @check(
-    "REQUEST-ID", ("OBS-003",), "app", "app",
+    "REQUEST-ID",
+    ("OBS-003",),
+    "app",
+    "app",
     "X-Request-ID is not echoed when valid, or not replaced when invalid",
 )
 def request_id(target: AppTarget) -> Iterator[Hit]:
@@ -175,7 +206,10 @@ def request_id(target: AppTarget) -> Iterator[Hit]:
 
 
 @check(
-    "CORS-FOREIGN-ORIGIN", ("SEC-001",), "app", "app",
+    "CORS-FOREIGN-ORIGIN",
+    ("SEC-001",),
+    "app",
+    "app",
     "CORS lets an origin that is not configured call the API",
 )
 def cors_foreign(target: AppTarget) -> Iterator[Hit]:
@@ -185,25 +219,36 @@ def cors_foreign(target: AppTarget) -> Iterator[Hit]:
     allowed = response.headers.get("access-control-allow-origin") if response is not None else None
     if allowed in {"*", FOREIGN_ORIGIN}:
         credentials = response.headers.get("access-control-allow-credentials") if response else None
-        yield _app_hit(target, f"allow-origin {allowed}" + (" with credentials" if credentials else ""))
+        yield _app_hit(
+            target, f"allow-origin {allowed}" + (" with credentials" if credentials else "")
+        )
 
 
 @check(
-    "DOCS-SERVED", ("DOC-005",), "app", "app",
+    "DOCS-SERVED",
+    ("DOC-005",),
+    "app",
+    "app",
     "the docs and the OpenAPI document are served with the settings of this run",
 )
 def docs_served(target: AppTarget) -> Iterator[Hit]:
     if target.router_only:
         return
     found = responses(target)
-    served = [name for name in ("docs_url", "redoc_url", "openapi_url")
-              if name in found and found[name].status_code == 200]
+    served = [
+        name
+        for name in ("docs_url", "redoc_url", "openapi_url")
+        if name in found and found[name].status_code == 200
+    ]
     if served:
         yield _app_hit(target, ", ".join(str(getattr(target.app, n)) for n in served))
 
 
 @check(
-    "HEALTH-ROUTES", ("OPS-006", "AIM-005"), "app", "app",
+    "HEALTH-ROUTES",
+    ("OPS-006", "AIM-005"),
+    "app",
+    "app",
     "no GET /healthz (liveness) or /readyz (readiness) route",
 )
 def health_routes(target: AppTarget) -> Iterator[Hit]:
@@ -216,7 +261,10 @@ def health_routes(target: AppTarget) -> Iterator[Hit]:
 
 
 @check(
-    "NO-COMPRESSION", ("PERF-002",), "app", "app",
+    "NO-COMPRESSION",
+    ("PERF-002",),
+    "app",
+    "app",
     "no GZip or Brotli middleware (waive it if the ingress compresses)",
 )
 def no_compression(target: AppTarget) -> Iterator[Hit]:

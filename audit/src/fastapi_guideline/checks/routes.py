@@ -15,7 +15,7 @@ LIMIT_NAMES = {"limit", "page_size", "per_page", "size"}
 SEQUENCES = {list, tuple, set, frozenset, collections.abc.Sequence, collections.abc.Iterable}
 
 
-def _routes(target: AppTarget) -> Iterator[tuple[typing.Any, Hit]]:  # noqa: ANN401 - APIRoute, imported lazily
+def _routes(target: AppTarget) -> Iterator[tuple[typing.Any, Hit]]:
     for route, path, line in target.routes:
         label = f"{','.join(sorted(route.methods))} {route.path}"
         yield route, Hit(path, line, 1, route=label)
@@ -51,7 +51,10 @@ def route_status(target: AppTarget) -> Iterator[Hit]:
 
 
 @check(
-    "ROUTE-RESPONSE-MODEL", ("DOC-006",), "app", "app",
+    "ROUTE-RESPONSE-MODEL",
+    ("DOC-006",),
+    "app",
+    "app",
     "the route declares no response model (return annotation or response_model=)",
 )
 def route_response_model(target: AppTarget) -> Iterator[Hit]:
@@ -73,7 +76,10 @@ def _untyped(annotation: object) -> bool:
 
 
 @check(
-    "ROUTE-UNTYPED-BODY", ("API-001",), "app", "app",
+    "ROUTE-UNTYPED-BODY",
+    ("API-001",),
+    "app",
+    "app",
     "a raw dict or Any as request or response body: declare a Pydantic model",
 )
 def route_untyped(target: AppTarget) -> Iterator[Hit]:
@@ -86,7 +92,11 @@ def route_untyped(target: AppTarget) -> Iterator[Hit]:
 
 
 @check(
-    "ROUTE-SUMMARY", ("DOC-003", "API-002"), "app", "app", "the route has no summary=",
+    "ROUTE-SUMMARY",
+    ("DOC-003", "API-002"),
+    "app",
+    "app",
+    "the route has no summary=",
 )
 def route_summary(target: AppTarget) -> Iterator[Hit]:
     for route, hit in _routes(target):
@@ -95,7 +105,10 @@ def route_summary(target: AppTarget) -> Iterator[Hit]:
 
 
 @check(
-    "ROUTE-DESCRIPTION", ("DOC-003", "API-002"), "app", "app",
+    "ROUTE-DESCRIPTION",
+    ("DOC-003", "API-002"),
+    "app",
+    "app",
     "the route has no description (description= or a docstring)",
 )
 def route_description(target: AppTarget) -> Iterator[Hit]:
@@ -112,18 +125,28 @@ def route_tags(target: AppTarget) -> Iterator[Hit]:
 
 
 @check(
-    "ROUTE-ERROR-RESPONSES", ("DOC-007", "API-002"), "app", "app",
+    "ROUTE-ERROR-RESPONSES",
+    ("DOC-007", "API-002"),
+    "app",
+    "app",
     "the route documents none of its error responses (responses=)",
 )
 def route_errors(target: AppTarget) -> Iterator[Hit]:
     for route, hit in _routes(target):
         codes = {int(code) for code in route.responses if str(code).isdigit()}
-        if not any(code >= 400 for code in codes) and _takes_input(route) and route.include_in_schema:
+        if (
+            not any(code >= 400 for code in codes)
+            and _takes_input(route)
+            and route.include_in_schema
+        ):
             yield hit
 
 
 @check(
-    "ROUTE-UNVERSIONED", ("DOC-001",), "app", "app",
+    "ROUTE-UNVERSIONED",
+    ("DOC-001",),
+    "app",
+    "app",
     "a public route outside a version prefix (/api/v1/...)",
 )
 def route_unversioned(target: AppTarget) -> Iterator[Hit]:
@@ -133,7 +156,10 @@ def route_unversioned(target: AppTarget) -> Iterator[Hit]:
 
 
 @check(
-    "ROUTE-VERB-IN-PATH", ("API-004",), "app", "app",
+    "ROUTE-VERB-IN-PATH",
+    ("API-004",),
+    "app",
+    "app",
     "a verb in the path: name the resource and let the HTTP method say what happens",
 )
 def route_verb(target: AppTarget) -> Iterator[Hit]:
@@ -162,7 +188,10 @@ def _bound(field: typing.Any) -> int | None:  # noqa: ANN401 - FastAPI's ModelFi
 
 
 @check(
-    "LIST-LIMIT", ("PAGE-001", "AGT-003"), "app", "app",
+    "LIST-LIMIT",
+    ("PAGE-001", "AGT-003"),
+    "app",
+    "app",
     "a list endpoint without a validated limit (default 50, at most 100)",
 )
 def list_limit(target: AppTarget) -> Iterator[Hit]:
@@ -184,7 +213,10 @@ def list_limit(target: AppTarget) -> Iterator[Hit]:
 
 
 @check(
-    "BODY-NOT-STRICT", ("SEC-008",), "app", "app",
+    "BODY-NOT-STRICT",
+    ("SEC-008",),
+    "app",
+    "app",
     "a request body model that accepts unknown fields or unbounded strings",
 )
 def body_not_strict(target: AppTarget) -> Iterator[Hit]:

@@ -9,11 +9,30 @@ from fastapi_guideline.source import Module
 
 SHARED_PACKAGES = {"core", "infra", "common", "shared", "lib", "utils", "config", "db"}
 DOMAIN_MODULES = {"service", "dependencies", "constants", "repository", "utils"}
-ADAPTER_PLACES = {"infra", "core", "clients", "adapters", "integrations", "db", "database",
-                  "main", "lifespan", "dependencies", "deps", "config"}
-ADAPTERS = {"httpx.AsyncClient", "httpx.Client", "sqlalchemy.ext.asyncio.create_async_engine",
-            "sqlalchemy.create_engine", "redis.asyncio.Redis", "redis.Redis", "boto3.client",
-            "aioboto3.Session"}
+ADAPTER_PLACES = {
+    "infra",
+    "core",
+    "clients",
+    "adapters",
+    "integrations",
+    "db",
+    "database",
+    "main",
+    "lifespan",
+    "dependencies",
+    "deps",
+    "config",
+}
+ADAPTERS = {
+    "httpx.AsyncClient",
+    "httpx.Client",
+    "sqlalchemy.ext.asyncio.create_async_engine",
+    "sqlalchemy.create_engine",
+    "redis.asyncio.Redis",
+    "redis.Redis",
+    "boto3.client",
+    "aioboto3.Session",
+}
 
 
 def _domain(name: str) -> str | None:
@@ -22,7 +41,10 @@ def _domain(name: str) -> str | None:
 
 
 @check(
-    "BARE-CROSS-DOMAIN-IMPORT", ("STR-012",), "static", "module",
+    "BARE-CROSS-DOMAIN-IMPORT",
+    ("STR-012",),
+    "static",
+    "module",
     "names imported from another domain's module: import the module "
     "(`from app.users import service as user_service`)",
 )
@@ -37,14 +59,20 @@ def bare_cross_domain(module: Module, project: Project) -> Iterator[Hit]:
         theirs = _domain(node.module)
         if theirs is None or theirs == mine or parts[-1] not in DOMAIN_MODULES:
             continue
-        if node.module in project.by_name or project.root.joinpath(*parts).with_suffix(".py").is_file():
+        if (
+            node.module in project.by_name
+            or project.root.joinpath(*parts).with_suffix(".py").is_file()
+        ):
             names = [a.name for a in node.names if f"{node.module}.{a.name}" not in project.by_name]
             if names:
                 yield Hit(module.path, node.lineno, node.col_offset + 1, ", ".join(names))
 
 
 @check(
-    "CLIENT-IN-DOMAIN", ("STR-011",), "static", "module",
+    "CLIENT-IN-DOMAIN",
+    ("STR-011",),
+    "static",
+    "module",
     "an infrastructure client built in domain code: build it in app/infra/ and inject it",
 )
 def client_in_domain(module: Module, project: Project) -> Iterator[Hit]:

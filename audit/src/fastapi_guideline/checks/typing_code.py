@@ -24,7 +24,10 @@ def _comment_above(module: Module, line: int) -> bool:
 
 
 @check(
-    "TYPE-IGNORE-REASON", ("TYP-005",), "static", "module",
+    "TYPE-IGNORE-REASON",
+    ("TYP-005",),
+    "static",
+    "module",
     "a `# type: ignore` without an error code or a reason",
     everywhere=True,
 )
@@ -40,7 +43,10 @@ def type_ignore(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "NOQA-REASON", ("TYP-003",), "static", "module",
+    "NOQA-REASON",
+    ("TYP-003",),
+    "static",
+    "module",
     "a `# noqa` without a rule code or without its reason on the same line",
     everywhere=True,
 )
@@ -76,7 +82,10 @@ def _waived_ann401(module: Module, function: Function) -> bool:
 
 
 @check(
-    "ANY-TYPE", ("TYP-004",), "static", "module",
+    "ANY-TYPE",
+    ("TYP-004",),
+    "static",
+    "module",
     "Any in a signature or a model: validate into a model or a TypeAdapter",
     everywhere=True,
 )
@@ -96,7 +105,10 @@ def any_type(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "ANY-JSON", ("TYP-004",), "static", "module",
+    "ANY-JSON",
+    ("TYP-004",),
+    "static",
+    "module",
     "parsed JSON returned as Any: validate it into a model at the boundary",
     everywhere=True,
 )
@@ -108,12 +120,17 @@ def any_json(module: Module, project: Project) -> Iterator[Hit]:
             if isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
                 func = node.value.func
                 name = module.qualname(func)
-                if name in JSON_LOADERS or (isinstance(func, ast.Attribute) and func.attr == "json"):
+                if name in JSON_LOADERS or (
+                    isinstance(func, ast.Attribute) and func.attr == "json"
+                ):
                     yield Hit(module.path, node.lineno, node.col_offset + 1, function.name)
 
 
 @check(
-    "FUTURE-ANNOTATIONS", ("TYP-002",), "static", "module",
+    "FUTURE-ANNOTATIONS",
+    ("TYP-002",),
+    "static",
+    "module",
     "string annotations (`from __future__ import annotations`, quoted or TYPE_CHECKING-only "
     "names): frameworks resolve annotations at run time",
     everywhere=True,
@@ -126,7 +143,9 @@ def future_annotations(module: Module, project: Project) -> Iterator[Hit]:
         if isinstance(node, ast.If) and module.qualname(node.test).endswith("TYPE_CHECKING"):
             for statement in node.body:
                 if isinstance(statement, ast.Import | ast.ImportFrom):
-                    yield Hit(module.path, statement.lineno, statement.col_offset + 1, "TYPE_CHECKING")
+                    yield Hit(
+                        module.path, statement.lineno, statement.col_offset + 1, "TYPE_CHECKING"
+                    )
     for node, _ in module.classes:
         if project.is_pydantic(module, node):
             for item in node.body:
@@ -135,7 +154,10 @@ def future_annotations(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "UNANNOTATED-DEF", ("TYP-001",), "static", "module",
+    "UNANNOTATED-DEF",
+    ("TYP-001",),
+    "static",
+    "module",
     "a function without full type annotations",
     everywhere=True,
 )
@@ -196,7 +218,10 @@ def _broad(module: Module, handler: ast.ExceptHandler) -> bool:
 
 
 @check(
-    "BROAD-EXCEPT", ("TYP-006",), "static", "module",
+    "BROAD-EXCEPT",
+    ("TYP-006",),
+    "static",
+    "module",
     "a bare `except:` or `except Exception` that swallows the error",
     everywhere=True,
 )
@@ -209,7 +234,10 @@ def broad_except(module: Module, project: Project) -> Iterator[Hit]:
 
 
 @check(
-    "ERROR-AS-DEFAULT", ("AIM-001",), "static", "module",
+    "ERROR-AS-DEFAULT",
+    ("AIM-001",),
+    "static",
+    "module",
     "an error turned into a default value the caller cannot tell from real data",
 )
 def error_as_default(module: Module, project: Project) -> Iterator[Hit]:
