@@ -9,10 +9,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from bench import pages, report, service, site, sql, suite
+from bench import audit, pages, report, service, site, sql, suite
 from bench.common import Json, machine, print_json
 
-SECTIONS = ("site", "tests", "pages", "sql", "service")
+SECTIONS = ("site", "tests", "pages", "sql", "service", "audit")
 
 
 def _service_sections(selected: set[str], results: Json) -> None:
@@ -78,6 +78,9 @@ def main() -> None:
             print_json("pages", results["pages"])
     if selected & {"sql", "service"}:
         _service_sections(selected, results)
+    if "audit" in selected:
+        results["audit"] = audit.measure()
+        print_json("audit", results["audit"])
     report.print_results(results)
     if not arguments.no_write:
         report.write(results)

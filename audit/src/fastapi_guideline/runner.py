@@ -11,7 +11,7 @@ from fastapi_guideline.config import Options
 from fastapi_guideline.project import Project
 from fastapi_guideline.registry import Check, Hit, all_checks
 from fastapi_guideline.source import NOT_SERVICE_CODE, Module, discover, parse
-from fastapi_guideline.target import AppLoadError, load_app, load_models
+from fastapi_guideline.target import CLASS_LINES, AppLoadError, load_app, load_models
 from fastapi_guideline.waivers import Waiver, read_waivers
 
 
@@ -104,6 +104,10 @@ def audit(path: Path, root: Path, options: Options) -> Result:
             raw.append((item, list(item.run(project))))
     result.timings["static"] = time.perf_counter() - started
     audited = {f.resolve() for f in files}
+    CLASS_LINES.update(
+        ((str(m.path.resolve()), node.name), node.lineno - len(node.decorator_list))
+        for m in modules for node, scope in m.classes if not scope
+    )
     if options.app and any(c.kind == "app" for c in checks):
         started = time.perf_counter()
         try:

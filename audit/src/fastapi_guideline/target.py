@@ -30,8 +30,24 @@ def _import(name: str, root: Path) -> object:
         raise AppLoadError(f"cannot import {name}: {type(exc).__name__}: {exc}") from exc
 
 
+CLASS_LINES: dict[tuple[str, str], int] = {}  # (file, class name) -> line, from the parsed tree
+
+
 def source_line(obj: object) -> tuple[Path, int] | None:
-    """The file and first line of a function or class."""
+    """The file and first line (its first decorator's) of a function or class.
+
+    Functions answer from their code object and classes from the already parsed source tree;
+    `inspect` (which re-reads and re-parses the file) is the fallback.
+    """
+    code = getattr(getattr(obj, "__wrapped__", obj), "__code__", None)
+    if code is not None:
+        return Path(code.co_filename).resolve(), code.co_firstlineno
+    module = sys.modules.get(getattr(obj, "__module__", ""), None)
+    file = getattr(module, "__file__", None)
+    if file and isinstance(obj, type):
+        line = CLASS_LINES.get((str(Path(file).resolve()), obj.__qualname__))
+        if line is not None:
+            return Path(file).resolve(), line
     try:
         file = inspect.getsourcefile(obj)  # type: ignore[arg-type]  # any object; TypeError if not
         _, line = inspect.getsourcelines(obj)  # type: ignore[arg-type]  # same
@@ -48,7 +64,7 @@ class AppTarget:
     location: tuple[Path, int]
     files: set[Path]
     router_only: bool = False
-    responses: dict[str, object] = field(default_factory=dict)  # probe name -> httpx.Response
+    responses: dict[str, Any] = field(default_factory=dict)  # probe name -> httpx.Response
 
     @cached_property
     def all_routes(self) -> list[object]:
