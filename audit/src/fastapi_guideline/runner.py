@@ -106,7 +106,9 @@ def audit(path: Path, root: Path, options: Options) -> Result:
     audited = {f.resolve() for f in files}
     CLASS_LINES.update(
         ((str(m.path.resolve()), node.name), node.lineno - len(node.decorator_list))
-        for m in modules for node, scope in m.classes if not scope
+        for m in modules
+        for node, scope in m.classes
+        if not scope
     )
     if options.app and any(c.kind == "app" for c in checks):
         started = time.perf_counter()

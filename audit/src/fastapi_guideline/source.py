@@ -145,6 +145,20 @@ class Module:
             return ""
         return self.qualname(node) if isinstance(root, ast.Name) and root.id in self.imports else ""
 
+    def constant(self, node: ast.expr | None) -> ast.expr | None:
+        """A module-level name's assigned value (`ORIGINS = ["*"]`), else the node itself."""
+        if not isinstance(node, ast.Name):
+            return node
+        for statement in self.tree.body:
+            if isinstance(statement, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == node.id for t in statement.targets
+            ):
+                return statement.value
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+                if statement.target.id == node.id and statement.value is not None:
+                    return statement.value
+        return node
+
     def comment(self, line: int) -> str:
         return self.comments.get(line, "")
 

@@ -113,8 +113,9 @@ def cors_wildcard(module: Module, project: Project) -> Iterator[Hit]:
         target = call.args[0] if is_add and call.args else func
         if module.qualname(target) not in CORS:
             continue
-        origins = keyword(call, "allow_origins")
-        if _wildcard(origins) or _wildcard(keyword(call, "allow_origin_regex")):
+        origins = module.constant(keyword(call, "allow_origins"))
+        regex = module.constant(keyword(call, "allow_origin_regex"))
+        if _wildcard(origins) or _wildcard(regex):
             credentials = keyword(call, "allow_credentials")
             with_credentials = isinstance(credentials, ast.Constant) and credentials.value is True
             detail = "with credentials" if with_credentials else "allow_origins='*'"

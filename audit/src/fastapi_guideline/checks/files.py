@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi_guideline.project import Project
 from fastapi_guideline.registry import Hit, check
 
-FLOOR = re.compile(r">=\s*3\.(?P<minor>\d+)")
+FLOOR = re.compile(r"(>=|~=|==|>)\s*3\.(?P<minor>\d+)")
 NAME = re.compile(r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
 
 

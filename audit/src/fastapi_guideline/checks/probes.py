@@ -104,9 +104,7 @@ def responses(target: AppTarget) -> dict[str, Any]:
         finally:
             logging.disable(logging.NOTSET)
     return {
-        k: v
-        for k, v in target.responses.items()
-        if k in {"404", "bad-id"} or v.status_code < 500
+        k: v for k, v in target.responses.items() if k in {"404", "bad-id"} or v.status_code < 500
     }
 
 

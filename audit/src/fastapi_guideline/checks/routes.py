@@ -46,7 +46,7 @@ def _takes_input(route: typing.Any) -> bool:  # noqa: ANN401 - APIRoute
 @check("ROUTE-STATUS-CODE", ("DOC-006",), "app", "app", "the route does not declare status_code=")
 def route_status(target: AppTarget) -> Iterator[Hit]:
     for route, hit in _routes(target):
-        if route.status_code is None:
+        if route.status_code is None and route.include_in_schema:
             yield hit
 
 

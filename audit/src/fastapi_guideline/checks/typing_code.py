@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fastapi_guideline.project import Project
 from fastapi_guideline.registry import Hit, check
-from fastapi_guideline.source import Function, Module
+from fastapi_guideline.source import Function, Module, innermost_function
 
 TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore(?P<codes>\[[^\]]*\])?(?P<rest>[^#]*(#.*)?)")
 NOQA = re.compile(r"#\s*noqa(?P<codes>:\s*[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*)?(?P<rest>.*)", re.I)
@@ -241,7 +241,22 @@ def broad_except(module: Module, project: Project) -> Iterator[Hit]:
     "an error turned into a default value the caller cannot tell from real data",
 )
 def error_as_default(module: Module, project: Project) -> Iterator[Hit]:
-    for handler in _handlers(module):
+    for handler, scope in module.of(ast.ExceptHandler):
+        if not isinstance(handler, ast.ExceptHandler):
+            continue
         body = handler.body
-        if any(isinstance(s, ast.Return) for s in body) and _default_only(body, answers=False):
-            yield Hit(module.path, handler.lineno, handler.col_offset + 1)
+        if not any(isinstance(s, ast.Return) for s in body) or not _default_only(
+            body, answers=False
+        ):
+            continue
+        function = innermost_function(scope)
+        if function is not None and _none_is_declared(function, body):
+            continue  # `-> X | None`: None is the declared "no result", not a disguised value
+        yield Hit(module.path, handler.lineno, handler.col_offset + 1)
+
+
+def _none_is_declared(function: Function, body: list[ast.stmt]) -> bool:
+    returns = [s.value for s in body if isinstance(s, ast.Return)]
+    only_none = all(v is None or (isinstance(v, ast.Constant) and v.value is None) for v in returns)
+    annotation = ast.unparse(function.returns) if function.returns else ""
+    return only_none and ("None" in annotation or "Optional" in annotation)

@@ -63,7 +63,7 @@ import re  # noqa: F401 - re-exported for the plugins  # near: NOQA-REASON
 def swallow() -> str | None:
     try:
         return os.environ["X"]  # expect: ENV-BY-HAND
-    except Exception:  # expect: BROAD-EXCEPT, ERROR-AS-DEFAULT
+    except Exception:  # expect: BROAD-EXCEPT  # near: ERROR-AS-DEFAULT
         return None
 
 

@@ -37,6 +37,8 @@ async def add_header(request: Request, call_next: RequestResponseEndpoint) -> Re
 
 
 app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)  # expect: CORS-WILDCARD
+ORIGINS = ["*"]
+app.add_middleware(CORSMiddleware, allow_origins=ORIGINS)  # expect: CORS-WILDCARD
 
 
 @asynccontextmanager
