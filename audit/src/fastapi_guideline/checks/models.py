@@ -19,7 +19,7 @@ def _hit(info: TableInfo, line: int, detail: str) -> Hit:
 
 def _leading_columns(table: object) -> set[str]:
     """Columns that lead an index, a unique constraint or the primary key."""
-    from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint  # noqa: PLC0415
+    from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint  # noqa: PLC0415 - SQLAlchemy only when model checks run
 
     leading: set[str] = set()
     for index in getattr(table, "indexes", set()):
@@ -75,7 +75,7 @@ def foreign_key_ondelete(models: Models) -> Iterator[Hit]:
     "a *_id column that references nothing: declare the ForeignKey",
 )
 def reference_without_key(models: Models) -> Iterator[Hit]:
-    from sqlalchemy import Integer, Uuid  # noqa: PLC0415
+    from sqlalchemy import Integer, Uuid  # noqa: PLC0415 - SQLAlchemy only when model checks run
 
     for info in models.tables:
         for column, line in iter_columns(info):
@@ -103,7 +103,7 @@ def primary_key(models: Models) -> Iterator[Hit]:
     "a timestamp column without time zone, or with a default from the app's clock",
 )
 def naive_timestamp(models: Models) -> Iterator[Hit]:
-    from sqlalchemy import DateTime  # noqa: PLC0415
+    from sqlalchemy import DateTime  # noqa: PLC0415 - SQLAlchemy only when model checks run
 
     for info in models.tables:
         for column, line in iter_columns(info):
@@ -124,7 +124,7 @@ def naive_timestamp(models: Models) -> Iterator[Hit]:
     "money stored as a float column: use Numeric with a currency column",
 )
 def float_money_column(models: Models) -> Iterator[Hit]:
-    from sqlalchemy import Float  # noqa: PLC0415
+    from sqlalchemy import Float  # noqa: PLC0415 - SQLAlchemy only when model checks run
 
     for info in models.tables:
         for column, line in iter_columns(info):
@@ -169,7 +169,7 @@ def _prefix(owner: str) -> str | None:
     "_at for datetimes, _date for dates)",
 )
 def table_names(models: Models) -> Iterator[Hit]:
-    from sqlalchemy import Date, DateTime  # noqa: PLC0415
+    from sqlalchemy import Date, DateTime  # noqa: PLC0415 - SQLAlchemy only when model checks run
 
     for info in models.tables:
         name: str = info.table.name

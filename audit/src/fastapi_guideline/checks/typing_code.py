@@ -245,9 +245,9 @@ def error_as_default(module: Module, project: Project) -> Iterator[Hit]:
         if not isinstance(handler, ast.ExceptHandler):
             continue
         body = handler.body
-        if not any(isinstance(s, ast.Return) for s in body) or not _default_only(
-            body, answers=False
-        ):
+        # A bare `return` ends the function (or a generator); it hands back no value.
+        valued = any(isinstance(s, ast.Return) and s.value is not None for s in body)
+        if not valued or not _default_only(body, answers=False):
             continue
         function = innermost_function(scope)
         if function is not None and _none_is_declared(function, body):

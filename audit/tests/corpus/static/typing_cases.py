@@ -89,6 +89,13 @@ def answer(raw: str) -> bool:
     return True
 
 
+def skip_bad(raw: str) -> None:
+    try:
+        Decimal(raw)
+    except InvalidOperation:  # near: ERROR-AS-DEFAULT
+        return
+
+
 def parse_amount(raw: str) -> Decimal:
     try:
         return Decimal(raw)
