@@ -186,3 +186,13 @@ def test_one_file_can_be_audited(tmp_path: Path, capsys: pytest.CaptureFixture[s
     path = project(tmp_path) / "svc.py"
     status, out = run(capsys, str(path))
     assert status == 1 and textwrap.dedent(out).startswith("svc.py:5:5 BG-002")
+
+
+def test_a_file_this_python_cannot_parse_is_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project(tmp_path)
+    (path / "broken.py").write_text("def f(:\n")
+    status, out = run(capsys, str(path))
+    assert status == 1  # the other findings still count
+    assert "skipped: broken.py: not valid Python" in out

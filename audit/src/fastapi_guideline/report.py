@@ -31,6 +31,7 @@ def text(result: Result) -> str:
         if w.reason and not w.used
     )
     lines.extend(f"error: {e}" for e in result.errors)
+    lines.extend(f"skipped: {s}" for s in result.skipped)
     levels = {level: sum(f.level == level for f in result.findings) for level in SARIF_LEVELS}
     counts = ", ".join(f"{n} {level}" for level, n in levels.items() if n)
     seconds = sum(result.timings.values())
@@ -48,6 +49,7 @@ def as_json(result: Result) -> str:
         "findings": [asdict(f) for f in result.findings],
         "waived": [asdict(f) for f in result.waived],
         "errors": result.errors,
+        "skipped": result.skipped,
         "timings": {k: round(v, 4) for k, v in result.timings.items()},
         "files": result.files,
     }
@@ -122,7 +124,8 @@ def sarif(result: Result) -> str:
                     {
                         "executionSuccessful": not result.errors,
                         "toolExecutionNotifications": [
-                            {"level": "error", "message": {"text": e}} for e in result.errors
+                            *({"level": "error", "message": {"text": e}} for e in result.errors),
+                            *({"level": "warning", "message": {"text": s}} for s in result.skipped),
                         ],
                     }
                 ],

@@ -1,6 +1,7 @@
 """Run the selected checks over a project and turn their hits into cited findings."""
 
 import importlib.util
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class Result:
     waived: list[Finding] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files this Python cannot parse
     timings: dict[str, float] = field(default_factory=dict)
     files: int = 0
 
@@ -93,7 +95,14 @@ def audit(path: Path, root: Path, options: Options) -> Result:
     started = time.perf_counter()
     files = discover(path.resolve(), options.exclude)
     result.files = len(files)
-    modules = [m for m in (parse(f, root) for f in files if f.suffix == ".py") if m is not None]
+    parsed = {f: parse(f, root) for f in files if f.suffix == ".py"}
+    modules = [m for m in parsed.values() if m is not None]
+    result.skipped = [
+        f"{_relative(f.resolve(), root)}: not valid Python {sys.version_info.major}."
+        f"{sys.version_info.minor}"
+        for f, m in parsed.items()
+        if m is None
+    ]
     project = Project(root, modules, files)
     raw: list[tuple[Check, list[Hit]]] = []
     for item in checks:
