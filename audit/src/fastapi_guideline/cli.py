@@ -1,6 +1,7 @@
 """`fastapi-guideline audit PATH [--app module:attr]`: the command line."""
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -65,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             exclude=args.exclude,
             fail_on=args.fail_on,
         )
+        options.jobs = 2 if (os.cpu_count() or 1) > 1 else 1
     except ConfigError as exc:
         print(f"fastapi-guideline: {exc}", file=sys.stderr)
         return 2

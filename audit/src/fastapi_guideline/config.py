@@ -22,6 +22,7 @@ class Options:
     ignore: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     fail_on: str = "MUST"
+    jobs: int = 1  # 2: import the app in a forked child while the parent parses
 
 
 def project_root(path: Path) -> Path:

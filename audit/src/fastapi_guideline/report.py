@@ -34,7 +34,7 @@ def text(result: Result) -> str:
     lines.extend(f"skipped: {s}" for s in result.skipped)
     levels = {level: sum(f.level == level for f in result.findings) for level in SARIF_LEVELS}
     counts = ", ".join(f"{n} {level}" for level, n in levels.items() if n)
-    seconds = sum(result.timings.values())
+    seconds = result.timings.get("total", sum(result.timings.values()))
     lines.append(
         f"{len(result.findings)} findings{f' ({counts})' if counts else ''}, "
         f"{len(result.waived)} waived, {result.files} files, {seconds:.2f} s"

@@ -1,6 +1,5 @@
 """Run the selected checks over a project and turn their hits into cited findings."""
 
-import importlib.util
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -9,10 +8,11 @@ from pathlib import Path
 
 from fastapi_guideline.catalogue import Rule, rules, severity
 from fastapi_guideline.config import Options
+from fastapi_guideline.dynamic import start
 from fastapi_guideline.project import Project
 from fastapi_guideline.registry import Check, Hit, all_checks
 from fastapi_guideline.source import NOT_SERVICE_CODE, Module, discover, parse
-from fastapi_guideline.target import CLASS_LINES, AppLoadError, load_app, load_models
+from fastapi_guideline.target import CLASS_LINES
 from fastapi_guideline.waivers import Waiver, read_waivers
 
 
@@ -91,9 +91,12 @@ def audit(path: Path, root: Path, options: Options) -> Result:
     """Audit `path` (a project folder or one file) of the project at `root`."""
     root = root.resolve()
     result = Result(root)
+    begun = time.perf_counter()
     checks = [c for c in all_checks().values() if any(selected(c, r, options) for r in c.rules)]
     started = time.perf_counter()
     files = discover(path.resolve(), options.exclude)
+    audited = {f.resolve() for f in files}
+    dynamic = start(options, root, audited, checks)  # forked now, when jobs > 1
     result.files = len(files)
     parsed = {f: parse(f, root) for f in files if f.suffix == ".py"}
     modules = [m for m in parsed.values() if m is not None]
@@ -112,32 +115,22 @@ def audit(path: Path, root: Path, options: Options) -> Result:
         elif item.scope in {"project", "file"}:
             raw.append((item, list(item.run(project))))
     result.timings["static"] = time.perf_counter() - started
-    audited = {f.resolve() for f in files}
     CLASS_LINES.update(
         ((str(m.path.resolve()), node.name), node.lineno - len(node.decorator_list))
         for m in modules
         for node, scope in m.classes
         if not scope
     )
-    if options.app and any(c.kind == "app" for c in checks):
-        started = time.perf_counter()
-        try:
-            target = load_app(options.app, root, audited)
-            raw += [(c, list(c.run(target))) for c in checks if c.kind == "app"]
-        except AppLoadError as exc:
-            result.errors.append(str(exc))
-        result.timings["app"] = time.perf_counter() - started
-    has_orm = importlib.util.find_spec("sqlalchemy") is not None  # a service without an ORM
-    wanted = options.models or (options.app and has_orm)
-    if wanted and any(c.kind == "model" for c in checks):
-        started = time.perf_counter()
-        try:
-            models = load_models(options.models, root, audited)
-            raw += [(c, list(c.run(models))) for c in checks if c.kind == "model"]
-        except AppLoadError as exc:
-            result.errors.append(str(exc))
-        result.timings["model"] = time.perf_counter() - started
+    started = time.perf_counter()
+    done = dynamic()
+    by_name = {c.name: c for c in checks}
+    raw += [(by_name[name], hits) for name, hits in done.hits]
+    result.errors += done.errors
+    result.timings.update(done.timings)
+    if done.timings:
+        result.timings["wait"] = time.perf_counter() - started  # what the parallel child cost
     _apply(result, raw, options, modules)
+    result.timings["total"] = time.perf_counter() - begun
     return result
 
 
