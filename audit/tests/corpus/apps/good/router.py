@@ -37,6 +37,11 @@ async def readyz() -> Health:
     return Health()
 
 
+@router.get("/", include_in_schema=False)  # near: ROUTE-STATUS-CODE
+async def root() -> Health:
+    return Health()
+
+
 @router.get("/api/v1/items", status_code=status.HTTP_200_OK, summary="List items", description="A page of items.", tags=["items"], responses=ERRORS)  # near: LIST-LIMIT, ROUTE-UNTYPED-BODY, ROUTE-VERB-IN-PATH
 async def list_items(limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Page:
     return Page(items=[], limit=limit)
