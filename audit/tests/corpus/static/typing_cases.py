@@ -1,4 +1,5 @@
 import json
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -89,11 +90,12 @@ def answer(raw: str) -> bool:
     return True
 
 
-def skip_bad(raw: str) -> None:
-    try:
-        Decimal(raw)
-    except InvalidOperation:  # near: ERROR-AS-DEFAULT
-        return
+def amounts(raw: list[str]) -> Iterator[Decimal]:
+    for item in raw:
+        try:
+            yield Decimal(item)
+        except InvalidOperation:  # near: ERROR-AS-DEFAULT
+            return
 
 
 def parse_amount(raw: str) -> Decimal:
