@@ -93,7 +93,7 @@ def audit(path: Path, root: Path, options: Options) -> Result:
     result = Result(root)
     begun = time.perf_counter()
     checks = [c for c in all_checks().values() if any(selected(c, r, options) for r in c.rules)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     files = discover(path.resolve(), options.exclude)
     audited = {f.resolve() for f in files}
     dynamic = start(options, root, audited, checks)  # forked now, when jobs > 1
@@ -115,6 +115,7 @@ def audit(path: Path, root: Path, options: Options) -> Result:
         elif item.scope in {"project", "file"}:
             raw.append((item, list(item.run(project))))
     result.timings["static"] = time.perf_counter() - started
+    result.timings["static_cpu"] = time.process_time() - cpu
     CLASS_LINES.update(
         ((str(m.path.resolve()), node.name), node.lineno - len(node.decorator_list))
         for m in modules
