@@ -123,6 +123,8 @@ class Module:
         roles = {ROLE_WORDS[w] for w in words if w in ROLE_WORDS}
         if self.path.name.startswith("test_") or self.path.name.endswith("_test.py"):
             roles.add("test")
+        if {"alembic.context", "alembic.op"} & set(self.imports.values()):
+            roles.add("migration")  # an Alembic env.py or revision, wherever it lives
         return roles
 
     def qualname(self, node: ast.expr) -> str:

@@ -13,7 +13,6 @@ BASE_HTTP = {
     "fastapi.middleware.base.BaseHTTPMiddleware",
 }
 CORS = {"fastapi.middleware.cors.CORSMiddleware", "starlette.middleware.cors.CORSMiddleware"}
-DOCS_KEYWORDS = ("docs_url", "redoc_url", "openapi_url")
 
 
 def _app_calls(module: Module) -> Iterator[tuple[ast.Call, bool]]:
@@ -133,9 +132,9 @@ def docs_always_on(module: Module, project: Project) -> Iterator[Hit]:
     if "test" in module.roles:
         return
     for call, _ in _app_calls(module):
-        if has_kwargs_spread(call):
-            continue
-        if not all(keyword(call, name) is not None for name in DOCS_KEYWORDS[::2]):
+        # FastAPI serves /docs and /redoc from the OpenAPI document: openapi_url=None (or a
+        # setting) switches all three, whatever docs_url and redoc_url say.
+        if not has_kwargs_spread(call) and keyword(call, "openapi_url") is None:
             yield Hit(module.path, call.lineno, call.col_offset + 1)
 
 

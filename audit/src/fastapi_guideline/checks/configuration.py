@@ -13,7 +13,10 @@ SECRET_NAME = re.compile(
     r"|redis_url|broker_url|access_key)",
     re.I,
 )
-NOT_SECRET = re.compile(r"(_ttl|_type|_algorithm|_length|_expire|_minutes|_seconds|_days|_name)$")
+# An access key ID or a token prefix ("Bearer") names or frames a secret; it is not one.
+NOT_SECRET = re.compile(
+    r"(_ttl|_type|_algorithm|_length|_expire|_minutes|_seconds|_days|_name|_id|_prefix)$"
+)
 CREDENTIAL_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.I)
 V1_IMPORTS = {"pydantic.validator", "pydantic.root_validator", "pydantic.BaseSettings"}
 V1_METHODS = {

@@ -29,6 +29,12 @@ SQL = re.compile(
     r"|order\s+by|drop\s+table)",
     re.I | re.S,
 )
+# SQL starts with its verb or clause; prose that happens to say "select ... from" does not.
+SQL_START = re.compile(
+    r"^\s*(select|insert|update|delete|with|where|and|or|order|group|from|set|values|join"
+    r"|limit|returning|drop|create|alter)\b",
+    re.I,
+)
 OPERATIONS = re.compile(r"/(healthz|readyz|livez|health|ready|ping)/?$")
 QUERY_CALLS = {"execute", "scalar", "scalars", "query", "exec_driver_sql"}
 QUERY_BUILDERS = {
@@ -185,7 +191,7 @@ def sql_string(module: Module, project: Project) -> Iterator[Hit]:
         if parts is None:
             continue
         text, formatted = parts
-        if formatted and SQL.search(text):
+        if formatted and SQL_START.match(text) and SQL.search(text):
             seen.update(id(n) for n in ast.walk(node))
             yield Hit(module.path, node.lineno, node.col_offset + 1)
 

@@ -30,6 +30,8 @@ EXPECTED = re.compile(
     re.I,
 )
 VALIDATORS = {"field_validator", "model_validator", "validator", "root_validator"}
+# Annotated[str, AfterValidator(check)]: `check` is a validator too.
+VALIDATOR_WRAPPERS = {"AfterValidator", "BeforeValidator", "PlainValidator", "WrapValidator"}
 
 
 @check(
@@ -58,7 +60,20 @@ def http_in_business(module: Module, project: Project) -> Iterator[Hit]:
                 yield Hit(module.path, node.lineno, node.col_offset + 1, "raises HTTPException")
 
 
-def _is_validator(module: Module, function: Function) -> bool:
+def _wrapped_validators(module: Module) -> set[str]:
+    """Names of the functions the module passes to AfterValidator(...) and its kin."""
+    return {
+        call.args[0].id
+        for call, _ in module.calls
+        if module.qualname(call.func).rsplit(".", 1)[-1] in VALIDATOR_WRAPPERS
+        and call.args
+        and isinstance(call.args[0], ast.Name)
+    }
+
+
+def _is_validator(module: Module, function: Function, wrapped: set[str]) -> bool:
+    if function.name in wrapped:
+        return True
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         if module.qualname(target).rsplit(".", 1)[-1] in VALIDATORS:
@@ -76,8 +91,9 @@ def _is_validator(module: Module, function: Function) -> bool:
 def builtin_error(module: Module, project: Project) -> Iterator[Hit]:
     if "test" in module.roles:
         return
+    wrapped = _wrapped_validators(module)
     for function, _ in module.functions:
-        if _is_validator(module, function):
+        if _is_validator(module, function, wrapped):
             continue
         for node in walk_body(function):
             if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call):

@@ -13,7 +13,7 @@ MONEY = re.compile(
     r"|revenue|refund|wage)(_|$)",
     re.I,
 )
-UNITS = re.compile(r"_(seconds|secs|ms|ratio|rate|percent|pct|count|weight|score)$", re.I)
+UNITS = re.compile(r"_(seconds|secs|ms|ratio|rate|share|percent|pct|count|weight|score)$", re.I)
 NAIVE_FACTORIES = {
     "datetime.datetime.utcnow",
     "datetime.datetime.utcfromtimestamp",

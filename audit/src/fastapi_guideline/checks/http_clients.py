@@ -33,9 +33,12 @@ def _clients(
 def _returned_or_stored(function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool:
     """A factory returns the client it builds; a lifespan stores it on app.state or yields."""
     names: set[str] = set()
+    shared = {n for s in walk_body(function) if isinstance(s, ast.Global) for n in s.names}
     for node in walk_body(function):
         if isinstance(node, ast.Assign) and node.value is call:
             for target in node.targets:
+                if isinstance(target, ast.Name) and target.id in shared:
+                    return True  # global _client; _client = ... (closed by its own shutdown)
                 if isinstance(target, ast.Name):
                     names.add(target.id)
                 elif isinstance(target, ast.Attribute):

@@ -8,7 +8,8 @@ from fastapi_guideline.registry import Hit, check
 from fastapi_guideline.source import Module
 
 SHARED_PACKAGES = {"core", "infra", "common", "shared", "lib", "utils", "config", "db"}
-DOMAIN_MODULES = {"service", "dependencies", "constants", "repository", "utils"}
+# The modules STR-012 names: a repository class or a utility is imported by its own name.
+DOMAIN_MODULES = {"service", "dependencies", "constants"}
 ADAPTER_PLACES = {
     "infra",
     "core",

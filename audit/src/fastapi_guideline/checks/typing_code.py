@@ -198,8 +198,12 @@ def _default_only(body: list[ast.stmt], *, answers: bool = True) -> bool:
                 value, "elts", getattr(value, "keys", [])
             ):
                 continue
-            if isinstance(value, ast.Call) and all(isinstance(a, ast.Constant) for a in value.args):
-                continue  # Decimal(0), list(), dict()
+            if (
+                isinstance(value, ast.Call)
+                and not value.keywords
+                and all(isinstance(a, ast.Constant) for a in value.args)
+            ):
+                continue  # Decimal(0), list(), dict(); Result(ok=False, error=...) says what failed
         return False
     return True
 

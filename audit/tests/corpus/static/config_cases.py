@@ -55,3 +55,9 @@ TIMEOUT = int(os.environ.get("TIMEOUT", "5"))  # expect: ENV-BY-HAND
 HOME = os.getenv("HOME")  # expect: ENV-BY-HAND
 DEFAULTS = {"TIMEOUT": "5"}
 FALLBACK = int(DEFAULTS["TIMEOUT"])  # near: ENV-BY-HAND
+
+
+class ClientSettings(BaseSettings):
+    jwt_token_prefix: str = "Token"  # near: SECRET-AS-STR
+    aws_access_key_id: str = ""  # near: SECRET-AS-STR
+    aws_secret_access_key: str = ""  # expect: SECRET-AS-STR

@@ -3,9 +3,10 @@ import httpx
 from domain.users import service as user_service  # near: BARE-CROSS-DOMAIN-IMPORT
 from domain.users.constants import USER_NOT_FOUND  # expect: BARE-CROSS-DOMAIN-IMPORT
 from domain.users.service import get_user  # expect: BARE-CROSS-DOMAIN-IMPORT
+from domain.users.repository import UserRepository  # near: BARE-CROSS-DOMAIN-IMPORT
 
 
-async def owner(user_id: int) -> str:
+async def owner(user_id: int, users: UserRepository) -> str:
     return await get_user(user_id) + await user_service.get_user(user_id) + USER_NOT_FOUND
 
 
