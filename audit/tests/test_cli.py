@@ -196,3 +196,57 @@ def test_a_file_this_python_cannot_parse_is_listed(
     status, out = run(capsys, str(path))
     assert status == 1  # the other findings still count
     assert "skipped: broken.py: not valid Python" in out
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+def test_an_unknown_rule_or_check_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """A typo in CI (`--select EROR`) must not turn the gate into a silent pass."""
+    status = main(["audit", str(project(tmp_path)), option, "EROR"])
+    assert status == 2
+    assert "EROR matches no rule ID, prefix or check" in capsys.readouterr().err
+
+
+def test_an_unknown_rule_in_pyproject_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(project(tmp_path, table='[tool.fastapi-guideline]\nignore = ["BG-0002"]\n'))
+    assert main(["audit", path]) == 2
+    assert "BG-0002 matches no rule" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('select = "BG"', "select must be a list of strings"),
+        ('models = "app.models"', "models must be a list of strings"),
+        ("app = 1", "app must be a string"),
+        ('fail-on = ["MUST"]', "fail-on must be one of"),
+    ],
+)
+def test_a_setting_of_the_wrong_type_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], setting: str, message: str
+) -> None:
+    """`select = "BG"` once selected every rule starting with B or G, one letter each."""
+    path = str(project(tmp_path, table=f"[tool.fastapi-guideline]\n{setting}\n"))
+    assert main(["audit", path]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_an_unused_waiver_is_named_by_its_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path)
+    (root / "pkg").mkdir()
+    (root / "pkg" / "svc.py").write_text("x = 1  # guideline: allow[ERR-005] not here\n")
+    _, out = run(capsys, str(root))
+    assert "unused waiver: pkg/svc.py:1 allow[ERR-005]" in out
+
+
+def test_an_app_error_that_mentions_a_waiver_still_fails_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["audit", str(project(tmp_path)), "--app", "waivers.main:create_app"])
+    assert status == 2
+    assert "cannot import waivers.main" in capsys.readouterr().out

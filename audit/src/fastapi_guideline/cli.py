@@ -10,7 +10,7 @@ from fastapi_guideline import __version__, report
 from fastapi_guideline.catalogue import CatalogueMissingError, rules
 from fastapi_guideline.config import FAIL_ON, ConfigError, from_pyproject, merge, project_root
 from fastapi_guideline.registry import all_checks
-from fastapi_guideline.runner import audit
+from fastapi_guideline.runner import audit, unknown_tokens
 
 FORMATS = {"text": report.text, "json": report.as_json, "sarif": report.sarif}
 
@@ -67,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             fail_on=args.fail_on,
         )
         options.jobs = 2 if (os.cpu_count() or 1) > 1 else 1
+        unknown = unknown_tokens(options)
+        if unknown:
+            names = ", ".join(unknown)
+            raise ConfigError(f"{names} matches no rule ID, prefix or check (see: checks)")
     except ConfigError as exc:
         print(f"fastapi-guideline: {exc}", file=sys.stderr)
         return 2
@@ -78,6 +82,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(report.text(result).splitlines()[-1] + "\n")
     else:
         sys.stdout.write(output)
-    if result.errors and any("waiver" not in e for e in result.errors):
+    if result.errors:
         return 2
     return 1 if result.failing(options.fail_on) else 0

@@ -49,18 +49,30 @@ def from_pyproject(root: Path) -> dict[str, Any]:
     return table
 
 
+def _strings(table: dict[str, Any], key: str) -> list[str]:
+    """A list-of-strings setting; a bare string would be read one character at a time."""
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(
+            f"[tool.fastapi-guideline]: {key} must be a list of strings, not {value!r}"
+        )
+    return value
+
+
 def merge(table: dict[str, Any], **given: Any) -> Options:  # noqa: ANN401 - CLI values of several types
     """Options from pyproject values overridden by the ones given on the command line."""
     known = {"app", "models", "select", "ignore", "exclude", "fail-on"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"[tool.fastapi-guideline]: unknown keys {', '.join(unknown)}")
+    if not isinstance(table.get("app", ""), str):
+        raise ConfigError("[tool.fastapi-guideline]: app must be a string (module:attr)")
     options = Options(
         app=table.get("app"),
-        models=list(table.get("models", [])),
-        select=list(table.get("select", [])),
-        ignore=list(table.get("ignore", [])),
-        exclude=list(table.get("exclude", [])),
+        models=_strings(table, "models"),
+        select=_strings(table, "select"),
+        ignore=_strings(table, "ignore"),
+        exclude=_strings(table, "exclude"),
         fail_on=str(table.get("fail-on", "MUST")),
     )
     for key, value in given.items():

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi_guideline import __version__
 from fastapi_guideline.catalogue import rules
 from fastapi_guideline.registry import all_checks
-from fastapi_guideline.runner import Finding, Result
+from fastapi_guideline.runner import Finding, Result, relative
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {"MUST": "error", "SHOULD": "warning", "MAY": "note"}
@@ -26,11 +26,12 @@ def text(result: Result) -> str:
     for f in result.waived:
         lines.append(f"waived: {_where(f)} {f.rule} [{f.check}]: {f.waiver}")
     lines.extend(
-        f"unused waiver: {w.path.name}:{w.line} allow[{', '.join(w.ids)}]"
+        f"unused waiver: {relative(w.path.resolve(), result.root)}:{w.line} "
+        f"allow[{', '.join(w.ids)}]"
         for w in result.waivers
         if w.reason and not w.used
     )
-    lines.extend(f"error: {e}" for e in result.errors)
+    lines.extend(f"error: {e}" for e in (*result.errors, *result.waiver_errors))
     lines.extend(f"skipped: {s}" for s in result.skipped)
     levels = {level: sum(f.level == level for f in result.findings) for level in SARIF_LEVELS}
     counts = ", ".join(f"{n} {level}" for level, n in levels.items() if n)
@@ -48,7 +49,7 @@ def as_json(result: Result) -> str:
         "version": __version__,
         "findings": [asdict(f) for f in result.findings],
         "waived": [asdict(f) for f in result.waived],
-        "errors": result.errors,
+        "errors": [*result.errors, *result.waiver_errors],
         "skipped": result.skipped,
         "timings": {k: round(v, 4) for k, v in result.timings.items()},
         "files": result.files,
@@ -124,7 +125,10 @@ def sarif(result: Result) -> str:
                     {
                         "executionSuccessful": not result.errors,
                         "toolExecutionNotifications": [
-                            *({"level": "error", "message": {"text": e}} for e in result.errors),
+                            *(
+                                {"level": "error", "message": {"text": e}}
+                                for e in (*result.errors, *result.waiver_errors)
+                            ),
                             *({"level": "warning", "message": {"text": s}} for s in result.skipped),
                         ],
                     }

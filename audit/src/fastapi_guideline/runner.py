@@ -41,7 +41,8 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     waived: list[Finding] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the audit could not run as asked
+    waiver_errors: list[str] = field(default_factory=list)  # waivers without a reason
     skipped: list[str] = field(default_factory=list)  # files this Python cannot parse
     timings: dict[str, float] = field(default_factory=dict)
     files: int = 0
@@ -56,12 +57,24 @@ def _matches(token: str, check: Check, rule: str) -> bool:
     return token in {check.name, rule} or rule.startswith(token) or check.name.startswith(token)
 
 
+def unknown_tokens(options: Options) -> list[str]:
+    """--select/--ignore values that match no rule ID, ID prefix or check name (typos)."""
+    pairs = [(c, r) for c in all_checks().values() for r in c.rules]
+    ids = rules()
+    return [
+        token
+        for token in (*options.select, *options.ignore)
+        if not any(_matches(token, c, r) for c, r in pairs)
+        and not any(i.startswith(token) for i in ids)
+    ]
+
+
 def selected(check: Check, rule: str, options: Options) -> bool:
     chosen = not options.select or any(_matches(t, check, rule) for t in options.select)
     return chosen and not any(_matches(t, check, rule) for t in options.ignore)
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative(path: Path, root: Path) -> str:
     return (path.relative_to(root) if path.is_relative_to(root) else path).as_posix()
 
 
@@ -79,7 +92,7 @@ def _findings(check: Check, hits: Iterable[Hit], options: Options, root: Path) -
                 rule.level,
                 rule.title,
                 rule.short_url,
-                _relative(hit.path.resolve(), root),
+                relative(hit.path.resolve(), root),
                 hit.line,
                 hit.col,
                 message,
@@ -101,7 +114,7 @@ def audit(path: Path, root: Path, options: Options) -> Result:
     parsed = {f: parse(f, root) for f in files if f.suffix == ".py"}
     modules = [m for m in parsed.values() if m is not None]
     result.skipped = [
-        f"{_relative(f.resolve(), root)}: not valid Python {sys.version_info.major}."
+        f"{relative(f.resolve(), root)}: not valid Python {sys.version_info.major}."
         f"{sys.version_info.minor}"
         for f, m in parsed.items()
         if m is None
@@ -143,11 +156,11 @@ def _apply(
     by_line: dict[tuple[str, int], list[Waiver]] = {}
     for waiver in waivers:
         by_line.setdefault(
-            (_relative(waiver.path.resolve(), result.root), waiver.applies_to), []
+            (relative(waiver.path.resolve(), result.root), waiver.applies_to), []
         ).append(waiver)
         if not waiver.reason:
-            result.errors.append(
-                f"{_relative(waiver.path, result.root)}:{waiver.line}: a waiver needs a reason: "
+            result.waiver_errors.append(
+                f"{relative(waiver.path, result.root)}:{waiver.line}: a waiver needs a reason: "
                 f"# guideline: allow[{', '.join(waiver.ids)}] <why>"
             )
     seen: set[tuple[str, str, int, str]] = set()
