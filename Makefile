@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help serve build build-zensical test test-site test-example run register bench clean
+.PHONY: help serve build build-zensical test test-site test-example test-audit run register bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -29,13 +29,16 @@ build: $(STAMP)  ## Build the static site into site/ (with rules.json and the Ne
 build-zensical: $(STAMP)  ## Build the same site with Zensical into site-zensical/, with the same generated files
 	$(BIN)/python -m guidebook.zensical --site-dir site-zensical
 
-test: test-example test-site  ## Run the whole test suite (the example service's, then the site's)
+test: test-example test-site test-audit  ## Run the whole test suite (the example service's, the site's, the audit tool's)
 
 test-example: $(STAMP)  ## The example service's own tests (unit, integration, contract) with coverage
 	cd snippets && ../$(BIN)/python -m pytest
 
 test-site: $(STAMP)  ## The site's tests: every block, rule IDs, the build, the browser
 	$(BIN)/python -m pytest
+
+test-audit: $(STAMP)  ## The audit tool's tests: corpus precision/recall, every Don't found, the example clean, the wheel
+	cd audit && ../$(BIN)/python -m pytest
 
 register: $(STAMP)  ## Add newly written rule IDs to the append-only registry, regenerate short links
 	$(BIN)/python -m guidebook.register

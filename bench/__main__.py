@@ -9,10 +9,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from bench import auth, pages, report, service, site, slow_clients, sql, suite
+from bench import audit, auth, pages, report, service, site, slow_clients, sql, suite
 from bench.common import Json, machine, print_json
 
-SECTIONS = ("site", "tests", "pages", "sql", "service", "slow", "auth")
+SECTIONS = ("site", "tests", "pages", "sql", "service", "slow", "auth", "audit")
 
 
 def _service_sections(selected: set[str], results: Json) -> None:
@@ -84,6 +84,9 @@ def main() -> None:
             print_json("pages", results["pages"])
     if selected & {"sql", "service", "slow", "auth"}:
         _service_sections(selected, results)
+    if "audit" in selected:
+        results["audit"] = audit.measure()
+        print_json("audit", results["audit"])
     report.print_results(results)
     if not arguments.no_write:
         report.write(results)

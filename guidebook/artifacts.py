@@ -5,6 +5,7 @@
 | `llms.txt`, `guideline.md` | the rule catalogue and the rule pages (guidebook.llms) |
 | `openapi.json` | the example app itself (guidebook.openapi) |
 | `tasks-service.zip` | the files of `snippets/` that git would commit (guidebook.template) |
+| `downloads/fastapi_guideline-*.whl` | the audit tool in `audit/` (audit/sitebuild.py) |
 
 `write_artifacts()` is called twice in a MkDocs build, with the same result: by the macros
 plugin's post-build step (so `mkdocs serve` has the files too) and by `guidebook.export` after
@@ -18,6 +19,7 @@ from guidebook.links import catalogue
 from guidebook.llms import GUIDELINE_MD, LLMS_TXT, guideline_markdown, llms_txt
 from guidebook.openapi import OPENAPI_JSON, document, dumps
 from guidebook.template import build_archive
+from guidebook.versions import audit_tool
 
 
 def write_artifacts(site: Path, openapi: dict[str, Any] | None = None) -> dict[str, Path]:
@@ -34,4 +36,6 @@ def write_artifacts(site: Path, openapi: dict[str, Any] | None = None) -> dict[s
     written[OPENAPI_JSON].write_text(dumps(openapi or document()), encoding="utf-8")
     archive = build_archive(site)
     written[archive.name] = archive
+    wheel = audit_tool().build_wheel(site / "downloads")  # the audit tool (docs/audit.md)
+    written[wheel.name] = wheel
     return written

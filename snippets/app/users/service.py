@@ -113,6 +113,7 @@ async def refresh(session: AsyncSession, settings: Settings, token: str) -> Toke
     # Spent before, in a live session: someone replays it. End every session of
     # the account, and commit now: the error rolls the transaction back.
     await user_repo.revoke_sessions(session, claims.sub, now=now)
+    # guideline: allow[DB-002] the revocation must survive the rollback
     await session.commit()
     raise RefreshTokenReusedError("Sign in again.")
 

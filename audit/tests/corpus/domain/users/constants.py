@@ -1,0 +1,1 @@
+USER_NOT_FOUND = "user-not-found"

@@ -1,0 +1,3 @@
+class UserRepository:
+    async def get(self, user_id: int) -> str:
+        return str(user_id)

@@ -1,0 +1,252 @@
+"""The command line as a user and as CI run it: outputs, exit codes, selection, config, waivers."""
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import jsonschema
+import pytest
+from sarif_schema import sarif_schema
+
+from fastapi_guideline.catalogue import rules
+from fastapi_guideline.cli import main
+
+SERVICE = """\
+import time
+
+
+async def handler() -> None:
+    time.sleep(1)
+"""
+
+
+def project(tmp_path: Path, code: str = SERVICE, table: str = "") -> Path:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "svc"\nversion = "1"\nrequires-python = ">=3.11"\n' + table
+    )
+    (tmp_path / "svc.py").write_text(code)
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    status = main(["audit", *args])
+    return status, capsys.readouterr().out
+
+
+def test_text_output_cites_the_rule_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out = run(capsys, str(project(tmp_path)))
+    line = out.splitlines()[0]
+    url = rules()["BG-002"].short_url
+    assert re.fullmatch(rf"svc\.py:5:5 BG-002 MUST .+ \[BLOCKING-SLEEP\] {re.escape(url)}", line), (
+        line
+    )
+    assert status == 1
+    assert out.splitlines()[-1].startswith("1 findings (1 MUST), 0 waived, 2 files")
+
+
+def test_fail_on_ignore_and_select(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(project(tmp_path))
+    assert run(capsys, path, "--fail-on", "never")[0] == 0
+    assert run(capsys, path, "--ignore", "BG-002")[0] == 0
+    assert run(capsys, path, "--ignore", "BG")[0] == 0  # a prefix
+    assert run(capsys, path, "--select", "ERR")[0] == 0
+    status, out = run(capsys, path, "--select", "BLOCKING-SLEEP")
+    assert status == 1 and "BG-002" in out
+
+
+def test_should_findings_pass_unless_fail_on_should(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = "from sqlalchemy import MetaData\n\nmetadata = MetaData()\n"
+    path = str(project(tmp_path, code))
+    status, out = run(capsys, path)
+    assert "DB-007 SHOULD" in out and status == 0
+    assert run(capsys, path, "--fail-on", "SHOULD")[0] == 1
+
+
+def test_pyproject_configures_the_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(project(tmp_path, table='[tool.fastapi-guideline]\nignore = ["BG-002"]\n'))
+    assert run(capsys, path)[0] == 0
+    assert (
+        run(capsys, str(project(tmp_path, table='[tool.fastapi-guideline]\nfail-on = "never"\n')))[
+            0
+        ]
+        == 0
+    )
+
+
+def test_an_unknown_setting_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(project(tmp_path, table='[tool.fastapi-guideline]\nfail_on = "never"\n'))
+    assert main(["audit", path]) == 2
+    assert "unknown keys fail_on" in capsys.readouterr().err
+
+
+def test_a_waiver_with_a_reason_waives_and_is_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = SERVICE.replace(
+        "    time.sleep(1)",
+        "    # guideline: allow[BG-002] a 1 ms pause measured harmless\n    time.sleep(1)",
+    )
+    status, out = run(capsys, str(project(tmp_path, code)))
+    assert status == 0
+    assert "waived: svc.py:6:5 BG-002 [BLOCKING-SLEEP]: a 1 ms pause measured harmless" in out
+
+
+def test_a_waiver_on_the_same_line_and_by_check_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = SERVICE.replace(
+        "time.sleep(1)", "time.sleep(1)  # guideline: allow[BLOCKING-SLEEP] measured"
+    )
+    assert run(capsys, str(project(tmp_path, code)))[0] == 0
+
+
+def test_a_waiver_without_a_reason_waives_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = SERVICE.replace("time.sleep(1)", "time.sleep(1)  # guideline: allow[BG-002]")
+    status, out = run(capsys, str(project(tmp_path, code)))
+    assert status == 1
+    assert "a waiver needs a reason" in out and "svc.py:5:5 BG-002" in out
+
+
+def test_a_waiver_for_another_rule_waives_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = SERVICE.replace(
+        "time.sleep(1)", "time.sleep(1)  # guideline: allow[ERR-005] not this one"
+    )
+    status, out = run(capsys, str(project(tmp_path, code)))
+    assert status == 1 and "unused waiver: svc.py:5 allow[ERR-005]" in out
+
+
+def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = run(capsys, str(project(tmp_path)), "--format", "json")
+    data = json.loads(out)
+    assert status == 1
+    [finding] = data["findings"]
+    assert finding["rule"] == "BG-002" and finding["line"] == 5 and finding["level"] == "MUST"
+    assert finding["url"] == rules()["BG-002"].short_url
+
+
+def test_sarif_output_is_valid_sarif_2_1_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = (
+        SERVICE
+        + "\n\ndef f():  # guideline: allow[TYP-001] kept untyped for the test\n    return 1\n"
+    )
+    output = tmp_path / "audit.sarif"
+    status = main(
+        ["audit", str(project(tmp_path, code)), "--format", "sarif", "--output", str(output)]
+    )
+    log = json.loads(output.read_text())
+    jsonschema.validate(log, sarif_schema())
+    run_ = log["runs"][0]
+    assert status == 1
+    assert {r["ruleId"] for r in run_["results"]} == {"BG-002", "TYP-001"}
+    [waived] = [r for r in run_["results"] if r.get("suppressions")]
+    assert waived["suppressions"][0]["justification"] == "kept untyped for the test"
+    rule = next(r for r in run_["tool"]["driver"]["rules"] if r["id"] == "BG-002")
+    assert rule["helpUri"] == rules()["BG-002"].short_url
+    location = run_["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "svc.py"
+    assert location["region"] == {"startLine": 5, "startColumn": 5}
+
+
+def test_a_schema_violation_is_caught_by_the_validation() -> None:
+    """The validation can fail: a result without a message is not SARIF."""
+    bad = {
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"ruleId": "A"}]}],
+    }
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, sarif_schema())
+
+
+def test_an_app_that_cannot_be_imported_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["audit", str(project(tmp_path)), "--app", "nowhere.main:create_app"])
+    assert status == 2
+    assert "cannot import nowhere.main" in capsys.readouterr().out
+
+
+def test_checks_lists_every_check(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["checks"]) == 0
+    out = capsys.readouterr().out
+    assert "BLOCKING-SLEEP" in out and "BG-002 MUST" in out
+
+
+def test_one_file_can_be_audited(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = project(tmp_path) / "svc.py"
+    status, out = run(capsys, str(path))
+    assert status == 1 and textwrap.dedent(out).startswith("svc.py:5:5 BG-002")
+
+
+def test_a_file_this_python_cannot_parse_is_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project(tmp_path)
+    (path / "broken.py").write_text("def f(:\n")
+    status, out = run(capsys, str(path))
+    assert status == 1  # the other findings still count
+    assert "skipped: broken.py: not valid Python" in out
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+def test_an_unknown_rule_or_check_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """A typo in CI (`--select EROR`) must not turn the gate into a silent pass."""
+    status = main(["audit", str(project(tmp_path)), option, "EROR"])
+    assert status == 2
+    assert "EROR matches no rule ID, prefix or check" in capsys.readouterr().err
+
+
+def test_an_unknown_rule_in_pyproject_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(project(tmp_path, table='[tool.fastapi-guideline]\nignore = ["BG-0002"]\n'))
+    assert main(["audit", path]) == 2
+    assert "BG-0002 matches no rule" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('select = "BG"', "select must be a list of strings"),
+        ('models = "app.models"', "models must be a list of strings"),
+        ("app = 1", "app must be a string"),
+        ('fail-on = ["MUST"]', "fail-on must be one of"),
+    ],
+)
+def test_a_setting_of_the_wrong_type_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], setting: str, message: str
+) -> None:
+    """`select = "BG"` once selected every rule starting with B or G, one letter each."""
+    path = str(project(tmp_path, table=f"[tool.fastapi-guideline]\n{setting}\n"))
+    assert main(["audit", path]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_an_unused_waiver_is_named_by_its_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path)
+    (root / "pkg").mkdir()
+    (root / "pkg" / "svc.py").write_text("x = 1  # guideline: allow[ERR-005] not here\n")
+    _, out = run(capsys, str(root))
+    assert "unused waiver: pkg/svc.py:1 allow[ERR-005]" in out
+
+
+def test_an_app_error_that_mentions_a_waiver_still_fails_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["audit", str(project(tmp_path)), "--app", "waivers.main:create_app"])
+    assert status == 2
+    assert "cannot import waivers.main" in capsys.readouterr().out
