@@ -53,6 +53,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         await http_client.aclose()
         await engine.dispose()
+        app.state.metrics.close()
         if provider is not None:
             tracing.shutdown_tracing(provider)
 
@@ -86,7 +87,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
 
     # The pool gauges read the engine at scrape time (the lifespan creates it).
-    metrics = Metrics(pool=partial(_engine_pool, app))
+    metrics = Metrics(
+        pool=partial(_engine_pool, app),
+        multiprocess_dir=settings.prometheus_multiproc_dir,
+    )
     app.state.metrics = metrics
     # The last one added runs first: the request ID wraps everything else.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import Depends, Request
@@ -61,6 +62,19 @@ class Settings(DatabaseSettings):
     # POSTed when a task becomes `done`; no webhook when unset.
     webhook_url: HttpUrl | None = None
     webhook_budget_seconds: float = Field(default=10.0, gt=0, le=60)
+
+    # --- Scaling out: the Redis cache and metrics across worker processes ---
+    # No REDIS_URL: nothing is cached, every read goes to PostgreSQL.
+    redis_url: SecretStr | None = Field(default=None, examples=["redis://redis:6379/0"])
+    # Every Redis call gives up after this: a slow Redis costs a request this
+    # much at most, then the request is answered from PostgreSQL.
+    redis_timeout_seconds: float = Field(default=0.25, gt=0, le=5)
+    cache_ttl: timedelta = Field(default=timedelta(minutes=1), ge=timedelta(minutes=1))
+    # /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`.
+    metrics_token: SecretStr | None = Field(default=None, min_length=16)
+    # Set (to an empty directory) when one container runs several processes:
+    # prometheus-client adds up what every process wrote there.
+    prometheus_multiproc_dir: Path | None = None
 
     @field_validator("refresh_token_ttl")
     @classmethod
