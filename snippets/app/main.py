@@ -21,6 +21,7 @@ from app.core.request_body import BodySizeLimitMiddleware
 from app.core.request_id import RequestIdMiddleware
 from app.core.security import add_cors
 from app.core.security_headers import SecurityHeadersMiddleware
+from app.infra.cache import create_cache
 from app.infra.clients.http import create_http_client
 from app.infra.db.base import create_engine_and_sessionmaker
 from app.tasks.router import router as tasks_router
@@ -42,16 +43,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         max_overflow=settings.db_max_overflow,
     )
     http_client = create_http_client()
+    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    cache = create_cache(redis_url, timeout_seconds=settings.redis_timeout_seconds)
     provider = app.state.tracer_provider
     if provider is not None:
         tracing.instrument_clients(provider, engine, http_client)
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.http_client = http_client
+    app.state.cache = cache
     try:
         yield
     finally:
         await http_client.aclose()
+        await cache.aclose()
         await engine.dispose()
         app.state.metrics.close()
         if provider is not None:

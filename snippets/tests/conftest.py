@@ -19,8 +19,9 @@ from app.users.models import User
 from app.users.schemas import UserCreate
 from tests.factories import RecordingMailSender, UserCreateFactory
 
-# Gives `database_url`: a migrated PostgreSQL, emptied after every test.
-pytest_plugins = ["tests.plugins.postgres"]
+# `database_url`: a migrated PostgreSQL, emptied after every test; `redis_url`:
+# a Redis, flushed after every test that uses it.
+pytest_plugins = ["tests.plugins.postgres", "tests.plugins.redis"]
 
 JWT_SECRET = "test-only-secret-that-is-32-chars-or-more"
 

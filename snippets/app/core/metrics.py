@@ -110,13 +110,15 @@ class Metrics:
         if self.multiprocess_dir is None:
             return generate_latest(self.registry)
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry, path=str(self.multiprocess_dir))
+        path = str(self.multiprocess_dir)
+        multiprocess.MultiProcessCollector(registry, path=path)  # type: ignore[no-untyped-call]  # untyped in prometheus-client
         return generate_latest(registry)
 
     def close(self) -> None:
         """A stopped process leaves the live gauges (pool sizes)."""
         if self.multiprocess_dir is not None:
-            multiprocess.mark_process_dead(os.getpid(), str(self.multiprocess_dir))
+            path = str(self.multiprocess_dir)
+            multiprocess.mark_process_dead(os.getpid(), path)  # type: ignore[no-untyped-call]  # untyped in prometheus-client
 
 
 # --8<-- [start:route-metrics]

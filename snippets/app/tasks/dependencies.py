@@ -1,6 +1,7 @@
 """Dependencies of the tasks endpoints, exposed as `Annotated` aliases."""
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -10,7 +11,9 @@ from app.core.config import SettingsDep
 from app.core.metrics import Metrics
 from app.core.models import UtcDatetime
 from app.core.security import AccessClaimsDep
+from app.infra.cache import CacheDep
 from app.infra.clients.webhook import post_webhook
+from app.tasks import summary
 from app.tasks.constants import TaskSort, TaskStatus
 from app.tasks.models import Task
 from app.tasks.schemas import TaskDoneEvent
@@ -82,3 +85,19 @@ async def get_on_done(
 
 OnDoneDep = Annotated[OnDone | None, Depends(get_on_done)]
 # --8<-- [end:webhook-trigger]
+
+
+# --8<-- [start:invalidate-after-commit]
+async def invalidate_summary(
+    request: Request, owner_id: OwnerIdDep, cache: CacheDep
+) -> AsyncIterator[None]:
+    """After a write, drop the caller's cached summary, once it has committed."""
+    yield
+    # On the router, so FastAPI enters it before the endpoint's session and
+    # leaves it after: the session has committed (or raised) by this line.
+    if request.method not in {"GET", "HEAD"}:
+        await cache.delete(summary.summary_key(owner_id))
+
+
+InvalidatesSummary = Depends(invalidate_summary, scope="function")
+# --8<-- [end:invalidate-after-commit]

@@ -11,6 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
+from app.worker.handlers import handle
+from app.worker.jobs import InMemoryBroker, Job, new_job
+from app.worker.runner import process
 from fastapi import FastAPI
 from pydantic import JsonValue, SecretStr
 from sqlalchemy import func, select
@@ -23,9 +26,6 @@ from app.infra.clients.webhook import post_webhook
 from app.main import create_app, lifespan
 from app.tasks.models import Task
 from app.worker import handlers
-from app.worker.handlers import handle
-from app.worker.jobs import InMemoryBroker, Job, new_job
-from app.worker.runner import process
 from demos import (
     bg_blocking_task,
     bg_inapp_scheduler,
