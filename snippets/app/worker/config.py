@@ -10,7 +10,15 @@ from app.core.config import DatabaseSettings
 
 
 # --8<-- [start:worker-settings]
-class WorkerSettings(DatabaseSettings):
+class PurgeSettings(DatabaseSettings):
+    """The retention purge needs the database and the retention periods only."""
+
+    # Processed-job IDs and dead letters are deleted after this.
+    processed_job_retention: timedelta = timedelta(days=30)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class WorkerSettings(PurgeSettings):
     """No JWT secret here: the worker needs the database and the queue only."""
 
     redis_url: SecretStr = Field(examples=["redis://redis:6379/0"])
@@ -26,10 +34,7 @@ class WorkerSettings(DatabaseSettings):
     # cancelled and returned to the queue. Keep it below the orchestrator's
     # grace period (Kubernetes: 30 s by default).
     worker_shutdown_grace_seconds: int = Field(default=20, ge=0, le=600)
-    # Processed-job IDs and dead letters are deleted after this.
-    processed_job_retention: timedelta = timedelta(days=30)
     redis_timeout_seconds: float = Field(default=0.25, gt=0, le=5)
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
 # --8<-- [end:worker-settings]
@@ -39,3 +44,8 @@ class WorkerSettings(DatabaseSettings):
 def get_worker_settings() -> WorkerSettings:
     """Read once, on first use, from the environment."""
     return WorkerSettings()  # the required fields come from the environment
+
+
+@lru_cache
+def get_purge_settings() -> PurgeSettings:
+    return PurgeSettings()

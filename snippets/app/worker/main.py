@@ -16,7 +16,12 @@ from app.infra.cache import Cache, create_cache
 from app.infra.clients.redis import create_queue
 from app.infra.db.base import create_engine_and_sessionmaker
 from app.worker import service as worker_service
-from app.worker.config import WorkerSettings, get_worker_settings
+from app.worker.config import (
+    PurgeSettings,
+    WorkerSettings,
+    get_purge_settings,
+    get_worker_settings,
+)
 from app.worker.constants import PROCESS_JOB
 from app.worker.schemas import Job
 
@@ -103,7 +108,7 @@ async def run(settings: WorkerSettings) -> None:
         await queue.disconnect()
 
 
-async def purge_once(settings: WorkerSettings, *, now: datetime) -> dict[str, int]:
+async def purge_once(settings: PurgeSettings, *, now: datetime) -> dict[str, int]:
     """One retention run over every purge step; its own engine, then disposed."""
     engine, sessions = create_engine_and_sessionmaker(
         settings.database_url.get_secret_value()
@@ -119,10 +124,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     """`run` (the default) works the queue; `purge` runs once and exits."""
     parser = argparse.ArgumentParser(prog="python -m app.worker")
     parser.add_argument("command", nargs="?", choices=["run", "purge"], default="run")
-    command = parser.parse_args(argv).command
-    settings = get_worker_settings()
-    if command == "purge":
+    if parser.parse_args(argv).command == "purge":
+        settings = get_purge_settings()  # no Redis: a cron job needs none
         configure_logging(settings.log_level)
         asyncio.run(purge_once(settings, now=datetime.now(UTC)))
     else:
-        asyncio.run(run(settings))
+        asyncio.run(run(get_worker_settings()))

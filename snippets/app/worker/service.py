@@ -14,7 +14,7 @@ from app.tasks import service as task_service
 from app.tasks import summary as task_summary
 from app.tasks.schemas import TaskCreate
 from app.worker import repository as worker_repo
-from app.worker.config import WorkerSettings
+from app.worker.config import PurgeSettings, WorkerSettings
 from app.worker.constants import (
     ERROR_MAX_LENGTH,
     PROCESS_JOB,
@@ -115,7 +115,7 @@ class PurgeStep:
     run: PurgeRun
 
 
-def purge_steps(settings: WorkerSettings) -> list[PurgeStep]:
+def purge_steps(settings: PurgeSettings) -> list[PurgeStep]:
     """Every retention rule the purge job enforces; add a step per new table."""
     kept = settings.processed_job_retention
     batch = PURGE_BATCH_SIZE

@@ -184,6 +184,7 @@ async def test_a_stop_lets_the_job_in_flight_finish(
 
 
 async def test_a_stop_returns_a_job_that_outlasts_the_grace_period(
+    *,
     client: httpx.AsyncClient,
     auth_headers: dict[str, str],
     sessions: async_sessionmaker[AsyncSession],
