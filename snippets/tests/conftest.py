@@ -76,6 +76,21 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
+async def cached_client(
+    settings: Settings, mail_sender: RecordingMailSender, redis_url: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Like `client`, with the summary cached in the test Redis (REDIS_URL set)."""
+    app = create_app(settings.model_copy(update={"redis_url": SecretStr(redis_url)}))
+    app.dependency_overrides[get_mail_sender] = lambda: mail_sender
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test"
+        ) as client:
+            yield client
+
+
+@pytest.fixture
 def sessions(
     app: FastAPI, client: httpx.AsyncClient
 ) -> async_sessionmaker[AsyncSession]:
