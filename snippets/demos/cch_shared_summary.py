@@ -1,4 +1,4 @@
-"""Anti-pattern: one key for every user, no TTL, and Redis errors raised to the caller."""
+"""Anti-pattern: one key for every user, no TTL, Redis errors raised to the caller."""
 
 # --8<-- [start:demo]
 from collections.abc import Awaitable, Callable

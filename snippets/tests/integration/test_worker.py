@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from pydantic import JsonValue
+from saq.job import Job as SaqJob
 from saq.job import Status
+from saq.queue.redis import RedisQueue
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,6 +20,7 @@ from app.worker.config import WorkerSettings
 from app.worker.constants import JobType
 from app.worker.models import DeadJob, ProcessedJob
 from app.worker.schemas import Job, new_job
+from tests.plugins.redis import RedisServer
 from tests.queues import (
     connected_queue,
     running_worker,
@@ -221,5 +224,46 @@ async def test_a_stop_returns_a_job_that_outlasts_the_grace_period(
         async with running_worker(impatient, queue):
             done = await wait_until_done(queue, str(job.id))
 
+    assert done.status == Status.COMPLETE
+    assert await count(sessions, Task) == 1
+
+
+async def test_a_redis_outage_pauses_the_worker_then_it_resumes(
+    *,
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    sessions: async_sessionmaker[AsyncSession],
+    settings_of_worker: WorkerSettings,
+    redis_server: RedisServer | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Redis killed under a running worker: it pauses, then works again."""
+    if redis_server is None:
+        pytest.fail("this test stops Redis: run it with the embedded server")
+    attempts: list[float] = []
+    real = RedisQueue.dequeue
+
+    async def counted(self: RedisQueue, *args: float) -> SaqJob | None:
+        attempts.append(asyncio.get_running_loop().time())
+        return await real(self, *args)
+
+    monkeypatch.setattr(RedisQueue, "dequeue", counted)
+    job = import_job(await owner_id(client, auth_headers))
+    async with (
+        connected_queue(settings_of_worker) as queue,
+        running_worker(settings_of_worker, queue) as worker,
+    ):
+        redis_server.stop()
+        await asyncio.sleep(0.2)
+        attempts.clear()
+        await asyncio.sleep(2)
+        during = len(attempts)
+        redis_server.start()
+        await asyncio.sleep(1.5)  # the paused dequeues come back
+        await worker_service.enqueue(queue, job, settings_of_worker)
+        done = await wait_until_done(queue, str(job.id))
+
+    # Two process tasks, a pause of 1 s after each failure: about 4 in 2 s.
+    assert during <= 3 * worker.concurrency
     assert done.status == Status.COMPLETE
     assert await count(sessions, Task) == 1
