@@ -76,6 +76,13 @@ class Settings(DatabaseSettings):
     # prometheus-client adds up what every process wrote there.
     prometheus_multiproc_dir: Path | None = None
 
+    @field_validator(
+        "redis_url", "metrics_token", "prometheus_multiproc_dir", mode="before"
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value  # `NAME=` in an env file: off
+
     @field_validator("refresh_token_ttl")
     @classmethod
     def _refresh_window(cls, value: timedelta) -> timedelta:
