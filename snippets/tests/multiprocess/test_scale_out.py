@@ -150,6 +150,7 @@ async def test_two_queue_workers_apply_each_job_once(
     assert summary["total"] == 20  # the worker's invalidation reached the API
 
 
+# --8<-- [start:metrics-across-processes]
 def healthz_total(text: str) -> float:
     found = re.search(
         r'^http_requests_total\{method="GET",route="/healthz",status="200"\} (\S+)$',
@@ -172,6 +173,9 @@ async def test_every_scrape_counts_the_requests_of_both_processes(
 
     assert {healthz_total(text) - before for text in scrapes} == {50.0}
     assert all("db_pool_size 10.0" in text for text in scrapes)  # 5 per process
+
+
+# --8<-- [end:metrics-across-processes]
 
 
 async def test_a_redis_outage_leaves_both_processes_serving(
