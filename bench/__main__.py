@@ -9,10 +9,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from bench import pages, report, service, site, sql, suite
+from bench import cache, pages, report, service, site, sql, suite
 from bench.common import Json, machine, print_json
 
-SECTIONS = ("site", "tests", "pages", "sql", "service")
+SECTIONS = ("site", "tests", "pages", "sql", "service", "cache")
 
 
 def _service_sections(selected: set[str], results: Json) -> None:
@@ -44,6 +44,9 @@ def _service_sections(selected: set[str], results: Json) -> None:
             measured["stack"] = rebuild_on_basehttp(in_process_app())
             results["service"] = measured
             print_json("service", results["service"])
+        if "cache" in selected:
+            results["cache"] = cache.measure(env, seeded)
+            print_json("cache", results["cache"])
 
 
 def main() -> None:
@@ -76,7 +79,7 @@ def main() -> None:
                 site.build_site(built)
             results["pages"] = pages.measure(built)
             print_json("pages", results["pages"])
-    if selected & {"sql", "service"}:
+    if selected & {"sql", "service", "cache"}:
         _service_sections(selected, results)
     report.print_results(results)
     if not arguments.no_write:

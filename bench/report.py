@@ -173,6 +173,16 @@ def print_results(results: Json) -> None:
             ["endpoint", "variant", "req/s", "p50 ms", "p99 ms"],
             rows,
         )
+    if cached := results.get("cache"):
+        print_table(
+            f"Cached read, {cached['endpoint']} (median (min{DASH}max) over rounds)",
+            ["variant", "req/s", "p50 ms", "p99 ms"],
+            [
+                [v, _range(s["rps"]), _range(s["p50_ms"], 2), _range(s["p99_ms"], 2)]
+                for v, s in cached["variants"].items()
+            ]
+            + [["cached/uncached", _range(cached["cached/uncached"], 2), "", ""]],
+        )
     print_table(
         "Targets",
         ["target", "measured", "result"],
@@ -297,6 +307,27 @@ def render(results: Json) -> str:
             f"{service['load_average_after']}; a load above the core count means other work "
             "shared the machine and the absolute figures are low, while the interleaving keeps "
             "the ratios comparable.",
+            "",
+        ]
+    if cached := results.get("cache"):
+        out += [
+            "## Cached read",
+            "",
+            f"{_code(cached['endpoint'])} for a user with {cached['tasks_of_the_user']} tasks: "
+            "the same app under uvicorn (one process) without REDIS_URL (a GROUP BY in "
+            "PostgreSQL per request) and with it (the summary cached in Redis for a minute), "
+            f"{cached['settings']['rounds']} interleaved wrk rounds of "
+            f"{cached['settings']['seconds']} s, {cached['settings']['connections']} connections.",
+            "",
+            *_markdown_table(
+                ["Variant", "Requests/s", "p50 latency (ms)", "p99 latency (ms)"],
+                [
+                    [v, _range(x["rps"]), _range(x["p50_ms"], 2), _range(x["p99_ms"], 2)]
+                    for v, x in cached["variants"].items()
+                ],
+            ),
+            "Cached ÷ uncached throughput, round by round: "
+            f"{_range(cached['cached/uncached'], 2)}.",
             "",
         ]
     if sql := results.get("sql"):
