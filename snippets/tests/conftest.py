@@ -28,10 +28,12 @@ JWT_SECRET = "test-only-secret-that-is-32-chars-or-more"
 
 @pytest.fixture(autouse=True)
 def _collect_garbage() -> Iterator[None]:
-    """Free each test's apps, engines and sockets when it ends, not at random later.
+    """Finalise each test's garbage at its own teardown, not at random later.
 
-    Every test builds its own app; left to the collector, their cycles pile up and their
-    finalizers (unclosed sockets) run in the middle of a later test.
+    Every test builds its own app; left to the collector, their cycles pile up and the
+    finalizer of a socket a test leaked runs in the middle of a later test, on a loop
+    that is not its own. Collected here, the leak's ResourceWarning is raised while its
+    test is still the current one, and pyproject's filterwarnings makes it fail there.
     """
     yield
     gc.collect()

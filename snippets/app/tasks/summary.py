@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime, timedelta
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.models import ApiModel, UtcDatetime
@@ -17,6 +17,18 @@ SUMMARY_FORMAT = "v1"
 
 class TaskSummary(ApiModel):
     """How many tasks the caller has, by status, and what is due first."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "total": 3,
+                    "by_status": {"todo": 1, "doing": 1, "done": 1},
+                    "next_due_at": "2026-12-24T17:00:00Z",
+                }
+            ]
+        }
+    )
 
     total: int = Field(ge=0, examples=[3])
     by_status: dict[TaskStatus, int] = Field(

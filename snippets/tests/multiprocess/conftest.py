@@ -8,6 +8,7 @@ spreads them over both API processes.
 import asyncio
 import os
 import signal
+import socket as stdlib_socket
 import subprocess
 import sys
 import tempfile
@@ -88,6 +89,12 @@ def _wait_for(condition: object, what: str, log: Path) -> None:
 
 
 def _serves(socket: Path) -> bool:
+    # Connect by hand first: httpcore leaks the socket of a refused UDS connect.
+    with stdlib_socket.socket(stdlib_socket.AF_UNIX) as probe:
+        try:
+            probe.connect(str(socket))
+        except OSError:
+            return False
     transport = httpx.HTTPTransport(uds=str(socket))
     try:
         with httpx.Client(transport=transport, base_url="http://api") as client:
