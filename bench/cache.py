@@ -9,7 +9,7 @@ from pathlib import Path
 
 import redis
 
-from bench.common import Json, free_port, spread
+from bench.common import Json, free_port, load_average, spread
 from bench.database import API, Seeded
 from bench.service import (
     CONNECTIONS,
@@ -78,12 +78,14 @@ def measure(env: Mapping[str, str], seeded: Seeded) -> Json:
                 runs[variant].append(
                     wrk(bases[variant] + PATH, seeded.token, DURATION_SECONDS, script)
                 )
+    load = load_average()
     ratios = [c["rps"] / u["rps"] for c, u in zip(runs["cached"], runs["uncached"], strict=True)]
     return {
         "endpoint": NAME,
         "tasks_of_the_user": len(seeded.task_ids),
         "variants": {variant: _summary(r) for variant, r in runs.items()},
         "cached/uncached": spread(ratios),
+        "measured": f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {load}",
         "settings": {
             "rounds": ROUNDS,
             "seconds": DURATION_SECONDS,

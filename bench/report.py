@@ -317,7 +317,8 @@ def render(results: Json) -> str:
             "the same app under uvicorn (one process) without REDIS_URL (a GROUP BY in "
             "PostgreSQL per request) and with it (the summary cached in Redis for a minute), "
             f"{cached['settings']['rounds']} interleaved wrk rounds of "
-            f"{cached['settings']['seconds']} s, {cached['settings']['connections']} connections.",
+            f"{cached['settings']['seconds']} s, {cached['settings']['connections']} connections. "
+            f"Measured {cached.get('measured', 'with the rest of this page')}.",
             "",
             *_markdown_table(
                 ["Variant", "Requests/s", "p50 latency (ms)", "p99 latency (ms)"],
