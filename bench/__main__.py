@@ -9,10 +9,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from bench import audit, auth, pages, report, service, site, slow_clients, sql, suite
+from bench import audit, auth, cache, pages, report, service, site, slow_clients, sql, suite
 from bench.common import Json, machine, print_json
 
-SECTIONS = ("site", "tests", "pages", "sql", "service", "slow", "auth", "audit")
+SECTIONS = ("site", "tests", "pages", "sql", "service", "slow", "auth", "audit", "cache")
 
 
 def _service_sections(selected: set[str], results: Json) -> None:
@@ -50,6 +50,9 @@ def _service_sections(selected: set[str], results: Json) -> None:
         if "auth" in selected:
             results["auth"] = auth.measure(env, seeded)
             print_json("auth", results["auth"])
+        if "cache" in selected:
+            results["cache"] = cache.measure(env, seeded)
+            print_json("cache", results["cache"])
 
 
 def main() -> None:
@@ -82,7 +85,7 @@ def main() -> None:
                 site.build_site(built)
             results["pages"] = pages.measure(built)
             print_json("pages", results["pages"])
-    if selected & {"sql", "service", "slow", "auth"}:
+    if selected & {"sql", "service", "slow", "auth", "cache"}:
         _service_sections(selected, results)
     if "audit" in selected:
         results["audit"] = audit.measure()

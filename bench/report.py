@@ -199,6 +199,15 @@ def print_results(results: Json) -> None:
             "Log scrubbing of hostile text (ms; a ratio near 4 is linear, near 16 quadratic)",
             ["input", *list(next(iter(auth["scrub"].values())))],
             [[name, *row.values()] for name, row in auth["scrub"].items()],
+    if cached := results.get("cache"):
+        print_table(
+            f"Cached read, {cached['endpoint']} (median (min{DASH}max) over rounds)",
+            ["variant", "req/s", "p50 ms", "p99 ms"],
+            [
+                [v, _range(s["rps"]), _range(s["p50_ms"], 2), _range(s["p99_ms"], 2)]
+                for v, s in cached["variants"].items()
+            ]
+            + [["cached/uncached", _range(cached["cached/uncached"], 2), "", ""]],
         )
     print_table(
         "Targets",
@@ -351,6 +360,26 @@ def render(results: Json) -> str:
             "(the shipped app under uvicorn, one worker, pool 5 + 5).",
             "",
             *_markdown_table(["Measure", "Value"], [[str(a), str(b)] for a, b in _slow_rows(slow)]),
+    if cached := results.get("cache"):
+        out += [
+            "## Cached read",
+            "",
+            f"{_code(cached['endpoint'])} for a user with {cached['tasks_of_the_user']} tasks: "
+            "the same app under uvicorn (one process) without REDIS_URL (a GROUP BY in "
+            "PostgreSQL per request) and with it (the summary cached in Redis for a minute), "
+            f"{cached['settings']['rounds']} interleaved wrk rounds of "
+            f"{cached['settings']['seconds']} s, {cached['settings']['connections']} connections. "
+            f"Measured {cached.get('measured', 'with the rest of this page')}.",
+            "",
+            *_markdown_table(
+                ["Variant", "Requests/s", "p50 latency (ms)", "p99 latency (ms)"],
+                [
+                    [v, _range(x["rps"]), _range(x["p50_ms"], 2), _range(x["p99_ms"], 2)]
+                    for v, x in cached["variants"].items()
+                ],
+            ),
+            "Cached ÷ uncached throughput, round by round: "
+            f"{_range(cached['cached/uncached'], 2)}.",
             "",
         ]
     if sql := results.get("sql"):

@@ -27,6 +27,7 @@ from app.core.request_body import BodySizeLimitMiddleware
 from app.core.request_id import RequestIdMiddleware
 from app.core.security import add_cors
 from app.core.security_headers import SecurityHeadersMiddleware
+from app.infra.cache import create_cache
 from app.infra.clients.http import create_http_client
 from app.infra.db.base import (
     Timeouts,
@@ -62,6 +63,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # is not mistaken for a dead database (and the pod is not restarted).
     probe_engine = create_probe_engine(url)
     http_client = create_http_client()
+    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    cache = create_cache(redis_url, timeout_seconds=settings.redis_timeout_seconds)
     provider = app.state.tracer_provider
     if provider is not None:
         tracing.instrument_clients(provider, engine, http_client)
@@ -69,12 +72,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.probe_engine = probe_engine
     app.state.sessions = sessions
     app.state.http_client = http_client
+    app.state.cache = cache
     try:
         yield
     finally:
         await http_client.aclose()
+        await cache.aclose()
         await engine.dispose()
         await probe_engine.dispose()
+        app.state.metrics.close()
         if provider is not None:
             tracing.shutdown_tracing(provider)
 
@@ -111,7 +117,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
 
     # The pool gauges read the engine at scrape time (the lifespan creates it).
-    metrics = Metrics(pool=partial(_engine_pool, app))
+    metrics = Metrics(
+        pool=partial(_engine_pool, app),
+        multiprocess_dir=settings.prometheus_multiproc_dir,
+    )
     app.state.metrics = metrics
     # The last one added runs first: the request ID wraps everything else, and
     # a crash is turned into a 500 innermost, so it gets every header too.

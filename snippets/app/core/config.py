@@ -3,6 +3,7 @@
 import ipaddress
 from datetime import timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import Depends, Request
@@ -125,17 +126,36 @@ class Settings(DatabaseSettings):
             raise ValueError("JWT_PREVIOUS_KEYS must not hold the current JWT_KEY_ID")
         return self
 
+    # --- Scaling out: the Redis cache and metrics across worker processes ---
+    # No REDIS_URL: nothing is cached, every read goes to PostgreSQL.
+    redis_url: SecretStr | None = Field(default=None, examples=["redis://redis:6379/0"])
+    # Every Redis call gives up after this: a slow Redis costs a request this
+    # much at most, then the request is answered from PostgreSQL.
+    redis_timeout_seconds: float = Field(default=0.25, gt=0, le=5)
+    cache_ttl: timedelta = Field(default=timedelta(minutes=1), ge=timedelta(minutes=1))
+    # /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`.
+    metrics_token: SecretStr | None = Field(default=None, min_length=16)
+    # Set (to an empty directory) when one container runs several processes:
+    # prometheus-client adds up what every process wrote there.
+    prometheus_multiproc_dir: Path | None = None
+
+    @field_validator(
+        "redis_url",
+        "metrics_token",
+        "prometheus_multiproc_dir",
+        "cursor_secret",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value  # `NAME=` in an env file: off
+
     @field_validator("refresh_token_ttl")
     @classmethod
     def _refresh_window(cls, value: timedelta) -> timedelta:
         if not timedelta(days=7) <= value <= timedelta(days=30):
             raise ValueError("REFRESH_TOKEN_TTL must be between 7 and 30 days")
         return value
-
-    @field_validator("cursor_secret", mode="before")
-    @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
-        return None if value == "" else value  # `CURSOR_SECRET=` in an env file
 
     @field_validator("cors_origins", mode="before")
     @classmethod

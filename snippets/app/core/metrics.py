@@ -1,44 +1,56 @@
-"""Prometheus metrics: one registry per app, served at /metrics."""
+"""Prometheus metrics: one registry per app, served at /metrics behind a token."""
 
+import hmac
+import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
+    multiprocess,
+    values,
 )
-from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.registry import Collector
+from sqlalchemy import event
 from sqlalchemy.pool import Pool, QueuePool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.exceptions import NotFoundError, UnauthorizedError
+from app.core.problem_details import problem_responses
+
 router = APIRouter(tags=["health"])
 
-
-class PoolCollector(Collector):
-    """Reads the database pool at scrape time: a gauge that is never stale."""
-
-    def __init__(self, pool: Callable[[], Pool | None]) -> None:
-        self._pool = pool  # the engine only exists while the lifespan runs
-
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        size = GaugeMetricFamily("db_pool_size", "Connections kept in the pool.")
-        used = GaugeMetricFamily("db_pool_checked_out", "Connections in use.")
-        pool = self._pool()
-        if isinstance(pool, QueuePool):
-            size.add_metric([], pool.size())
-            used.add_metric([], pool.checkedout())
-        yield from (size, used)
+# Label values come from this set or are "OTHER": a client that sends made-up
+# methods cannot create a time series per request.
+KNOWN_METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"}
+)
+UNMATCHED = "unmatched"  # every path no route matched shares this label
 
 
 class Metrics:
-    """The app's own registry, so apps built in one process never collide."""
+    """The app's own registry, so apps built in one process never collide.
 
-    def __init__(self, pool: Callable[[], Pool | None]) -> None:
+    With PROMETHEUS_MULTIPROC_DIR set (several worker processes), every process
+    writes its samples to that directory and a scrape adds them all up.
+    """
+
+    def __init__(
+        self, pool: Callable[[], Pool | None], *, multiprocess_dir: Path | None = None
+    ) -> None:
+        if multiprocess_dir is not None and values.ValueClass is values.MutexValue:
+            # prometheus-client picks its storage when it is first imported.
+            raise RuntimeError("set PROMETHEUS_MULTIPROC_DIR before Python starts")
+        self.multiprocess_dir = multiprocess_dir
+        self._pool = pool
+        self._watched: Pool | None = None
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "http_requests",
@@ -64,11 +76,49 @@ class Metrics:
             ["target"],
             registry=self.registry,
         )
-        self.registry.register(PoolCollector(pool))
+        # livesum: across processes, the sum over the ones still running.
+        self.pool_size = Gauge(
+            "db_pool_size",
+            "Connections kept in the pools.",
+            registry=self.registry,
+            multiprocess_mode="livesum",
+        )
+        self.pool_checked_out = Gauge(
+            "db_pool_checked_out",
+            "Connections in use.",
+            registry=self.registry,
+            multiprocess_mode="livesum",
+        )
 
     def count_retry(self, target: str) -> Callable[[], None]:
         """A callback for the HTTP client: one call per retried attempt."""
         return self.retries.labels(target=target).inc
+
+    def watch_pool(self) -> None:
+        """Follow the engine's pool (made by the lifespan) through its events."""
+        pool = self._pool()
+        if pool is self._watched or not isinstance(pool, QueuePool):
+            return
+        self._watched = pool
+        self.pool_size.set(pool.size())
+        self.pool_checked_out.set(pool.checkedout())
+        event.listen(pool, "checkout", lambda *_: self.pool_checked_out.inc())
+        event.listen(pool, "checkin", lambda *_: self.pool_checked_out.dec())
+
+    def exposition(self) -> bytes:
+        """The text format: this process's registry, or every process's files."""
+        if self.multiprocess_dir is None:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        path = str(self.multiprocess_dir)
+        multiprocess.MultiProcessCollector(registry, path=path)  # type: ignore[no-untyped-call]  # untyped in prometheus-client
+        return generate_latest(registry)
+
+    def close(self) -> None:
+        """A stopped process leaves the live gauges (pool sizes)."""
+        if self.multiprocess_dir is not None:
+            path = str(self.multiprocess_dir)
+            multiprocess.mark_process_dead(os.getpid(), path)  # type: ignore[no-untyped-call]  # untyped in prometheus-client
 
 
 # --8<-- [start:route-metrics]
@@ -83,30 +133,46 @@ class MetricsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        self.metrics.watch_pool()
         status_code = 500  # what the client gets if the app dies before answering
         started = time.perf_counter()
+        recorded = False
 
-        async def send_with_status(message: Message) -> None:
+        def record() -> None:
+            nonlocal recorded
+            recorded = True
+            self.observe(scope, status_code, time.perf_counter() - started)
+
+        async def send_and_time(message: Message) -> None:
             nonlocal status_code
             if message["type"] == "http.response.start":
                 status_code = message["status"]
             await send(message)
+            # The last byte is the client's latency; background tasks run
+            # after it and are not part of the request's time.
+            if message["type"] == "http.response.body" and not message.get(
+                "more_body", False
+            ):
+                record()
 
         try:
-            await self.app(scope, receive, send_with_status)
+            await self.app(scope, receive, send_and_time)
         finally:
-            # Set by the router once it matched; unmatched paths share one label,
-            # so scanners probing random URLs cannot explode the label count.
-            route = getattr(scope.get("route"), "path", "unmatched")
-            method = scope["method"]
-            elapsed = time.perf_counter() - started
-            self.metrics.latency.labels(method, route).observe(elapsed)
-            self.metrics.requests.labels(method, route, status_code).inc()
-            code = scope.get("state", {}).get("problem_code")
-            if code is None and status_code >= 500:  # noqa: PLR2004  # a crash
-                code = "internal-error"
-            if code is not None:
-                self.metrics.problems.labels(code, status_code).inc()
+            if not recorded:  # the app failed or the client left mid-body
+                record()
+
+    def observe(self, scope: Scope, status_code: int, elapsed: float) -> None:
+        # Set by the router once it matched; bounded labels only, so scanners
+        # probing random paths and methods cannot explode the series count.
+        route = getattr(scope.get("route"), "path", UNMATCHED)
+        method = scope["method"] if scope["method"] in KNOWN_METHODS else "OTHER"
+        self.metrics.latency.labels(method, route).observe(elapsed)
+        self.metrics.requests.labels(method, route, status_code).inc()
+        code = scope.get("state", {}).get("problem_code")
+        if code is None and status_code >= 500:  # noqa: PLR2004  # a crash
+            code = "internal-error"
+        if code is not None:
+            self.metrics.problems.labels(code, status_code).inc()
 
 
 # --8<-- [end:route-metrics]
@@ -116,12 +182,27 @@ class PrometheusResponse(Response):
     media_type = CONTENT_TYPE_LATEST
 
 
+async def require_metrics_token(request: Request) -> None:
+    """Only the scraper: a bearer token from settings; no token set, no endpoint."""
+    token = request.app.state.settings.metrics_token
+    if token is None:
+        raise NotFoundError
+    sent = request.headers.get("authorization", "")
+    expected = f"Bearer {token.get_secret_value()}"
+    if not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise UnauthorizedError(headers={"WWW-Authenticate": "Bearer"})
+
+
+MetricsTokenDep = Annotated[None, Depends(require_metrics_token)]
+
+
 @router.get(
     "/metrics",
     status_code=status.HTTP_200_OK,
     summary="Prometheus metrics",
-    description="The text exposition format, for the Prometheus scraper. Keep "
-    "this path off the public ingress: it is for the monitoring network.",
+    description="The text exposition format, for the Prometheus scraper, with "
+    "`Authorization: Bearer <METRICS_TOKEN>`; a 404 while no token is set. With "
+    "several worker processes every answer covers all of them.",
     response_class=PrometheusResponse,
     responses={
         200: {
@@ -131,9 +212,10 @@ class PrometheusResponse(Response):
                     'route="/healthz",status="200"} 3.0\n'
                 }
             }
-        }
+        },
+        **problem_responses(401, 404),
     },
 )
-async def read_metrics(request: Request) -> PrometheusResponse:
+async def read_metrics(request: Request, _token: MetricsTokenDep) -> PrometheusResponse:
     metrics: Metrics = request.app.state.metrics
-    return PrometheusResponse(generate_latest(metrics.registry))
+    return PrometheusResponse(metrics.exposition())

@@ -13,7 +13,9 @@ from app.core.config import SettingsDep
 from app.core.metrics import Metrics
 from app.core.models import UtcDatetime
 from app.core.security import AccessClaimsDep
+from app.infra.cache import CacheDep
 from app.infra.clients.webhook import post_webhook
+from app.tasks import summary
 from app.tasks.constants import TaskSort, TaskStatus
 from app.tasks.export_slots import ExportSlots
 from app.tasks.models import Task
@@ -121,3 +123,19 @@ async def export_slot(
 
 ExportSlotDep = Depends(export_slot)
 # --8<-- [end:export-slot]
+
+
+# --8<-- [start:invalidate-after-commit]
+async def invalidate_summary(
+    request: Request, owner_id: OwnerIdDep, cache: CacheDep
+) -> AsyncIterator[None]:
+    """After a write, drop the caller's cached summary, once it has committed."""
+    yield
+    # On the router, so FastAPI enters it before the endpoint's session and
+    # leaves it after: the session has committed (or raised) by this line.
+    if request.method not in {"GET", "HEAD"}:
+        await cache.delete(summary.summary_key(owner_id))
+
+
+InvalidatesSummary = Depends(invalidate_summary, scope="function")
+# --8<-- [end:invalidate-after-commit]

@@ -202,3 +202,20 @@ async def delete_expired_idempotency_keys(
 
 
 # --8<-- [end:idempotency-queries]
+
+
+# --8<-- [start:summary-rows]
+async def count_by_status(
+    session: AsyncSession, owner_id: uuid.UUID
+) -> Sequence[tuple[TaskStatus, int, datetime | None]]:
+    """Per status: how many tasks, and the earliest due date (one GROUP BY)."""
+    query = (
+        select(Task.status, func.count(), func.min(Task.due_at))
+        .where(Task.owner_id == owner_id)
+        .group_by(Task.status)
+    )
+    rows = await session.execute(query)
+    return [(status, count, due) for status, count, due in rows]
+
+
+# --8<-- [end:summary-rows]

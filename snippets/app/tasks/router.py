@@ -12,8 +12,9 @@ from app.core.config import SettingsDep
 from app.core.pagination import Page, PageParamsDep
 from app.core.problem_details import problem_responses
 from app.core.request_body import require_json
+from app.infra.cache import CacheDep
 from app.infra.db.base import SessionDep, SessionFactoryDep
-from app.tasks import idempotency
+from app.tasks import idempotency, summary
 from app.tasks import service as task_service
 from app.tasks.constants import PUT_DEPRECATED_AT, PUT_SUNSET_AT, TaskSort
 from app.tasks.dependencies import (
@@ -22,12 +23,14 @@ from app.tasks.dependencies import (
     IdempotencyKeyHeader,
     IfMatchHeader,
     IfNoneMatchHeader,
+    InvalidatesSummary,
     OnDoneDep,
     OwnerIdDep,
     SortQuery,
     StatusQuery,
 )
 from app.tasks.schemas import TASK_EXAMPLE, TaskCreate, TaskRead, TaskUpdate
+from app.tasks.summary import TaskSummary
 from app.tasks.utils import NDJSON_RESPONSES, NdjsonResponse, task_etag
 
 # Where the response model is declared: in the return annotation, and only
@@ -42,6 +45,8 @@ router = APIRouter(
     # even UTF-8, or a bad cursor; 503: the database is down or busy); each
     # endpoint adds its own.
     responses=problem_responses(400, 401, 422, 503),
+    # Every write here makes the caller's cached summary stale.
+    dependencies=[InvalidatesSummary],
 )
 # --8<-- [end:router]
 # `{task_id:uuid}`: only a UUID reaches these routes, so `PUT /export` is a
@@ -134,6 +139,23 @@ async def list_tasks(
 
 
 # --8<-- [end:list-tasks]
+
+
+# --8<-- [start:summary]
+@router.get(
+    "/summary",
+    status_code=status.HTTP_200_OK,
+    summary="Summarise my tasks",
+    description="Counts by status and the next due date, computed in SQL and "
+    "cached per user for `CACHE_TTL`; any write through this API refreshes it.",
+)
+async def read_summary(
+    owner_id: OwnerIdDep, session: SessionDep, cache: CacheDep, settings: SettingsDep
+) -> TaskSummary:
+    return await summary.get_summary(session, cache, owner_id, ttl=settings.cache_ttl)
+
+
+# --8<-- [end:summary]
 
 
 # --8<-- [start:export-tasks]

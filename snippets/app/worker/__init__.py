@@ -1,1 +1,1 @@
-"""Heavy work off the web process: jobs, a broker interface, idempotent handlers."""
+"""Heavy work off the web process: a SAQ worker on Redis, idempotent handlers."""

@@ -7,11 +7,14 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from pydantic import SecretStr
 
 from app.core.config import Settings
 from app.core.logging import configure_logging
 from app.main import create_app
 
+METRICS_TOKEN = "scraper-token-of-the-tests"
+SCRAPER = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 SECRETS = ("s3cret-token", "hunter2", "ada@example.com", "Bearer abc")
 
 
@@ -58,7 +61,8 @@ async def scrape(app: FastAPI, *paths: str) -> str:
     ):
         for path in paths:
             await client.get(path)
-        metrics = await client.get("/metrics")
+        metrics = await client.get("/metrics", headers=SCRAPER)
+    assert metrics.status_code == 200, metrics.text
     assert metrics.headers["content-type"].startswith("text/plain")
     return metrics.text
 
@@ -69,6 +73,7 @@ async def test_metrics_use_route_templates_problem_codes_and_pool_gauges(
     """Labels are templates, not IDs; each app counts only its own requests."""
     task = "/api/v1/tasks/0b8e4a52-53cb-4b47-a4b4-6f1f3dcb3f5c"
 
+    settings = settings.model_copy(update={"metrics_token": SecretStr(METRICS_TOKEN)})
     text = await scrape(create_app(settings), "/healthz", task, "/no/such/path")
     other = await scrape(create_app(settings))
 
@@ -89,3 +94,36 @@ def test_configure_logging_is_left_to_the_lifespan(settings: Settings) -> None:
 
     assert logging.getLogger().level == logging.WARNING
     configure_logging("INFO")
+
+
+@pytest.mark.parametrize(
+    ("token", "sent", "status"),
+    [
+        (None, "", 404),
+        (None, "Bearer anything-at-all-1234", 404),
+        (METRICS_TOKEN, "", 401),
+        (METRICS_TOKEN, "Bearer wrong-token-of-the-tests", 401),
+        (METRICS_TOKEN, METRICS_TOKEN, 401),  # the scheme is part of it
+        (METRICS_TOKEN, f"Bearer {METRICS_TOKEN}", 200),
+    ],
+)
+async def test_metrics_need_the_scraper_token(
+    settings: Settings, token: str | None, sent: str, status: int
+) -> None:
+    """No token configured: no endpoint; otherwise only the exact bearer token."""
+    secret = SecretStr(token) if token else None
+    app = create_app(settings.model_copy(update={"metrics_token": secret}))
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
+    ):
+        headers = {"Authorization": sent} if sent else {}
+        response = await client.get("/metrics", headers=headers)
+
+    assert response.status_code == status, response.text
+    if status != 200:
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "http_requests_total" not in response.text
+    if status == 401:
+        assert response.headers["www-authenticate"] == "Bearer"

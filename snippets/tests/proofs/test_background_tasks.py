@@ -4,7 +4,7 @@ import asyncio
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -22,15 +22,20 @@ from app.infra.clients.mail import send_mail
 from app.infra.clients.webhook import post_webhook
 from app.main import create_app, lifespan
 from app.tasks.models import Task
-from app.worker import handlers
-from app.worker.handlers import handle
-from app.worker.jobs import InMemoryBroker, Job, new_job
-from app.worker.runner import process
+from app.worker import service as worker_service
+from app.worker.constants import JobType
+from app.worker.schemas import Job, new_job
 from demos import (
     bg_blocking_task,
     bg_inapp_scheduler,
     bg_payment_in_request,
     bg_redelivered_job,
+)
+from tests.queues import (
+    connected_queue,
+    running_worker,
+    wait_until_done,
+    worker_settings,
 )
 
 OFFLINE = Settings(
@@ -154,22 +159,24 @@ async def imported_tasks(sessions: async_sessionmaker[AsyncSession]) -> int:
 
 def import_job(owner: uuid.UUID) -> Job:
     payload: dict[str, JsonValue] = {"owner_id": str(owner), "title": "imported"}
-    return new_job("task.import", payload, now=datetime.now(UTC))
+    return new_job(JobType.TASK_IMPORT, payload, now=datetime.now(UTC))
 
 
 @pytest.fixture
 def fails_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The import handler raises on its first run, as a transient outage would."""
-    real = handlers.HANDLERS["task.import"]
+    real = worker_service.HANDLERS[JobType.TASK_IMPORT]
     calls: list[int] = []
 
-    async def flaky(session: AsyncSession, payload: dict[str, JsonValue]) -> None:
+    async def flaky(
+        session: AsyncSession, payload: dict[str, JsonValue]
+    ) -> Sequence[str]:
         calls.append(1)
         if len(calls) == 1:
             raise ConnectionError("partner unavailable")
-        await real(session, payload)
+        return await real(session, payload)
 
-    monkeypatch.setitem(handlers.HANDLERS, "task.import", flaky)
+    monkeypatch.setitem(worker_service.HANDLERS, JobType.TASK_IMPORT, flaky)
 
 
 def failing_once_then_ok() -> httpx.MockTransport:
@@ -184,13 +191,16 @@ async def test_a_job_that_fails_once_still_gets_done(
     client: httpx.AsyncClient,
     auth_headers: dict[str, str],
     sessions: async_sessionmaker[AsyncSession],
+    database_url: str,
+    redis_url: str,
 ) -> None:
     """A transient failure is retried until the job's effect exists, once."""
-    # Do: the worker nacks the failed job, the broker redelivers, it succeeds.
-    broker = InMemoryBroker()
-    await broker.publish(import_job(await owner_id(client, auth_headers)))
-    while broker.pending():
-        await process(broker, sessions, await broker.receive())
+    # Do: the queue (SAQ on Redis) runs the failed job again after a backoff.
+    settings = worker_settings(database_url, redis_url)
+    job = import_job(await owner_id(client, auth_headers))
+    async with connected_queue(settings) as queue, running_worker(settings, queue):
+        await worker_service.enqueue(queue, job, settings)
+        await wait_until_done(queue, str(job.id))
     assert await imported_tasks(sessions) == 1
     # Don't: the background task fails once after the 202, and nobody retries.
     app = FastAPI()
@@ -217,7 +227,7 @@ async def service_handler(
     job = import_job(owner)
     for _ in range(2):  # the worker died before its ack: redelivered
         async with sessions.begin() as session:
-            await handle(session, job)
+            await worker_service.handle(session, job)
     return await imported_tasks(sessions)
 
 

@@ -1,12 +1,25 @@
 """Proofs of the caching rules, through the real task endpoints."""
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
 import httpx
 import pytest
 from fastapi import FastAPI
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
-from demos import cch_no_validator, cch_public_personal_data
+from demos import (
+    cch_no_validator,
+    cch_public_personal_data,
+    cch_shared_summary,
+    cch_stale_cache,
+)
+from tests.conftest import bearer, sign_up
+from tests.plugins.redis import RedisServer
 
 TASKS = "/api/v1/tasks"
+SUMMARY = "/api/v1/tasks/summary"
 
 
 def demo_client(app: FastAPI) -> httpx.AsyncClient:
@@ -73,3 +86,102 @@ async def test_personal_responses_never_reach_shared_caches(
 
 
 # --8<-- [end:cch-002]
+
+
+@dataclass
+class CacheFacts:
+    per_user: bool  # each user got their own numbers
+    ttls: list[int]  # seconds left on each entry (-1: none)
+
+
+async def service_summaries(client: httpx.AsyncClient, redis_url: str) -> CacheFacts:
+    """Do: two users read their summaries through the real app and Redis."""
+    ada, bob = bearer(await sign_up(client)), bearer(await sign_up(client))
+    await client.post(TASKS, json={"title": "Ada's"}, headers=ada)
+    totals = [
+        (await client.get(SUMMARY, headers=reader)).json()["total"]
+        for reader in (ada, bob, ada, bob)  # the second two come from Redis
+    ]
+    async with Redis.from_url(redis_url) as raw:
+        ttls = [await raw.ttl(key) for key in await raw.keys("tasks:*")]
+    return CacheFacts(per_user=totals == [1, 0, 1, 0], ttls=ttls)
+
+
+async def demo_summaries(client: httpx.AsyncClient, redis_url: str) -> CacheFacts:
+    """Don't: the demo's summary for the same two users, on the same Redis."""
+    del client  # the demo is called directly
+    counts = {"ada": b"1", "bob": b"0"}
+
+    async def compute(user_id: str) -> bytes:
+        return counts[user_id]
+
+    async with Redis.from_url(redis_url) as raw:
+        totals = [
+            await cch_shared_summary.summary(raw, user, compute)
+            for user in ("ada", "bob")
+        ]
+        ttls = [await raw.ttl("summary")]
+    return CacheFacts(per_user=totals == [b"1", b"0"], ttls=ttls)
+
+
+# --8<-- [start:cch-003]
+@pytest.mark.rule("CCH-003")
+@pytest.mark.parametrize(
+    ("read_summaries", "holds"),
+    [(service_summaries, True), (demo_summaries, False)],
+    ids=["do", "dont"],
+)
+async def test_cached_entries_are_per_user_and_expire(
+    *,
+    read_summaries: Callable[[httpx.AsyncClient, str], Awaitable[CacheFacts]],
+    holds: bool,
+    cached_client: httpx.AsyncClient,
+    redis_url: str,
+) -> None:
+    """Two users, one Redis: each gets their own summary, every entry has a TTL."""
+    facts = await read_summaries(cached_client, redis_url)
+    assert (facts.per_user and all(ttl > 0 for ttl in facts.ttls)) is holds
+
+
+@pytest.mark.rule("CCH-003")
+async def test_a_redis_outage_is_a_cache_miss_not_an_error(
+    cached_client: httpx.AsyncClient, redis_server: RedisServer | None, redis_url: str
+) -> None:
+    """Redis killed: the service answers 200 from PostgreSQL; the Don't raises."""
+    if redis_server is None:
+        pytest.fail("this proof stops Redis: run it with the embedded server")
+    headers = bearer(await sign_up(cached_client))
+    redis_server.stop()
+    # Do: the summary is computed without the cache.
+    answered = await cached_client.get(SUMMARY, headers=headers)
+    assert answered.status_code == 200, answered.text
+    # Don't: the demo's Redis call fails the request (a 500 in an endpoint).
+    async with Redis.from_url(redis_url) as raw:
+        with pytest.raises(RedisConnectionError):
+            await cch_shared_summary.summary(raw, "ada", lambda _: _zero())
+
+
+async def _zero() -> bytes:
+    return b"0"
+
+
+# --8<-- [end:cch-003]
+
+
+# --8<-- [start:cch-004]
+@pytest.mark.rule("CCH-004")
+async def test_the_next_read_after_a_write_is_fresh(
+    cached_client: httpx.AsyncClient,
+) -> None:
+    """Do: a cached summary, a write, then a fresh summary; Don't: the stale price."""
+    headers = bearer(await sign_up(cached_client))
+    before = await cached_client.get(SUMMARY, headers=headers)  # now cached
+    await cached_client.post(TASKS, json={"title": "New"}, headers=headers)
+    after = await cached_client.get(SUMMARY, headers=headers)
+    assert (before.json()["total"], after.json()["total"]) == (0, 1)
+    # Don't: the write path never touches the cache, so the old value stays.
+    cch_stale_cache.PRICES["basic"] = "15.00"
+    assert cch_stale_cache.price_of("basic") == "9.00"
+
+
+# --8<-- [end:cch-004]

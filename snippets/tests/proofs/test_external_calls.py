@@ -4,7 +4,7 @@ import asyncio
 import random
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -97,6 +97,28 @@ def partner() -> Iterator[Partner]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(autouse=True)
+async def _close_leaked_clients(
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[None]:
+    """Close the clients the Don't leaks on purpose, on this test's event loop.
+
+    Left open, their sockets were finalised by the garbage collector after the loop
+    had closed, in whatever test ran next (a fresh-clone run once hung there).
+    """
+    made: list[httpx.AsyncClient] = []
+    original = httpx.AsyncClient.__init__
+
+    def tracking_init(self: httpx.AsyncClient, **options: Any) -> None:  # noqa: ANN401  # httpx's own keyword types
+        made.append(self)
+        original(self, **options)
+
+    monkeypatch.setattr(httpx.AsyncClient, "__init__", tracking_init)
+    yield
+    for client in made:
+        await client.aclose()  # a no-op for the ones already closed
 
 
 @pytest.fixture

@@ -48,7 +48,9 @@ OFFLINE = Settings(
     database_url=SecretStr("postgresql+asyncpg://u:p@127.0.0.1:9/none"),
     jwt_secret=SecretStr("x" * 32),
     environment="test",
+    metrics_token=SecretStr("scraper-token-of-the-proofs"),
 )
+SCRAPER = {"Authorization": "Bearer scraper-token-of-the-proofs"}
 LogLines = list[dict[str, object]]
 
 
@@ -351,7 +353,7 @@ async def test_metrics_cover_traffic_errors_pool_and_retries() -> None:
     async with serving(create_app(OFFLINE)) as client:
         await client.get("/healthz")
         await client.get(f"/api/v1/tasks/{uuid.uuid4()}")  # no token: a 401
-        text = (await client.get("/metrics")).text
+        text = (await client.get("/metrics", headers=SCRAPER)).text
 
     assert "http_request_duration_seconds_bucket{" in text
     assert 'http_requests_total{method="GET",route="/healthz",status="200"} 1.0' in text
@@ -369,7 +371,7 @@ async def service_routes(paths: list[str]) -> set[str]:
     async with serving(create_app(OFFLINE)) as client:
         for path in paths:
             await client.get(path)
-        text = (await client.get("/metrics")).text
+        text = (await client.get("/metrics", headers=SCRAPER)).text
     return set(re.findall(r'http_requests_total\{[^}]*route="([^"]+)"', text))
 
 

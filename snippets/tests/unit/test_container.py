@@ -13,11 +13,13 @@ from pydantic import SecretStr
 
 from app.core.config import Settings
 from app.main import create_app
+from app.worker.config import WorkerSettings
 
 SNIPPETS = Path(__file__).resolve().parents[2]
 DOCKERFILE = (SNIPPETS / "Dockerfile").read_text(encoding="utf-8")
 COMPOSE = yaml.safe_load((SNIPPETS / "compose.yml").read_text(encoding="utf-8"))
 FIELDS = {name.upper() for name in Settings.model_fields}
+WORKER_FIELDS = {name.upper() for name in WorkerSettings.model_fields}
 REQUIRED = {
     name.upper() for name, field in Settings.model_fields.items() if field.is_required()
 }
@@ -55,7 +57,18 @@ def test_env_example_lists_every_setting_and_nothing_else() -> None:
     lines = (SNIPPETS / ".env.example").read_text(encoding="utf-8").splitlines()
     names = {line.split("=")[0] for line in lines if line and not line.startswith("#")}
 
-    assert names == FIELDS
+    assert names == FIELDS | WORKER_FIELDS
+
+
+def test_the_worker_and_the_purge_get_only_what_they_read() -> None:
+    """Worker settings only (no JWT secret), the same image, their own commands."""
+    services = COMPOSE["services"]
+    for name, command in [("worker", []), ("purge", ["purge"])]:
+        environment = set(services[name]["environment"])
+        assert environment <= WORKER_FIELDS, environment - WORKER_FIELDS
+        assert "JWT_SECRET" not in environment
+        assert services[name]["command"] == ["python", "-m", "app.worker", *command]
+        assert services[name]["image"] == services["app"]["image"]
 
 
 def test_ports_agree_across_cmd_expose_healthcheck_and_compose() -> None:

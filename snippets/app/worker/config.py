@@ -1,0 +1,51 @@
+"""Settings of the worker and the purge job: the database, Redis, retry policy."""
+
+from datetime import timedelta
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr
+
+from app.core.config import DatabaseSettings
+
+
+# --8<-- [start:worker-settings]
+class PurgeSettings(DatabaseSettings):
+    """The retention purge needs the database and the retention periods only."""
+
+    # Processed-job IDs and dead letters are deleted after this.
+    processed_job_retention: timedelta = timedelta(days=30)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class WorkerSettings(PurgeSettings):
+    """No JWT secret here: the worker needs the database and the queue only."""
+
+    redis_url: SecretStr = Field(examples=["redis://redis:6379/0"])
+    # Attempts per job, the first included; then it is dead-lettered.
+    job_max_attempts: int = Field(default=5, ge=1, le=25)
+    # Backoff: about 1, 2, 4, 8 ... seconds (random jitter, SAQ's), capped.
+    job_retry_delay_seconds: float = Field(default=1.0, gt=0, le=60)
+    job_retry_max_delay_seconds: float = Field(default=300.0, gt=0, le=3600)
+    # One attempt is cut off after this; a stuck job is retried, not waited on.
+    job_timeout_seconds: int = Field(default=60, ge=1, le=3600)
+    worker_concurrency: int = Field(default=10, ge=1, le=100)
+    # On SIGTERM the job in flight gets this long to finish; then it is
+    # cancelled and returned to the queue. Keep it below the orchestrator's
+    # grace period (Kubernetes: 30 s by default).
+    worker_shutdown_grace_seconds: int = Field(default=20, ge=0, le=600)
+    redis_timeout_seconds: float = Field(default=0.25, gt=0, le=5)
+
+
+# --8<-- [end:worker-settings]
+
+
+@lru_cache
+def get_worker_settings() -> WorkerSettings:
+    """Read once, on first use, from the environment."""
+    return WorkerSettings()  # the required fields come from the environment
+
+
+@lru_cache
+def get_purge_settings() -> PurgeSettings:
+    return PurgeSettings()

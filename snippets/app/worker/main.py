@@ -1,0 +1,132 @@
+"""The worker process and the purge job: `python -m app.worker [run|purge]`."""
+
+import argparse
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from pydantic import JsonValue
+from saq import Queue, Worker
+from saq.types import Context
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.core.logging import configure_logging
+from app.infra.cache import Cache, create_cache
+from app.infra.clients.redis import create_queue
+from app.infra.db.base import create_engine_and_sessionmaker
+from app.worker import service as worker_service
+from app.worker.config import (
+    PurgeSettings,
+    WorkerSettings,
+    get_purge_settings,
+    get_worker_settings,
+)
+from app.worker.constants import PROCESS_JOB
+from app.worker.schemas import Job
+
+logger = logging.getLogger(__name__)
+
+
+class WorkerContext(Context, total=False):
+    """What every job gets: the process's settings, database and cache."""
+
+    settings: WorkerSettings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    cache: Cache
+
+
+# --8<-- [start:process-job]
+async def process_job(ctx: WorkerContext, *, envelope: dict[str, JsonValue]) -> bool:
+    """One attempt at a job: applied (True), skipped as a redelivery, or raised."""
+    settings, sessions, attempt = ctx["settings"], ctx["sessions"], ctx["job"].attempts
+    job = Job.model_validate(envelope)
+    try:
+        async with (
+            asyncio.timeout(settings.job_timeout_seconds),
+            sessions.begin() as session,
+        ):
+            stale = await worker_service.handle(session, job)
+    except Exception as exc:
+        # Broad on purpose: any failure means "try again later", until the cap.
+        if attempt >= settings.job_max_attempts:
+            await worker_service.bury(sessions, job, attempts=attempt, error=exc)
+        raise  # SAQ schedules the next attempt with backoff, or marks it failed
+    if stale:  # after the commit: a reader can no longer refill the old value
+        await ctx["cache"].delete(*stale)
+    logger.info("job done", extra={"job_id": str(job.id), "applied": stale is not None})
+    return stale is not None
+
+
+# --8<-- [end:process-job]
+
+
+# --8<-- [start:create-worker]
+def create_worker(settings: WorkerSettings, queue: Queue) -> Worker[WorkerContext]:
+    """A SAQ worker whose jobs share one engine and one cache per process."""
+
+    async def startup(ctx: WorkerContext) -> None:
+        configure_logging(settings.log_level)
+        engine, sessions = create_engine_and_sessionmaker(
+            settings.database_url.get_secret_value()
+        )
+        ctx["settings"], ctx["engine"], ctx["sessions"] = settings, engine, sessions
+        redis_url = settings.redis_url.get_secret_value()
+        ctx["cache"] = create_cache(
+            redis_url, timeout_seconds=settings.redis_timeout_seconds
+        )
+
+    async def shutdown(ctx: WorkerContext) -> None:
+        await ctx["cache"].aclose()
+        await ctx["engine"].dispose()
+
+    return Worker(
+        queue,
+        functions=[(PROCESS_JOB, process_job)],
+        concurrency=settings.worker_concurrency,
+        startup=startup,
+        shutdown=shutdown,
+        # SIGTERM: stop taking jobs, let the ones in flight finish this long,
+        # then cancel them; SAQ puts a cancelled job back on the queue.
+        shutdown_grace_period_s=settings.worker_shutdown_grace_seconds,
+        dequeue_timeout=1.0,  # an idle worker notices the stop within a second
+    )
+
+
+# --8<-- [end:create-worker]
+
+
+async def run(settings: WorkerSettings) -> None:
+    """Work until SIGTERM or SIGINT (SAQ installs the handlers)."""
+    queue = create_queue(settings.redis_url.get_secret_value())
+    worker = create_worker(settings, queue)
+    await queue.connect()
+    try:
+        await worker.start()
+    finally:
+        await queue.disconnect()
+
+
+async def purge_once(settings: PurgeSettings, *, now: datetime) -> dict[str, int]:
+    """One retention run over every purge step; its own engine, then disposed."""
+    engine, sessions = create_engine_and_sessionmaker(
+        settings.database_url.get_secret_value()
+    )
+    try:
+        steps = worker_service.purge_steps(settings)
+        return await worker_service.purge(sessions, steps, now=now)
+    finally:
+        await engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`run` (the default) works the queue; `purge` runs once and exits."""
+    parser = argparse.ArgumentParser(prog="python -m app.worker")
+    parser.add_argument("command", nargs="?", choices=["run", "purge"], default="run")
+    if parser.parse_args(argv).command == "purge":
+        settings = get_purge_settings()  # no Redis: a cron job needs none
+        configure_logging(settings.log_level)
+        asyncio.run(purge_once(settings, now=datetime.now(UTC)))
+    else:
+        asyncio.run(run(get_worker_settings()))

@@ -1,0 +1,206 @@
+"""The task summary cached in the real Redis: fresh after writes, per user, optional."""
+
+import asyncio
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import httpx
+import pytest
+import redis.asyncio
+from asgi_lifespan import LifespanManager
+from pydantic import SecretStr
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.core.config import Settings
+from app.infra.cache import Cache
+from app.main import create_app
+from app.tasks.models import Task
+from app.tasks.summary import summary_key
+from tests.conftest import bearer, sign_up
+from tests.plugins.redis import RedisServer
+
+SUMMARY = "/api/v1/tasks/summary"
+TASKS = "/api/v1/tasks"
+
+
+async def sign_up_headers(client: httpx.AsyncClient) -> dict[str, str]:
+    return bearer(await sign_up(client))
+
+
+async def me(client: httpx.AsyncClient, headers: dict[str, str]) -> uuid.UUID:
+    return uuid.UUID(
+        (await client.get("/api/v1/users/me", headers=headers)).json()["id"]
+    )
+
+
+async def test_the_summary_counts_in_sql_and_is_cached_with_a_ttl(
+    cached_client: httpx.AsyncClient, redis_url: str
+) -> None:
+    """First read computes and stores (TTL ≤ 60 s); the entry is the owner's."""
+    headers = await sign_up_headers(cached_client)
+    for title, status in [("a", "todo"), ("b", "done"), ("c", "done")]:
+        body = {"title": title, "status": status, "due_at": "2030-01-02T03:04:05Z"}
+        created = await cached_client.post(TASKS, json=body, headers=headers)
+        assert created.status_code == 201, created.text
+
+    first = await cached_client.get(SUMMARY, headers=headers)
+
+    assert first.status_code == 200, first.text
+    assert first.json() == {
+        "total": 3,
+        "by_status": {"todo": 1, "doing": 0, "done": 2},
+        "next_due_at": "2030-01-02T03:04:05Z",
+    }
+    key = summary_key(await me(cached_client, headers))
+    async with redis.asyncio.Redis.from_url(redis_url) as raw:
+        assert 0 < await raw.ttl(key) <= 60
+        assert await raw.keys("tasks:v1:summary:*") == [key.encode()]
+
+
+@pytest.mark.parametrize("write", ["post", "patch", "put", "delete"])
+async def test_every_write_refreshes_the_summary(
+    cached_client: httpx.AsyncClient, write: str
+) -> None:
+    """A cached summary, then a write: the next read shows the write."""
+    headers = await sign_up_headers(cached_client)
+    task = (
+        await cached_client.post(TASKS, json={"title": "a"}, headers=headers)
+    ).json()
+    before = (await cached_client.get(SUMMARY, headers=headers)).json()
+    url = f"{TASKS}/{task['id']}"
+    requests = {
+        "post": cached_client.post(TASKS, json={"title": "b"}, headers=headers),
+        "patch": cached_client.patch(url, json={"status": "done"}, headers=headers),
+        "put": cached_client.put(
+            url, json={"title": "a", "status": "doing"}, headers=headers
+        ),
+        "delete": cached_client.delete(url, headers=headers),
+    }
+    for name, request in requests.items():
+        if name == write:
+            assert (await request).status_code < 300
+        else:
+            request.close()  # never sent
+
+    after = (await cached_client.get(SUMMARY, headers=headers)).json()
+
+    expected = {
+        "post": {"todo": 2, "doing": 0, "done": 0},
+        "patch": {"todo": 0, "doing": 0, "done": 1},
+        "put": {"todo": 0, "doing": 1, "done": 0},
+        "delete": {"todo": 0, "doing": 0, "done": 0},
+    }
+    assert before["by_status"] == {"todo": 1, "doing": 0, "done": 0}
+    assert after["by_status"] == expected[write]
+
+
+async def test_a_failed_write_keeps_the_cached_summary(
+    cached_client: httpx.AsyncClient, redis_url: str
+) -> None:
+    """A write that fails (404) commits nothing and deletes nothing."""
+    headers = await sign_up_headers(cached_client)
+    await cached_client.get(SUMMARY, headers=headers)
+    key = summary_key(await me(cached_client, headers))
+
+    missing = await cached_client.delete(f"{TASKS}/{uuid.uuid4()}", headers=headers)
+
+    assert missing.status_code == 404
+    async with redis.asyncio.Redis.from_url(redis_url) as raw:
+        assert await raw.exists(key) == 1
+
+
+async def test_the_entry_is_deleted_after_the_commit(
+    cached_client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the delete runs, another connection already sees the new task."""
+    headers = await sign_up_headers(cached_client)
+    seen_at_delete: list[int] = []
+    real_delete = Cache.delete
+
+    async def watching_delete(self: Cache, *keys: str) -> None:
+        async with sessions() as other:  # not the request's transaction
+            seen_at_delete.append(
+                await other.scalar(select(func.count()).select_from(Task)) or 0
+            )
+        await real_delete(self, *keys)
+
+    monkeypatch.setattr(Cache, "delete", watching_delete)
+    created = await cached_client.post(TASKS, json={"title": "a"}, headers=headers)
+
+    assert created.status_code == 201
+    assert seen_at_delete == [1]
+
+
+async def test_a_redis_outage_serves_from_postgres_then_recovers(
+    cached_client: httpx.AsyncClient,
+    redis_server: RedisServer | None,
+    redis_url: str,
+) -> None:
+    """Redis killed: reads and writes still succeed; back up: cached again."""
+    if redis_server is None:
+        pytest.fail("this test stops Redis: run it with the embedded server")
+    headers = await sign_up_headers(cached_client)
+    await cached_client.get(SUMMARY, headers=headers)
+
+    redis_server.stop()
+    during = [
+        await cached_client.post(TASKS, json={"title": "x"}, headers=headers),
+        await cached_client.get(SUMMARY, headers=headers),
+        await cached_client.get(SUMMARY, headers=headers),
+    ]
+    redis_server.start()  # empty: nothing was saved
+    await asyncio.sleep(5.1)  # the cache's cooldown after a failure
+    after = await cached_client.get(SUMMARY, headers=headers)
+
+    assert [r.status_code for r in during] == [201, 200, 200]
+    assert during[1].json()["total"] == 1  # from PostgreSQL, not the old entry
+    assert after.json()["total"] == 1
+    async with redis.asyncio.Redis.from_url(redis_url) as raw:
+        assert await raw.exists(summary_key(await me(cached_client, headers))) == 1
+
+
+@contextmanager
+def silent_redis() -> Iterator[str]:
+    """A server that accepts connections and never answers: a stalled Redis."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+
+
+async def test_a_stalled_redis_costs_a_timeout_not_an_error(settings: Settings) -> None:
+    """Every Redis call has a deadline: requests finish with 2xx, uncached."""
+    with silent_redis() as url:
+        stalled = settings.model_copy(
+            update={"redis_url": SecretStr(url), "redis_timeout_seconds": 0.1}
+        )
+        app = create_app(stalled)
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            LifespanManager(app),
+            httpx.AsyncClient(transport=transport, base_url="http://t") as client,
+        ):
+            headers = await sign_up_headers(client)
+            async with asyncio.timeout(10):  # a hang fails the test, not CI
+                answers = [
+                    await client.get(SUMMARY, headers=headers),
+                    await client.post(TASKS, json={"title": "x"}, headers=headers),
+                    await client.get(SUMMARY, headers=headers),
+                ]
+
+    assert [r.status_code for r in answers] == [200, 201, 200]
+    assert answers[2].json()["total"] == 1
+
+
+def test_the_cache_ttl_has_a_floor_of_a_minute(settings: Settings) -> None:
+    """CACHE_TTL below 60 s is refused at start-up, not discovered in production."""
+    with pytest.raises(ValueError, match="greater than or equal"):
+        Settings.model_validate(
+            settings.model_dump() | {"cache_ttl": timedelta(seconds=5)}
+        )

@@ -1,0 +1,137 @@
+"""The retention purge against PostgreSQL: expired rows go, fresh rows stay."""
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.tasks.models import IdempotencyKey
+from app.worker import service as worker_service
+from app.worker.config import PurgeSettings
+from app.worker.main import purge_once
+from app.worker.models import DeadJob, ProcessedJob
+
+SNIPPETS_DIR = Path(__file__).resolve().parents[2]
+NOW = datetime.now(UTC)
+OLD = NOW - timedelta(days=31)  # past the 30-day default
+FRESH = NOW - timedelta(days=1)
+
+
+async def seed(
+    sessions: async_sessionmaker[AsyncSession], user_id: uuid.UUID, *, each: int
+) -> None:
+    """`each` old and `each` fresh rows in every table the purge looks after."""
+    async with sessions.begin() as session:
+        for stamp in [OLD] * each + [FRESH] * each:
+            job_id = uuid.uuid4()
+            session.add(ProcessedJob(job_id=job_id, job_type="task.import"))
+            session.add(
+                DeadJob(job_id=job_id, job_type="t", payload={}, attempts=5, error="e")
+            )
+            session.add(
+                IdempotencyKey(
+                    user_id=user_id,
+                    key=f"key-{job_id}",
+                    request_hash="0" * 64,
+                    expires_at=stamp + timedelta(days=30),  # OLD: expired
+                )
+            )
+            await session.flush()
+            await session.execute(
+                update(ProcessedJob)
+                .where(ProcessedJob.job_id == job_id)
+                .values(processed_at=stamp)
+            )
+            await session.execute(
+                update(DeadJob).where(DeadJob.job_id == job_id).values(failed_at=stamp)
+            )
+
+
+async def counts(sessions: async_sessionmaker[AsyncSession]) -> dict[str, int]:
+    async with sessions() as session:
+        return {
+            model.__tablename__: await session.scalar(
+                select(func.count()).select_from(model)
+            )
+            or 0
+            for model in (ProcessedJob, DeadJob, IdempotencyKey)
+        }
+
+
+async def user_id_of(client: httpx.AsyncClient, headers: dict[str, str]) -> uuid.UUID:
+    response = await client.get("/api/v1/users/me", headers=headers)
+    return uuid.UUID(response.json()["id"])
+
+
+async def test_the_purge_deletes_only_what_has_expired_in_batches(
+    *,
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    sessions: async_sessionmaker[AsyncSession],
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """5 expired rows per table, batches of 2: three rounds each, the fresh stay."""
+    await seed(sessions, await user_id_of(client, auth_headers), each=5)
+    monkeypatch.setattr(worker_service, "PURGE_BATCH_SIZE", 2)
+    settings = PurgeSettings(database_url=SecretStr(database_url))
+
+    deleted = await purge_once(settings, now=NOW)
+    again = await purge_once(settings, now=NOW)  # idempotent: nothing left to do
+
+    expected = {"worker_processed_job": 5, "worker_dead_job": 5, "idempotency_key": 5}
+    assert deleted == expected
+    assert again == dict.fromkeys(expected, 0)
+    assert await counts(sessions) == dict.fromkeys(expected, 5)
+    purged = [r for r in caplog.records if r.getMessage() == "purged"]
+    assert {(r.table, r.rows) for r in purged} >= {("worker_dead_job", 5)}  # type: ignore[attr-defined]  # from `extra`
+
+
+async def test_the_purge_command_runs_once_and_exits(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    sessions: async_sessionmaker[AsyncSession],
+    database_url: str,
+) -> None:
+    """`python -m app.worker purge`, as the CronJob runs it: no Redis, no JWT."""
+    await seed(sessions, await user_id_of(client, auth_headers), each=2)
+    environment = {
+        "PATH": os.environ["PATH"],
+        "DATABASE_URL": database_url,
+        "PROCESSED_JOB_RETENTION": "P0D",  # everything processed is old enough
+    }
+    finished = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "app.worker", "purge"],
+        cwd=SNIPPETS_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert finished.returncode == 0, finished.stderr
+    lines = [json.loads(line) for line in finished.stdout.splitlines()]
+    rows = {
+        line["table"]: line["rows"] for line in lines if line["message"] == "purged"
+    }
+    assert rows["worker_processed_job"] == 4
+    assert rows["worker_dead_job"] == 4
+    assert rows["idempotency_key"] == 2
+    assert await counts(sessions) == {
+        "worker_processed_job": 0,
+        "worker_dead_job": 0,
+        "idempotency_key": 2,
+    }
