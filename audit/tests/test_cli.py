@@ -4,6 +4,7 @@ import json
 import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -250,3 +251,45 @@ def test_an_app_error_that_mentions_a_waiver_still_fails_the_run(
     status = main(["audit", str(project(tmp_path)), "--app", "waivers.main:create_app"])
     assert status == 2
     assert "cannot import waivers.main" in capsys.readouterr().out
+
+
+def _sarif(capsys: pytest.CaptureFixture[str], path: Path, out: Path) -> dict[str, Any]:
+    """The one run of the SARIF log the audit of `path` writes, validated against the schema."""
+    main(["audit", str(path), "--format", "sarif", "--output", str(out)])
+    capsys.readouterr()
+    log: dict[str, Any] = json.loads(out.read_text())
+    jsonschema.validate(log, sarif_schema())
+    [run_] = log["runs"]
+    return dict(run_)
+
+
+def _locations(run_: dict[str, Any]) -> list[dict[str, str]]:
+    return [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run_["results"]]
+
+
+def test_sarif_paths_are_relative_to_the_repository_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Code scanning resolves a URI from the repository's root; a service in backend/ (the
+    full-stack template's layout) got URIs from backend/ that named no file of the repository."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "backend").mkdir()
+    run_ = _sarif(capsys, project(tmp_path / "backend"), tmp_path / "audit.sarif")
+    assert _locations(run_) == [{"uri": "backend/svc.py", "uriBaseId": "%SRCROOT%"}]
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+
+
+def test_sarif_uris_are_percent_encoded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path)
+    (root / "svc.py").rename(root / "my svc.py")
+    run_ = _sarif(capsys, root, tmp_path / "audit.sarif")
+    assert _locations(run_) == [{"uri": "my%20svc.py", "uriBaseId": "%SRCROOT%"}]
+
+
+def test_sarif_fingerprints_tell_two_like_findings_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two identical breaches in one file shared a fingerprint: code scanning kept one alert."""
+    run_ = _sarif(capsys, project(tmp_path, SERVICE + "    time.sleep(2)\n"), tmp_path / "a.sarif")
+    prints = [r["partialFingerprints"]["guidelineFinding/v1"] for r in run_["results"]]
+    assert len(prints) == 2 and len(set(prints)) == 2, prints

@@ -1,7 +1,6 @@
 """`fastapi-guideline audit PATH [--app module:attr]`: the command line."""
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--ignore", action="append", default=[], help="rule ID, prefix or check")
     run.add_argument("--exclude", action="append", default=[], help="path pattern to skip")
     run.add_argument("--fail-on", choices=FAIL_ON, help="lowest level that fails (default MUST)")
+    run.add_argument(
+        "--app-timeout", type=float, help="seconds the app's import and probes may take (120)"
+    )
     commands.add_parser("checks", help="list every check and the rules it enforces")
     return parser
 
@@ -65,8 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             ignore=_split(args.ignore),
             exclude=args.exclude,
             fail_on=args.fail_on,
+            app_timeout=args.app_timeout,
         )
-        options.jobs = 2 if (os.cpu_count() or 1) > 1 else 1
+        # The forked child also isolates the service's import (exit, hang, output), so it is
+        # used on one core too, where it only costs the fork.
+        options.jobs = 2
         unknown = unknown_tokens(options)
         if unknown:
             names = ", ".join(unknown)

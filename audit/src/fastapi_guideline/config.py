@@ -23,6 +23,7 @@ class Options:
     exclude: list[str] = field(default_factory=list)
     fail_on: str = "MUST"
     jobs: int = 1  # 2: import the app in a forked child while the parent parses
+    app_timeout: float = 120.0  # seconds the forked app phase may take
 
 
 def project_root(path: Path) -> Path:
@@ -61,7 +62,7 @@ def _strings(table: dict[str, Any], key: str) -> list[str]:
 
 def merge(table: dict[str, Any], **given: Any) -> Options:  # noqa: ANN401 - CLI values of several types
     """Options from pyproject values overridden by the ones given on the command line."""
-    known = {"app", "models", "select", "ignore", "exclude", "fail-on"}
+    known = {"app", "models", "select", "ignore", "exclude", "fail-on", "app-timeout"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"[tool.fastapi-guideline]: unknown keys {', '.join(unknown)}")
@@ -74,10 +75,14 @@ def merge(table: dict[str, Any], **given: Any) -> Options:  # noqa: ANN401 - CLI
         ignore=_strings(table, "ignore"),
         exclude=_strings(table, "exclude"),
         fail_on=str(table.get("fail-on", "MUST")),
+        app_timeout=table.get("app-timeout", Options.app_timeout),
     )
     for key, value in given.items():
         if value not in (None, []):
             setattr(options, key, value)
+    timeout = options.app_timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigError(f"app-timeout must be a positive number of seconds, not {timeout!r}")
     if options.fail_on not in FAIL_ON:
         raise ConfigError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {options.fail_on!r}")
     return options

@@ -2,12 +2,18 @@
 
 Importing a service (FastAPI, SQLAlchemy, its own modules) costs more than parsing its whole
 source tree, so the command line runs this phase in a forked child process while the parent
-parses: on two cores the audit then takes about as long as the import alone. A library caller
-(the tests) runs it in-process.
+parses: on two cores the audit then takes about as long as the import alone. The child also
+keeps the service's import away from the audit: what it prints goes to stderr (stdout holds
+the report), its sys.exit() or crash becomes an error, a hang is stopped after
+`options.app_timeout` seconds, and threads it leaves running do not hold the audit. A library
+caller (the tests) runs the phase in-process, without the timeout.
 """
 
+import contextlib
 import importlib.util
 import multiprocessing
+import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,14 +34,29 @@ class Dynamic:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _run_checks(done: Dynamic, checks: list[Check], kind: str, target: object) -> None:
+    """Run the checks of one kind; a check that fails costs its own findings only."""
+    for check in checks:
+        if check.kind != kind:
+            continue
+        try:
+            done.hits.append((check.name, list(check.run(target))))
+        except Exception as exc:  # the service's objects can surprise any check
+            done.errors.append(f"check {check.name} failed: {type(exc).__name__}: {exc}")
+
+
 def run(options: Options, root: Path, audited: set[Path], checks: list[Check]) -> Dynamic:
-    """Run the selected app and model checks in this process."""
+    """Run the selected app and model checks in this process (the service prints to stderr)."""
+    with contextlib.redirect_stdout(sys.stderr):
+        return _run(options, root, audited, checks)
+
+
+def _run(options: Options, root: Path, audited: set[Path], checks: list[Check]) -> Dynamic:
     done = Dynamic()
     if options.app and any(c.kind == "app" for c in checks):
         started, cpu = time.perf_counter(), time.process_time()
         try:
-            target = load_app(options.app, root, audited)
-            done.hits += [(c.name, list(c.run(target))) for c in checks if c.kind == "app"]
+            _run_checks(done, checks, "app", load_app(options.app, root, audited))
         except AppLoadError as exc:
             done.errors.append(str(exc))
         done.timings["app"] = time.perf_counter() - started
@@ -44,8 +65,7 @@ def run(options: Options, root: Path, audited: set[Path], checks: list[Check]) -
     if (options.models or (options.app and has_orm)) and any(c.kind == "model" for c in checks):
         started, cpu = time.perf_counter(), time.process_time()
         try:
-            models = load_models(options.models, root, audited)
-            done.hits += [(c.name, list(c.run(models))) for c in checks if c.kind == "model"]
+            _run_checks(done, checks, "model", load_models(options.models, root, audited))
         except AppLoadError as exc:
             done.errors.append(str(exc))
         done.timings["model"] = time.perf_counter() - started
@@ -57,11 +77,18 @@ def _child(
     connection: Connection, options: Options, root: Path, audited: set[Path], checks: list[Check]
 ) -> None:
     try:
+        with contextlib.suppress(OSError):
+            os.dup2(2, 1)  # what the service writes to stdout, a C extension's too, goes to stderr
         connection.send(run(options, root, audited, checks))
-    except Exception as exc:  # anything the service's import raises is reported, not lost
+    except BaseException as exc:  # anything the service's import raises is reported, not lost
         connection.send(Dynamic(errors=[f"the app phase failed: {type(exc).__name__}: {exc}"]))
     finally:
         connection.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Skip interpreter shutdown: it would join the threads the service started (a
+        # scheduler, a metrics pusher) and run its atexit hooks.
+        os._exit(0)
 
 
 def start(
@@ -74,13 +101,25 @@ def start(
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sender, options, root, audited, checks))
+    deadline = time.monotonic() + options.app_timeout
     child.start()
     sender.close()
 
     def wait() -> Dynamic:
+        if not receiver.poll(max(0.0, deadline - time.monotonic())):
+            child.kill()
+            child.join()
+            return Dynamic(
+                errors=[
+                    f"the app phase did not finish within {options.app_timeout:g} s "
+                    "(an import or factory that waits on a network or a lock?); "
+                    "raise --app-timeout if it is only slow"
+                ]
+            )
         try:
             result: Dynamic = receiver.recv()
         except EOFError:
+            child.join()
             result = Dynamic(
                 errors=[f"the app phase ended without a result (exit {child.exitcode})"]
             )

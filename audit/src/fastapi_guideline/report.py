@@ -1,8 +1,11 @@
 """The three outputs: ruff-style text for people, JSON and SARIF 2.1.0 for machines."""
 
 import json
+from collections import Counter
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi_guideline import __version__
 from fastapi_guideline.catalogue import rules
@@ -57,7 +60,23 @@ def as_json(result: Result) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+def source_root(root: Path) -> Path:
+    """The repository the audited project is in (code scanning resolves URIs from its root)."""
+    return next((f for f in (root, *root.parents) if (f / ".git").exists()), root)
+
+
+def _artifact(finding: Finding, root: Path, base: Path) -> dict[str, str]:
+    """A URI relative to %SRCROOT% (percent-encoded), or a file URI for a file outside it."""
+    path = Path(finding.path)
+    full = path if path.is_absolute() else root / path
+    if full.is_relative_to(base):
+        return {"uri": quote(full.relative_to(base).as_posix()), "uriBaseId": "%SRCROOT%"}
+    return {"uri": full.as_uri()}
+
+
+def _result(
+    finding: Finding, index: dict[str, int], artifact: dict[str, str], occurrence: int
+) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": index[finding.rule],
@@ -66,20 +85,26 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": artifact,
                     "region": {"startLine": finding.line, "startColumn": finding.col},
                 },
                 **({"logicalLocations": [{"name": finding.route}]} if finding.route else {}),
             }
         ],
+        # Line-free, so an alert survives edits above it; the occurrence tells apart two
+        # like findings in one file (one fingerprint would make them one alert).
         "partialFingerprints": {
-            "guidelineFinding/v1": f"{finding.check}:{finding.path}:{finding.message}"
+            "guidelineFinding/v1": f"{finding.check}:{finding.path}:{finding.message}:{occurrence}"
         },
         "properties": {"check": finding.check, "level": finding.level},
     }
     if finding.waiver:
         entry["suppressions"] = [{"kind": "inSource", "justification": finding.waiver}]
     return entry
+
+
+def _order(finding: Finding) -> tuple[str, int, int, str]:
+    return (finding.path, finding.line, finding.col, finding.rule)
 
 
 def sarif(result: Result) -> str:
@@ -104,6 +129,13 @@ def sarif(result: Result) -> str:
         }
         for rule_id in cited
     ]
+    base = source_root(result.root)
+    seen: Counter[tuple[str, str, str, str]] = Counter()
+    results = []
+    for finding in sorted((*result.findings, *result.waived), key=_order):
+        key = (finding.rule, finding.check, finding.path, finding.message)
+        results.append(_result(finding, index, _artifact(finding, result.root, base), seen[key]))
+        seen[key] += 1
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -119,8 +151,8 @@ def sarif(result: Result) -> str:
                         "rules": driver_rules,
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": result.root.as_uri() + "/"}},
-                "results": [_result(f, index) for f in (*result.findings, *result.waived)],
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": base.as_uri() + "/"}},
+                "results": results,
                 "invocations": [
                     {
                         "executionSuccessful": not result.errors,

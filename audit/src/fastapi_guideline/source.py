@@ -1,6 +1,7 @@
 """The audited source tree: files, parsed modules, imports and comments, indexed once."""
 
 import ast
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -68,14 +69,17 @@ def discover(root: Path, exclude: Iterable[str] = ()) -> list[Path]:
     if root.is_file():
         return [root]
     found: list[Path] = []
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if any(part in SKIPPED_DIRS for part in relative.parts[:-1]) or not path.is_file():
-            continue
-        if any(fnmatch(relative.as_posix(), p) or _under(relative, p) for p in patterns):
-            continue
-        found.append(path)
-    return found
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]  # never walked: node_modules, .venv
+        for name in names:
+            path = Path(folder, name)
+            relative = path.relative_to(root)
+            if not path.is_file():
+                continue
+            if any(fnmatch(relative.as_posix(), p) or _under(relative, p) for p in patterns):
+                continue
+            found.append(path)
+    return sorted(found)
 
 
 def _under(relative: Path, pattern: str) -> bool:

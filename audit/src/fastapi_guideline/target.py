@@ -26,7 +26,7 @@ def _import(name: str, root: Path) -> object:
         sys.path.insert(0, str(root))
     try:
         return importlib.import_module(name)
-    except Exception as exc:  # any import-time failure is reported as one clear error
+    except (Exception, SystemExit) as exc:  # any import-time failure, sys.exit() included
         raise AppLoadError(f"cannot import {name}: {type(exc).__name__}: {exc}") from exc
 
 
@@ -136,7 +136,7 @@ def load_app(spec: str, root: Path, files: set[Path]) -> AppTarget:
     if not isinstance(obj, FastAPI | APIRouter):
         try:
             obj = obj()
-        except Exception as exc:  # a factory that fails names the missing settings
+        except (Exception, SystemExit) as exc:  # a factory that fails names the missing settings
             raise AppLoadError(f"{spec}() failed: {type(exc).__name__}: {exc}") from exc
     if where is None:
         where = _assignment_line(module, candidates[0])

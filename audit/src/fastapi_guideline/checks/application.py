@@ -133,9 +133,16 @@ def docs_always_on(module: Module, project: Project) -> Iterator[Hit]:
         return
     for call, _ in _app_calls(module):
         # FastAPI serves /docs and /redoc from the OpenAPI document: openapi_url=None (or a
-        # setting) switches all three, whatever docs_url and redoc_url say.
-        if not has_kwargs_spread(call) and keyword(call, "openapi_url") is None:
+        # setting) switches all three, whatever docs_url and redoc_url say; a fixed path
+        # (the default, or "/api/v1/openapi.json") keeps them on everywhere.
+        if not has_kwargs_spread(call) and _always_on(keyword(call, "openapi_url")):
             yield Hit(module.path, call.lineno, call.col_offset + 1)
+
+
+def _always_on(value: ast.expr | None) -> bool:
+    if value is None or isinstance(value, ast.JoinedStr):
+        return True
+    return isinstance(value, ast.Constant) and isinstance(value.value, str) and bool(value.value)
 
 
 @check(

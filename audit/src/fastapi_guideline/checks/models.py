@@ -75,15 +75,17 @@ def foreign_key_ondelete(models: Models) -> Iterator[Hit]:
     "a *_id column that references nothing: declare the ForeignKey",
 )
 def reference_without_key(models: Models) -> Iterator[Hit]:
-    from sqlalchemy import Integer, Uuid  # noqa: PLC0415 - SQLAlchemy only when model checks run
+    import sqlalchemy  # noqa: PLC0415 - SQLAlchemy only when model checks run
 
+    # sqlalchemy.Uuid is new in 2.0; on 1.4 only integer keys are recognised.
+    keys = tuple(t for t in (sqlalchemy.Integer, getattr(sqlalchemy, "Uuid", None)) if t)
     for info in models.tables:
         for column, line in iter_columns(info):
             if (
                 column.name.endswith("_id")
                 and not column.primary_key
                 and not column.foreign_keys
-                and isinstance(column.type, Integer | Uuid)
+                and isinstance(column.type, keys)
             ):
                 yield _hit(info, line, column.name)
 

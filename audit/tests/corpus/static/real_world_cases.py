@@ -7,6 +7,7 @@ import httpx
 from fastapi import FastAPI
 from pydantic import AfterValidator, BaseModel
 
+VERSION = "v1"
 BLOCKED = re.compile(r"\b(admin|root)\b")
 _client: httpx.AsyncClient | None = None
 
@@ -14,6 +15,11 @@ _client: httpx.AsyncClient | None = None
 def internal_app() -> FastAPI:
     # openapi_url=None switches /docs and /redoc off too: FastAPI serves them from the document
     return FastAPI(openapi_url=None)  # expect: APP-OUTSIDE-MAIN  # near: DOCS-ALWAYS-ON
+
+
+def versioned_docs_app() -> FastAPI:
+    # a fixed openapi_url moves the document; /docs and the document stay on everywhere
+    return FastAPI(openapi_url=f"/api/{VERSION}/openapi.json")  # expect: APP-OUTSIDE-MAIN, DOCS-ALWAYS-ON
 
 
 def setup_client() -> None:
