@@ -199,6 +199,7 @@ def print_results(results: Json) -> None:
             "Log scrubbing of hostile text (ms; a ratio near 4 is linear, near 16 quadratic)",
             ["input", *list(next(iter(auth["scrub"].values())))],
             [[name, *row.values()] for name, row in auth["scrub"].items()],
+        )
     if cached := results.get("cache"):
         print_table(
             f"Cached read, {cached['endpoint']} (median (min{DASH}max) over rounds)",
@@ -360,6 +361,8 @@ def render(results: Json) -> str:
             "(the shipped app under uvicorn, one worker, pool 5 + 5).",
             "",
             *_markdown_table(["Measure", "Value"], [[str(a), str(b)] for a, b in _slow_rows(slow)]),
+            "",
+        ]
     if cached := results.get("cache"):
         out += [
             "## Cached read",

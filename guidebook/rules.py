@@ -15,11 +15,15 @@ from guidebook.paths import RULE_PAGES
 ID_PATTERN = r"[A-Z][A-Z0-9]{1,4}-\d{3}"
 LEVELS = ("MUST", "SHOULD", "MAY")
 RETIRED = "RETIRED"
+MERGED = "MERGED"  # a tombstone whose content moved into another rule
+TOMBSTONES = (RETIRED, MERGED)
 
 _HEADING = re.compile(
     rf"^## (?P<id>{ID_PATTERN}) · (?P<title>\S.*?) \{{ #(?P<anchor>[a-z0-9-]+) \}}$"
 )
-_LEVEL = re.compile(rf"^\*\*(?P<level>{'|'.join((*LEVELS, RETIRED))})\*\* · (?P<statement>\S.*)")
+_LEVEL = re.compile(
+    rf"^\*\*(?P<level>{'|'.join((*LEVELS, *TOMBSTONES))})\*\* · (?P<statement>\S.*)"
+)
 _ID_TOKEN = re.compile(r"\b[A-Z][A-Z0-9]+-\d+\b")
 _H1 = re.compile(r"^# (?P<title>.+)$", re.M)
 
@@ -47,7 +51,20 @@ class Rule:
 
     @property
     def retired(self) -> bool:
-        return self.level == RETIRED
+        """A tombstone: retired, or merged into another rule."""
+        return self.level in TOMBSTONES
+
+    @property
+    def status(self) -> str:
+        return {RETIRED: "retired", MERGED: "merged"}.get(self.level, "active")
+
+    @property
+    def merged_into(self) -> str | None:
+        """The canonical rule of a MERGED tombstone."""
+        if self.level != MERGED:
+            return None
+        match = re.match(rf"into \[({ID_PATTERN})\]", self.statement)
+        return match[1] if match else None
 
 
 def parse_page(path: Path, docs_root: Path) -> list[Rule]:
@@ -103,7 +120,7 @@ def _statement(lines: list[str], heading_line: int, page: str) -> tuple[str, str
     if match is None:
         raise RuleSyntaxError(
             f"{page}:{heading_line}: the paragraph after a rule heading must start with "
-            f"**MUST** · / **SHOULD** · / **MAY** · / **RETIRED** ·"
+            f"**MUST** · / **SHOULD** · / **MAY** · / **RETIRED** · / **MERGED** ·"
         )
     return match["level"], match["statement"]
 

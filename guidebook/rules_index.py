@@ -17,7 +17,7 @@ from typing import Protocol
 from markdown import Markdown
 
 from guidebook.links import catalogue, page_path, short_path
-from guidebook.rules import RETIRED, section_order
+from guidebook.rules import section_order
 
 PAGE = "rules-index.md"
 TABLE_CLASS = "rules-index"
@@ -54,7 +54,7 @@ def inline(markdown: str) -> str:
 
 def status(rule: IndexedRule) -> str:
     """`retired` for a tombstone, else `active`."""
-    return "retired" if rule.level == RETIRED else "active"
+    return rule.status
 
 
 def ordered(rules: Iterable[IndexedRule]) -> list[IndexedRule]:
@@ -63,7 +63,7 @@ def ordered(rules: Iterable[IndexedRule]) -> list[IndexedRule]:
 
 
 def _row(rule: IndexedRule, checks: Sequence[str] | None) -> str:
-    level = "" if rule.level == RETIRED else rule.level
+    level = "" if rule.retired else rule.level
     attrs = {
         "id": f"index-{rule.anchor}",
         "data-level": level,

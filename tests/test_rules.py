@@ -7,7 +7,15 @@ from collections import Counter
 import pytest
 
 from guidebook.paths import REGISTRY, ROOT, RULE_PAGES
-from guidebook.rules import ID_PATTERN, LEVELS, RETIRED, Rule, load_rules, read_registry, stray_ids
+from guidebook.rules import (
+    ID_PATTERN,
+    LEVELS,
+    TOMBSTONES,
+    Rule,
+    load_rules,
+    read_registry,
+    stray_ids,
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +57,17 @@ def test_each_area_belongs_to_one_page(rules: list[Rule]) -> None:
 
 
 def test_levels_are_known(rules: list[Rule]) -> None:
-    """Every rule is MUST, SHOULD or MAY, or a RETIRED tombstone."""
-    assert {r.level for r in rules} <= {*LEVELS, RETIRED}
+    """Every rule is MUST, SHOULD or MAY, or a RETIRED or MERGED tombstone."""
+    assert {r.level for r in rules} <= {*LEVELS, *TOMBSTONES}
+
+
+def test_merged_rules_point_at_a_live_rule(rules: list[Rule]) -> None:
+    """A MERGED tombstone names its canonical rule, which is live (no chains)."""
+    live = {r.id for r in rules if not r.retired}
+    merged = {r.id: r.merged_into for r in rules if r.level == "MERGED"}
+    broken = {rule_id: into for rule_id, into in merged.items() if into not in live}
+    assert merged, "no MERGED tombstone found: the check would prove nothing"
+    assert not broken, f"MERGED tombstones must point at a live rule: {broken}"
 
 
 def test_no_malformed_id_in_headings() -> None:
