@@ -72,7 +72,7 @@ async def test_metrics_use_route_templates_problem_codes_and_pool_gauges(
     text = await scrape(create_app(settings), "/healthz", task, "/no/such/path")
     other = await scrape(create_app(settings))
 
-    assert 'route="/api/v1/tasks/{task_id:uuid}",status="401"' in text
+    assert 'route="/api/v1/tasks/{task_id}",status="401"' in text
     assert 'route="unmatched",status="404"' in text
     assert "0b8e4a52" not in text
     assert 'http_problems_total{code="unauthorized",status="401"} 1.0' in text

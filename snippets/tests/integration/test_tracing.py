@@ -49,7 +49,7 @@ async def test_route_db_and_http_spans_share_the_request_trace(
 
     assert response.status_code == 200, response.text
     spans = {span.name: span for span in memory.get_finished_spans()}
-    route = spans["PATCH /api/v1/tasks/{task_id:uuid}"]
+    route = spans["PATCH /api/v1/tasks/{task_id}"]
     background = spans["BackgroundTask post_webhook"]  # after the response
     webhook = spans["POST"]
     assert route.kind == SpanKind.SERVER
