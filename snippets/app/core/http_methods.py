@@ -1,5 +1,7 @@
 """HEAD for every GET route (RFC 9110 §9.3.2): the same headers, no body."""
 
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -22,3 +24,11 @@ class HeadAsGetMiddleware:
             # Content-Length stays the GET's: a HEAD says how long GET would be.
 
         await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
+async def method_not_allowed() -> Response:
+    """Endpoint of a path's other methods where a later route would take them.
+
+    `allowed_methods` leaves routes with this endpoint out of `Allow`.
+    """
+    raise HTTPException(405)

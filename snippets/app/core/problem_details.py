@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Annotated, Any
 
+import fastapi.routing
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -17,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.core.conditional import NotModifiedError, not_modified_handler
 from app.core.constants import ErrorCode
 from app.core.exceptions import PROBLEM_BASE_URI, AppError, DatabaseBusyError
+from app.core.http_methods import method_not_allowed
 
 logger = logging.getLogger(__name__)
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -145,18 +147,23 @@ async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
+# Included routers nest their routes since FastAPI 0.16x; older ones are flat.
+_flat_routes = getattr(fastapi.routing, "iter_route_contexts", iter)
+
+
+def _answers(request: Request, method: str) -> bool:
+    for route in _flat_routes(request.app.routes):
+        match, _ = route.matches({**request.scope, "method": method})
+        if match is Match.FULL:  # the first full match is the one that runs
+            return route.endpoint is not method_not_allowed
+    return False
+
+
 def allowed_methods(request: Request) -> str:
     """Every method some route answers on this path, not only the first's."""
     # FastAPI makes one route per method and Starlette's 405 names only the
     # first; ask the routing table (BaseRoute.matches) for each method instead.
-    allowed = [
-        method
-        for method in _METHODS
-        if any(
-            route.matches({**request.scope, "method": method})[0] is Match.FULL
-            for route in request.app.router.routes
-        )
-    ]
+    allowed = [method for method in _METHODS if _answers(request, method)]
     if "GET" in allowed:
         allowed.insert(1, "HEAD")  # HeadAsGetMiddleware answers it for any GET
     return ", ".join(allowed)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Depends, Response, status
 
 from app.core.conditional import ETAG_HEADER, cache_headers, strong_etag
 from app.core.config import SettingsDep
+from app.core.http_methods import method_not_allowed
 from app.core.pagination import Page, PageParamsDep
 from app.core.problem_details import problem_responses
 from app.core.request_body import require_json
@@ -49,9 +50,7 @@ router = APIRouter(
     dependencies=[InvalidatesSummary],
 )
 # --8<-- [end:router]
-# `{task_id:uuid}`: only a UUID reaches these routes, so `PUT /export` is a
-# 405 of the export route, not a "bad task ID" of this one.
-TASK_PATH = "/{task_id:uuid}"
+TASK_PATH = "/{task_id}"
 CREATED_HEADERS = {
     "Location": {"description": "The new task's URL.", "schema": {"type": "string"}},
     "Idempotent-Replayed": {
@@ -181,6 +180,15 @@ async def export_tasks(
 
 
 # --8<-- [end:export-tasks]
+
+# `export` is no task ID: without this, `PUT /export` would be taken by
+# `PUT /{task_id}` and fail as a bad UUID (422) instead of a 405 with Allow.
+router.add_api_route(
+    "/export",
+    method_not_allowed,
+    methods=["POST", "PUT", "PATCH", "DELETE"],
+    include_in_schema=False,  # not part of the contract: only a 405
+)
 
 
 # --8<-- [start:etag]

@@ -62,7 +62,7 @@ CASES = [
     ("GET", f"{TASKS}?cursor={b64(bytes(range(256)))}", {}, 400, "invalid-cursor"),
     ("GET", f"{TASKS}?cursor=a%00b", {}, 400, "invalid-cursor"),
     ("GET", f"{TASKS}?sort=password", {}, 422, "validation-error"),
-    ("GET", f"{TASKS}/not-a-uuid", {}, 404, "not-found"),  # no route: IDs are typed
+    ("GET", f"{TASKS}/not-a-uuid", {}, 422, "validation-error"),
     ("GET", f"{TASKS}/00000000-0000-0000-0000-000000000000", {}, 404, "task-not-found"),
     ("POST", TASKS, {"content": b"{", "headers": JSON}, 422, "validation-error"),
     ("POST", TASKS, {"content": b"[]", "headers": JSON}, 422, "validation-error"),

@@ -6,14 +6,24 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.core.config import Settings
 from app.tasks import idempotency
 from app.tasks.models import IdempotencyKey, Task
 
 TASKS = "/api/v1/tasks"
 BODY = {"title": "Pay the invoice", "budget": {"amount": "10.00", "currency": "EUR"}}
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Fifty requests at once queue for ten connections on a shared two-core
+    machine: the pool may wait longer here, since these tests are about keys.
+    Shedding load with a 503 has its own test (tests/reliability)."""
+    return settings.model_copy(update={"db_pool_timeout_seconds": 30.0})
 
 
 async def count_tasks(sessions: async_sessionmaker[AsyncSession]) -> int:

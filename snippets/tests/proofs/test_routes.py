@@ -76,7 +76,8 @@ def missing_metadata(routes: list[BaseRoute]) -> list[str]:
     """What each route leaves FastAPI to guess about its contract."""
     problems = []
     for route in routes:
-        if not isinstance(route, APIRoute):
+        # Routes outside the contract (no OpenAPI entry) promise nothing.
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
             continue
         errors = [code for code in route.responses if str(code).startswith(("4", "5"))]
         for missing, absent in (
@@ -146,7 +147,7 @@ def rest_problems(routes: list[BaseRoute]) -> list[str]:
     """Verbs in paths, and methods whose status code contradicts what they do."""
     problems = []
     for route in routes:
-        if not isinstance(route, APIRoute):
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
             continue
         segments = [s for s in route.path.split("/") if s and not s.startswith("{")]
         problems += [f"{route.path}: verb" for s in segments if VERB.match(s)]
