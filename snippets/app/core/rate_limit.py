@@ -110,13 +110,11 @@ async def enforce(
 
 async def forget_account(session: AsyncSession, settings: Settings, email: str) -> None:
     """Drop every counter that names an account: part of deleting it."""
-    account = account_key(settings, email)
-    pairs = f"login:pair:{account.rsplit(':', 1)[1]}:%"
-    await session.execute(
-        delete(RateLimitCounter).where(
-            (RateLimitCounter.key == account) | RateLimitCounter.key.like(pairs)
-        )
+    account = _digest(settings, email.strip().lower())
+    named = (RateLimitCounter.key == f"login:account:{account}") | (
+        RateLimitCounter.key.startswith(f"login:pair:{account}:", autoescape=True)
     )
+    await session.execute(delete(RateLimitCounter).where(named))
 
 
 async def purge_expired(

@@ -14,7 +14,6 @@ from app.infra.clients.mail import LoggingMailSender, MailSender
 from app.infra.db.base import SessionFactoryDep
 from app.users.constants import Role
 from app.users.models import User
-from app.users.schemas import PasswordChange
 
 
 async def get_current_user(signed_in: SignedInDep) -> User:
@@ -88,14 +87,12 @@ async def limit_sign_in(
 
 async def limit_password_change(
     request: Request,
-    data: PasswordChange,
     user: CurrentUserDep,
     sessions: SessionFactoryDep,
     settings: SettingsDep,
 ) -> None:
     """The current password is guessable with a stolen token: the same limits."""
     limits = sign_in_limits(settings, email=user.email, address=client_address(request))
-    del data  # parsed first, so a malformed body costs no slot
     await rate_limit.enforce(
         sessions, limits, now=datetime.now(UTC), detail="Too many attempts."
     )

@@ -67,10 +67,12 @@ async def add_session(session: AsyncSession, user_session: UserSession) -> None:
 async def get_live_session(
     session: AsyncSession, session_id: uuid.UUID, *, now: datetime
 ) -> UserSession | None:
-    query = select(UserSession).where(
-        UserSession.id == session_id,
-        UserSession.revoked_at.is_(None),
-        UserSession.expires_at > now,
+    """Locked until commit: a refresh and a sign-out of it run one at a time."""
+    query = (
+        select(UserSession)
+        .where(UserSession.id == session_id, UserSession.revoked_at.is_(None))
+        .where(UserSession.expires_at > now)
+        .with_for_update()
     )
     return await session.scalar(query)
 
@@ -81,16 +83,13 @@ async def add_refresh_token(session: AsyncSession, token: RefreshToken) -> None:
 
 
 async def claim_refresh_token(
-    session: AsyncSession, jti: uuid.UUID, *, now: datetime
+    session: AsyncSession, jti: uuid.UUID, *, session_id: uuid.UUID, now: datetime
 ) -> RefreshToken | None:
     """Spend an unused token in one statement: of two racing calls, one wins."""
-    live = select(UserSession.id).where(
-        UserSession.revoked_at.is_(None), UserSession.expires_at > now
-    )
     query = (
         update(RefreshToken)
-        .where(RefreshToken.jti == jti, RefreshToken.used_at.is_(None))
-        .where(RefreshToken.expires_at > now, RefreshToken.session_id.in_(live))
+        .where(RefreshToken.jti == jti, RefreshToken.session_id == session_id)
+        .where(RefreshToken.used_at.is_(None), RefreshToken.expires_at > now)
         .values(used_at=now)
         .returning(RefreshToken)
     )
@@ -117,6 +116,6 @@ async def revoke_sessions(
 
 
 async def delete(session: AsyncSession, user: User) -> None:
-    """ON DELETE CASCADE removes tasks, sessions and their tokens with it."""
+    """ON DELETE CASCADE removes tasks, idempotency keys, sessions and tokens."""
     await session.delete(user)
     await session.flush()

@@ -102,20 +102,20 @@ async def refresh(session: AsyncSession, settings: Settings, token: str) -> Toke
     """Rotate: spend the refresh token and hand out a new pair, same session."""
     claims = decode_token(settings, token, kind="refresh")
     now = datetime.now(UTC)
-    if spent := await user_repo.claim_refresh_token(session, claims.jti, now=now):
-        user_session = await user_repo.get_live_session(
-            session, spent.session_id, now=now
-        )
-        if user_session is not None:
-            return await _issue_tokens(session, settings, user_session)
-    if await user_repo.get_live_session(session, claims.sid, now=now) is None:
+    user_session = await user_repo.get_live_session(session, claims.sid, now=now)
+    if user_session is None:
         raise InvalidTokenError("The session has ended.")  # signed out, or deleted
-    # Spent before, in a live session: someone replays it. End every session of
-    # the account, and commit now: the error rolls the transaction back.
-    await user_repo.revoke_sessions(session, claims.sub, now=now)
-    # guideline: allow[DB-002] the revocation must survive the rollback
-    await session.commit()
-    raise RefreshTokenReusedError("Sign in again.")
+    spent = await user_repo.claim_refresh_token(
+        session, claims.jti, session_id=user_session.id, now=now
+    )
+    if spent is None:
+        # Spent before, in a live session: someone replays it. End every
+        # session of the account, and commit now: the error rolls back.
+        await user_repo.revoke_sessions(session, claims.sub, now=now)
+        # guideline: allow[DB-002] the revocation must survive the rollback
+        await session.commit()
+        raise RefreshTokenReusedError("Sign in again.")
+    return await _issue_tokens(session, settings, user_session)
 
 
 async def sign_out(

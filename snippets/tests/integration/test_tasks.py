@@ -130,12 +130,12 @@ async def test_token_of_a_deleted_account_cannot_create_tasks(
     auth_headers: dict[str, str],
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    """Tasks need a live owner: the account's deletion took its tasks along."""
+    """The account's deletion ends its sessions: the token is refused at once."""
     async with sessions.begin() as session:
         await session.execute(delete(User))
 
     body = TaskCreateFactory.build().model_dump(mode="json")
     response = await client.post(TASKS, json=body, headers=auth_headers)
 
-    assert response.status_code == 404, response.text
-    assert response.json()["code"] == "user-not-found"
+    assert response.status_code == 401, response.text
+    assert response.json()["code"] == "invalid-token"

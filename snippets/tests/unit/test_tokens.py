@@ -135,3 +135,27 @@ def test_trusting_every_proxy_is_refused() -> None:
             jwt_secret=SecretStr(SECRET),
             trusted_proxies=["*"],
         )
+
+
+def test_trusted_proxies_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A comma-separated list, as an env file writes it; networks and addresses."""
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1")
+
+    settings = Settings(
+        database_url=SecretStr("postgresql+asyncpg://u:p@localhost/db"),
+        jwt_secret=SecretStr(SECRET),
+    )
+
+    assert settings.trusted_proxies == ["10.0.0.0/8", "192.0.2.1"]
+
+
+@pytest.mark.parametrize("proxy", ["proxy.internal", "10.0.0.0/33", ""])
+def test_a_trusted_proxy_must_be_an_address_or_network(proxy: str) -> None:
+    with pytest.raises(ValueError, match="TRUSTED_PROXIES"):
+        Settings(
+            database_url=SecretStr("postgresql+asyncpg://u:p@localhost/db"),
+            jwt_secret=SecretStr(SECRET),
+            trusted_proxies=[proxy],
+        )
