@@ -196,9 +196,11 @@ def render_evidence(evidence: list[Evidence]) -> str:
         "(`make register`); the suite fails when it is out of date, or when a MUST rule that",
         "code can show lacks a Do, a Don't or a test.",
         "",
-        f"- Rules: {len(evidence)} ({len(must)} MUST, "
+        f"- Rules in force: {sum(not e.rule.retired for e in evidence)} ({len(must)} MUST, "
         f"{sum(e.rule.level == 'SHOULD' for e in evidence)} SHOULD, "
-        f"{sum(e.rule.level == 'MAY' for e in evidence)} MAY)",
+        f"{sum(e.rule.level == 'MAY' for e in evidence)} MAY); "
+        f"{sum(e.rule.level == 'MERGED' for e in evidence)} merged into others, "
+        f"{sum(e.rule.level == 'RETIRED' for e in evidence)} retired",
         f"- MUST rules that code can show: {len(provable)}, of which {len(complete)} have a Do, "
         "a Don't and a test",
         f"- Rules a reviewer checks by hand: {sum(e.reviewer_checked for e in evidence)}",

@@ -82,7 +82,7 @@ def test_rules_json_entries_match_the_rule_pages(
     """Each entry carries its rule's fields, absolute URLs, status and first publication date."""
     base = site_url()
     registry = read_registry(REGISTRY)
-    keys = "id level title statement section page url anchor short_url status since snippets tests"
+    keys = "id level title statement section page url anchor short_url status merged_into since snippets tests"
     for entry, rule in zip(entries, rules, strict=True):
         assert sorted(entry) == sorted(keys.split())
         assert (entry["level"], entry["title"], entry["statement"]) == (
@@ -97,7 +97,11 @@ def test_rules_json_entries_match_the_rule_pages(
         )
         assert entry["url"] == f"{base}{page_path(rule.page)}#{rule.anchor}"
         assert entry["short_url"] == f"{base}r/{rule.id}/"
-        assert entry["status"] == ("retired" if rule.level == "RETIRED" else "active")
+        assert entry["status"] == {"RETIRED": "retired", "MERGED": "merged"}.get(
+            rule.level, "active"
+        )
+        assert entry["merged_into"] == rule.merged_into
+        assert (entry["merged_into"] is None) == (rule.level != "MERGED")
         assert entry["since"] == registry[rule.id]
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry["since"])
 

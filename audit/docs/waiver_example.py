@@ -8,5 +8,5 @@ def warm_up() -> None:
 
 
 async def start() -> None:
-    # guideline: allow[EXT-006, AIM-007] a 1 ms pause at start-up, before any request
+    # guideline: allow[EXT-006] a 1 ms pause at start-up, before any request
     warm_up()

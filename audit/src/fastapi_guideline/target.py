@@ -141,7 +141,7 @@ def load_app(spec: str, root: Path, files: set[Path]) -> AppTarget:
     if where is None:
         where = _assignment_line(module, candidates[0])
     if isinstance(obj, APIRouter):
-        # guideline: allow[DOC-005, STR-003] a throw-away app that only holds a router to inspect
+        # guideline: allow[DOC-005, APP-003] a throw-away app that only holds a router to inspect
         app = FastAPI()
         app.include_router(obj)
         return AppTarget(app, where, files, router_only=True)

@@ -41,7 +41,7 @@ async def demo_page(
 
 
 # --8<-- [start:agt-003]
-@pytest.mark.rule("AGT-003")
+@pytest.mark.rule("PAGE-001")
 @pytest.mark.parametrize(
     ("ask", "holds"), [(service_page, True), (demo_page, False)], ids=["do", "dont"]
 )
@@ -73,7 +73,7 @@ async def demo_missing_task(
 
 
 # --8<-- [start:agt-004]
-@pytest.mark.rule("AGT-004")
+@pytest.mark.rule("API-004")
 @pytest.mark.parametrize(
     ("ask", "holds"),
     [(service_missing_task, True), (demo_missing_task, False)],
@@ -122,7 +122,7 @@ async def demo_call(url: str) -> object:
 
 
 # --8<-- [start:agt-006]
-@pytest.mark.rule("AGT-006")
+@pytest.mark.rule("EXT-003")
 @pytest.mark.parametrize(
     ("call_partner", "holds"),
     [(service_call, True), (demo_call, False)],

@@ -104,7 +104,7 @@ async def transaction(open_dependency: Opener, *, route_fails: bool) -> list[str
 
 
 # --8<-- [start:inj-002]
-@pytest.mark.rule("INJ-002")
+@pytest.mark.rule("DB-002")
 @pytest.mark.parametrize(
     ("open_dependency", "holds"),
     [(open_service_dependency, True), (open_demo_dependency, False)],

@@ -48,7 +48,7 @@ def service_middleware_app() -> FastAPI:
 
 
 # --8<-- [start:rid-001]
-@pytest.mark.rule("RID-001")
+@pytest.mark.rule("OBS-003")
 @pytest.mark.usefixtures("records_with_user")
 async def test_the_access_line_sees_the_endpoints_context(
     caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
@@ -92,7 +92,7 @@ def json_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
 
 
 # --8<-- [start:rid-002]
-@pytest.mark.rule("RID-002")
+@pytest.mark.rule("OBS-004")
 async def test_every_logger_writes_the_request_id(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -188,7 +188,7 @@ def lookup_error(
 
 
 # --8<-- [start:typ-006]
-@pytest.mark.rule("TYP-006")
+@pytest.mark.rule("AIM-001")
 @pytest.mark.parametrize(
     ("task_owner", "holds"),
     [(typ_specific_errors.task_owner, True), (typ_swallowed_error.task_owner, False)],

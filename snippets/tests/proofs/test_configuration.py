@@ -125,7 +125,7 @@ def v1_config_classes(path: Path) -> list[str]:
 
 
 # --8<-- [start:cfg-003]
-@pytest.mark.rule("CFG-003")
+@pytest.mark.rule("DEP-003")
 @pytest.mark.parametrize(
     ("paths", "holds"),
     [

@@ -149,7 +149,7 @@ def load_compose(name: str) -> dict[str, dict[str, dict[str, object]]]:
 
 
 # --8<-- [start:ops-004]
-@pytest.mark.rule("OPS-004")
+@pytest.mark.rule("CFG-001")
 @pytest.mark.parametrize(
     ("compose_file", "holds"),
     [("compose.yml", True), ("demos/ops_compose_secrets.yaml", False)],
@@ -162,7 +162,7 @@ def test_secrets_come_from_the_environment(*, compose_file: str, holds: bool) ->
     assert all("${" in value and ":?" in value for value in values) is holds
 
 
-@pytest.mark.rule("OPS-004")
+@pytest.mark.rule("CFG-001")
 def test_the_image_holds_no_configuration() -> None:
     """The Dockerfile sets no setting of the service, secret or not."""
     settings = {name.upper() for name in Settings.model_fields}
@@ -249,7 +249,7 @@ def root_handlers() -> Iterator[None]:
 
 
 # --8<-- [start:ops-007]
-@pytest.mark.rule("OPS-007")
+@pytest.mark.rule("OBS-001")
 @pytest.mark.parametrize(
     ("configure", "holds"),
     [(service_logging, True), (ops_file_logging.configure_logging, False)],
@@ -266,7 +266,7 @@ def test_logs_go_to_stdout_never_to_a_file(
     assert (not any(isinstance(h, logging.FileHandler) for h in added)) is holds
 
 
-@pytest.mark.rule("OPS-007")
+@pytest.mark.rule("OBS-001")
 def test_the_image_writes_unbuffered_and_skips_uvicorns_text_log() -> None:
     """PYTHONUNBUFFERED=1 in the runtime stage; uvicorn's access log is off."""
     stage = final_stage(DOCKERFILE)

@@ -102,7 +102,7 @@ ROUTERS = sorted(APP_DIR.glob("*/router.py"))
 
 
 # --8<-- [start:db-001]
-@pytest.mark.rule("DB-001")
+@pytest.mark.rule("STR-010")
 @pytest.mark.parametrize(
     ("routers", "holds"),
     [(ROUTERS, True), ([Path(db_query_in_router.__file__)], False)],

@@ -219,7 +219,7 @@ def keeps_the_reports(workflow: Workflow) -> bool:
 
 
 # --8<-- [start:qa-009]
-@pytest.mark.rule("QA-009")
+@pytest.mark.rule("DOC-004")
 @pytest.mark.parametrize(
     ("ci", "holds"), [(CI, True), (WEAK_CI, False)], ids=["do", "dont"]
 )

@@ -122,7 +122,7 @@ def blocking_http_imports(paths: Iterable[Path]) -> list[str]:
 
 
 # --8<-- [start:dep-005]
-@pytest.mark.rule("DEP-005")
+@pytest.mark.rule("APP-002")
 @pytest.mark.parametrize(
     ("paths", "holds"),
     [
@@ -157,7 +157,7 @@ def tooling_problems(pyproject: dict[str, Any]) -> list[str]:
 
 
 # --8<-- [start:dep-006]
-@pytest.mark.rule("DEP-006")
+@pytest.mark.rule("TYP-003")
 @pytest.mark.parametrize(
     ("pyproject", "holds"),
     [(PYPROJECT, True), (dep_loose_tooling.PYPROJECT, False)],

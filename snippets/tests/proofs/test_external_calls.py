@@ -160,7 +160,7 @@ def _demo_calls_the_partner(partner: Partner, monkeypatch: pytest.MonkeyPatch) -
 
 
 # --8<-- [start:ext-001]
-@pytest.mark.rule("EXT-001")
+@pytest.mark.rule("APP-002")
 @VARIANTS
 async def test_calls_reuse_one_pooled_connection(
     partner: Partner, three_calls: ThreeCalls, *, holds: bool
@@ -200,7 +200,7 @@ async def test_every_client_chooses_its_timeouts(
 
 
 # --8<-- [start:ext-004]
-@pytest.mark.rule("EXT-004")
+@pytest.mark.rule("PERF-004")
 @VARIANTS
 async def test_every_client_caps_its_connections(
     partner: Partner,

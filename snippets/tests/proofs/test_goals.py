@@ -65,7 +65,7 @@ async def read_quota() -> object:
 
 
 # --8<-- [start:aim-003]
-@pytest.mark.rule("AIM-003")
+@pytest.mark.rule("API-004")
 @pytest.mark.parametrize("holds", [True, False], ids=["do", "dont"])
 async def test_aim_003_a_read_changes_nothing(
     *, client: httpx.AsyncClient, auth_headers: dict[str, str], holds: bool
@@ -107,7 +107,7 @@ class Records(logging.Handler):
 
 
 # --8<-- [start:aim-004]
-@pytest.mark.rule("AIM-004")
+@pytest.mark.rule("OBS-004")
 @pytest.mark.parametrize(
     ("build", "holds"),
     [(service_app, True), (lambda: aim_no_request_id.app, False)],
@@ -148,7 +148,7 @@ async def within_budget(client: httpx.AsyncClient, url: str) -> object:
 
 
 # --8<-- [start:aim-006]
-@pytest.mark.rule("AIM-006")
+@pytest.mark.rule("EXT-005")
 @pytest.mark.parametrize(
     ("call", "holds"),
     [(within_budget, True), (aim_unbounded_call.fetch_rates, False)],

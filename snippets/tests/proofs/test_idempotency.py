@@ -108,7 +108,7 @@ class HangingUp:
 
 
 # --8<-- [start:idem-003]
-@pytest.mark.rule("IDEM-003")
+@pytest.mark.rule("EXT-003")
 async def test_a_post_without_a_key_is_never_retried() -> None:
     """A POST may already have been applied: without a key it is sent once."""
     partner = HangingUp()

@@ -147,7 +147,7 @@ def without_examples(app: FastAPI) -> list[str]:
 
 
 # --8<-- [start:doc-003]
-@pytest.mark.rule("DOC-003")
+@pytest.mark.rule("API-002")
 @pytest.mark.parametrize(
     ("app", "holds"),
     [(offline_app(), True), (doc_bare_route.app, False)],
@@ -158,7 +158,7 @@ def test_every_operation_is_described_and_tagged(app: FastAPI, *, holds: bool) -
     assert (not undocumented(app)) is holds, undocumented(app)
 
 
-@pytest.mark.rule("DOC-003")
+@pytest.mark.rule("API-002")
 def test_the_create_operation_shows_examples() -> None:
     """Creating a task shows an example request and an example response."""
     examples_missing = without_examples(offline_app())
@@ -167,7 +167,7 @@ def test_the_create_operation_shows_examples() -> None:
     assert "POST /api/v1/tasks" in without_examples(doc_bare_route.app)
 
 
-@pytest.mark.rule("DOC-003")
+@pytest.mark.rule("API-002")
 def test_every_json_body_shows_an_example() -> None:
     """Every JSON request and success body of the service has an example."""
     assert without_examples(offline_app()) == []
@@ -257,7 +257,7 @@ def untyped_successes(app: FastAPI) -> list[str]:
 
 
 # --8<-- [start:doc-006]
-@pytest.mark.rule("DOC-006")
+@pytest.mark.rule("API-002")
 @pytest.mark.parametrize(
     ("app", "holds"),
     [(offline_app(), True), (doc_bare_route.app, False)],
@@ -268,7 +268,7 @@ def test_every_operation_declares_its_success(app: FastAPI, *, holds: bool) -> N
     assert (not untyped_successes(app)) is holds, untyped_successes(app)
 
 
-@pytest.mark.rule("DOC-006")
+@pytest.mark.rule("API-002")
 def test_a_create_answers_201() -> None:
     """The task create documents 201, and registration its one answer, 202."""
     documented = dict(operations(offline_app()))
@@ -302,7 +302,7 @@ def unauthorized_undocumented(app: FastAPI) -> list[str]:
 
 
 # --8<-- [start:doc-007]
-@pytest.mark.rule("DOC-007")
+@pytest.mark.rule("API-002")
 @pytest.mark.parametrize(
     ("app", "holds"),
     [(offline_app(), True), (doc_bare_route.app, False)],
@@ -322,7 +322,7 @@ def test_errors_are_documented_as_problem_documents(
     assert (not wrong) is holds, wrong
 
 
-@pytest.mark.rule("DOC-007")
+@pytest.mark.rule("API-002")
 def test_the_streaming_export_documents_problem_errors() -> None:
     """Even a streaming route's errors are documented as problem documents."""
     assert errors_not_as_problems(offline_app()) == []

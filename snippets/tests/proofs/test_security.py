@@ -435,7 +435,7 @@ def demo_log_records() -> Iterator[list[logging.LogRecord]]:
 
 
 # --8<-- [start:sec-009]
-@pytest.mark.rule("SEC-009")
+@pytest.mark.rule("OBS-006")
 @pytest.mark.parametrize(
     ("formatter", "holds"),
     [(JsonFormatter(), True), (logging.Formatter(), False)],
@@ -455,7 +455,7 @@ def test_log_lines_carry_no_email_or_password(
     assert ("Summer2024!" not in lines) is holds
 
 
-@pytest.mark.rule("SEC-009")
+@pytest.mark.rule("OBS-006")
 def test_structured_personal_fields_are_masked(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

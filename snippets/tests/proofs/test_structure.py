@@ -112,7 +112,7 @@ def code_outside_app(files: tuple[str, ...]) -> list[str]:
 
 
 # --8<-- [start:str-002]
-@pytest.mark.rule("STR-002")
+@pytest.mark.rule("STR-001")
 @pytest.mark.parametrize(
     ("files", "holds"),
     [(project_files(), True), (str_flat_layout.LAYOUT, False)],
@@ -148,7 +148,7 @@ def app_constructions(modules: dict[str, str]) -> list[tuple[str, str]]:
 
 
 # --8<-- [start:str-003]
-@pytest.mark.rule("STR-003")
+@pytest.mark.rule("APP-003")
 @pytest.mark.parametrize(
     ("modules", "holds"),
     [
@@ -180,7 +180,7 @@ def renamed_roles(files: tuple[str, ...]) -> list[str]:
 
 
 # --8<-- [start:str-004]
-@pytest.mark.rule("STR-004")
+@pytest.mark.rule("STR-001")
 @pytest.mark.parametrize(
     ("files", "holds"),
     [(project_files(), True), (str_flat_layout.LAYOUT, False)],

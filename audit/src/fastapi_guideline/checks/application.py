@@ -39,7 +39,7 @@ def app_at_import(module: Module, project: Project) -> Iterator[Hit]:
 
 @check(
     "APP-OUTSIDE-MAIN",
-    ("STR-003",),
+    ("APP-003",),
     "static",
     "module",
     "the FastAPI application is created outside main.py",
@@ -71,7 +71,7 @@ def on_event(module: Module, project: Project) -> Iterator[Hit]:
 
 @check(
     "BASE-HTTP-MIDDLEWARE",
-    ("RID-001",),
+    ("OBS-003",),
     "static",
     "module",
     "BaseHTTPMiddleware (or @app.middleware('http')) runs the app in another task: "

@@ -40,7 +40,7 @@ def blocking_sleep(module: Module, project: Project) -> Iterator[Hit]:
 
 @check(
     "BLOCKING-HTTP",
-    ("DEP-005",),
+    ("APP-002",),
     "static",
     "module",
     "synchronous HTTP inside async def blocks the event loop: use the shared httpx.AsyncClient",
@@ -53,7 +53,7 @@ def blocking_http_call(module: Module, project: Project) -> Iterator[Hit]:
 
 @check(
     "BLOCKING-SDK",
-    ("EXT-006", "AIM-007"),
+    ("EXT-006",),
     "static",
     "module",
     "a blocking call inside async def: run it with asyncio.to_thread() or run_in_threadpool()",

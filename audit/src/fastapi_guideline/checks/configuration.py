@@ -53,7 +53,7 @@ def settings_at_import(module: Module, project: Project) -> Iterator[Hit]:
 
 @check(
     "PYDANTIC-CLASS-CONFIG",
-    ("CFG-003",),
+    ("DEP-003",),
     "static",
     "module",
     "Pydantic v1 inner `class Config`: use model_config = ConfigDict(...) / SettingsConfigDict",

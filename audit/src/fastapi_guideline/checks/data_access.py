@@ -110,7 +110,7 @@ def _in_business_class(scope: tuple[ast.AST, ...]) -> bool:
 
 @check(
     "COMMIT-OUTSIDE-SESSION-DEPENDENCY",
-    ("DB-002", "INJ-002"),
+    ("DB-002",),
     "static",
     "module",
     "a commit in a route, service or repository: let the session dependency commit once",
@@ -143,7 +143,7 @@ def _queries(module: Module, function: Function) -> Iterator[ast.Call]:
 
 @check(
     "QUERY-IN-ROUTER",
-    ("DB-001",),
+    ("STR-010",),
     "static",
     "module",
     "a route builds or runs a query: call a service, which calls a repository",
@@ -269,7 +269,7 @@ def _yields_session(function: Function) -> bool:
 
 @check(
     "SESSION-DEPENDENCY-WITHOUT-COMMIT",
-    ("INJ-002", "DB-002"),
+    ("DB-002",),
     "static",
     "module",
     "the session dependency never commits: commit after the route succeeds, roll back on error",

@@ -66,7 +66,7 @@ def _is_lifespan(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 @check(
     "CLIENT-PER-CALL",
-    ("EXT-001", "APP-002"),
+    ("APP-002",),
     "static",
     "module",
     "an HTTP client created per call: create one in the lifespan and inject it",
@@ -81,7 +81,7 @@ def client_per_call(module: Module, project: Project) -> Iterator[Hit]:
 
 @check(
     "CLIENT-TIMEOUT",
-    ("EXT-002", "AIM-006", "AGT-006"),
+    ("EXT-002", "EXT-005", "EXT-003"),
     "static",
     "module",
     "an outbound call without an explicit timeout",
@@ -103,7 +103,7 @@ def client_timeout(module: Module, project: Project) -> Iterator[Hit]:
 
 @check(
     "CLIENT-LIMITS",
-    ("EXT-004",),
+    ("PERF-004",),
     "static",
     "module",
     "an HTTP client without connection limits: pass limits=httpx.Limits(...)",

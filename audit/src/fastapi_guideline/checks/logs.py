@@ -33,7 +33,7 @@ def _log_calls(module: Module) -> Iterator[ast.Call]:
 
 @check(
     "FILE-LOGGING",
-    ("OPS-007",),
+    ("OBS-001",),
     "static",
     "module",
     "logs written to a file: log JSON lines to stdout and let the platform collect them",
@@ -102,7 +102,7 @@ def _personal(node: ast.expr) -> str | None:
 
 @check(
     "PERSONAL-DATA-IN-LOG",
-    ("SEC-009",),
+    ("OBS-006",),
     "static",
     "module",
     "personal data in a log line: log IDs, not e-mail addresses, names or passwords",

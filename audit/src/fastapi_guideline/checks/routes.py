@@ -43,7 +43,7 @@ def _takes_input(route: typing.Any) -> bool:  # noqa: ANN401 - APIRoute
     return any(params(dependant, k) for k in kinds) or bool(dependant.dependencies)
 
 
-@check("ROUTE-STATUS-CODE", ("DOC-006",), "app", "app", "the route does not declare status_code=")
+@check("ROUTE-STATUS-CODE", ("API-002",), "app", "app", "the route does not declare status_code=")
 def route_status(target: AppTarget) -> Iterator[Hit]:
     for route, hit in _routes(target):
         if route.status_code is None and route.include_in_schema:
@@ -52,7 +52,7 @@ def route_status(target: AppTarget) -> Iterator[Hit]:
 
 @check(
     "ROUTE-RESPONSE-MODEL",
-    ("DOC-006",),
+    ("API-002",),
     "app",
     "app",
     "the route declares no response model (return annotation or response_model=)",
@@ -93,7 +93,7 @@ def route_untyped(target: AppTarget) -> Iterator[Hit]:
 
 @check(
     "ROUTE-SUMMARY",
-    ("DOC-003", "API-002"),
+    ("API-002",),
     "app",
     "app",
     "the route has no summary=",
@@ -106,7 +106,7 @@ def route_summary(target: AppTarget) -> Iterator[Hit]:
 
 @check(
     "ROUTE-DESCRIPTION",
-    ("DOC-003", "API-002"),
+    ("API-002",),
     "app",
     "app",
     "the route has no description (description= or a docstring)",
@@ -117,7 +117,7 @@ def route_description(target: AppTarget) -> Iterator[Hit]:
             yield hit
 
 
-@check("ROUTE-TAGS", ("DOC-003",), "app", "app", "the route belongs to no tag")
+@check("ROUTE-TAGS", ("API-002",), "app", "app", "the route belongs to no tag")
 def route_tags(target: AppTarget) -> Iterator[Hit]:
     for route, hit in _routes(target):
         if not route.tags and _public(route):
@@ -126,7 +126,7 @@ def route_tags(target: AppTarget) -> Iterator[Hit]:
 
 @check(
     "ROUTE-ERROR-RESPONSES",
-    ("DOC-007", "API-002"),
+    ("API-002",),
     "app",
     "app",
     "the route documents none of its error responses (responses=)",
@@ -189,7 +189,7 @@ def _bound(field: typing.Any) -> int | None:  # noqa: ANN401 - FastAPI's ModelFi
 
 @check(
     "LIST-LIMIT",
-    ("PAGE-001", "AGT-003"),
+    ("PAGE-001",),
     "app",
     "app",
     "a list endpoint without a validated limit (default 50, at most 100)",

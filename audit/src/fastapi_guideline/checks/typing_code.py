@@ -223,7 +223,7 @@ def _broad(module: Module, handler: ast.ExceptHandler) -> bool:
 
 @check(
     "BROAD-EXCEPT",
-    ("TYP-006",),
+    ("AIM-001",),
     "static",
     "module",
     "a bare `except:` or `except Exception` that swallows the error",
