@@ -1,9 +1,21 @@
-"""(c) Page weight: a rule page's first view in headless Chromium, and the search index size."""
+"""(c) Page weight and Lighthouse: each kind of page's first view, the search index, the audits.
+
+- first views: a fresh Chromium opens one page of each kind (home, the longest rule page, the
+  rules index, the HTTP API page) from a server that compresses like a static host, and the
+  bytes of every response are summed; the rule page's figure is the one with a target.
+- the search index: its size as published, and how much of it is code.
+- Lighthouse 12.2.3 (tools/browser/lighthouse, installed with `npm ci` on first use) on the home
+  page and the longest rule page: accessibility and performance scores, Total Blocking Time,
+  with its default mobile emulation and simulated throttling, against Debian's Chromium.
+"""
 
 import gzip
 import json
 import mimetypes
+import os
 import re
+import subprocess
+import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -17,8 +29,17 @@ from playwright.sync_api import Request, sync_playwright
 
 from bench.common import ROOT, Json, run_timed, tool
 from guidebook.browser import CHROMIUM_FLAGS, find_chromium
+from tools.browser import NodeToolError, lighthouse_cli
 
-PAGE = "/rules/errors/"
+PAGE = "/rules/errors/"  # the longest rule page: the first view with a target
+PAGE_KINDS = {
+    "home": "/",
+    "rule page": PAGE,
+    "rules index": "/rules-index/",
+    "HTTP API": "/example/openapi/",
+}
+LIGHTHOUSE_PAGES = {"home": "/", "rule page": PAGE}
+LIGHTHOUSE_TIMEOUT = 300
 # What a static host (Netlify, nginx with gzip on) compresses; images and fonts are already.
 COMPRESSIBLE = (
     "text/",
@@ -77,8 +98,8 @@ def serve_compressed(site: Path, sent: dict[str, int]) -> Iterator[str]:
         server.server_close()
 
 
-def first_view(site: Path) -> Json:
-    """Open the rule page in a fresh browser; sum what went over the wire."""
+def first_view(site: Path, page_path: str = PAGE) -> Json:
+    """Open one page in a fresh browser; sum what went over the wire."""
     requests: list[Request] = []
     sent: dict[str, int] = {}
     with serve_compressed(site, sent) as base, sync_playwright() as playwright:
@@ -88,7 +109,7 @@ def first_view(site: Path) -> Json:
             # On the context: the search worker's requests are counted too.
             context.on("request", lambda request: requests.append(request))  # noqa: PLW0108  # Playwright tags the handler
             page = context.new_page()
-            page.goto(base + PAGE, wait_until="networkidle")
+            page.goto(base + page_path, wait_until="networkidle")
             rows: list[dict[str, Any]] = []
             for request in requests:
                 if request.url.startswith("data:"):
@@ -109,7 +130,7 @@ def first_view(site: Path) -> Json:
         finally:
             browser.close()
     return {
-        "page": PAGE,
+        "page": page_path,
         "requests": len(rows),
         # Response bodies as sent (gzipped where a static host would), headers not counted.
         "transferred_bytes": sum(int(row["transferred"]) for row in rows),
@@ -150,7 +171,82 @@ def search_index(site: Path) -> Json:
     }
 
 
+def _summary(view: Json) -> Json:
+    """A first view without its per-resource rows."""
+    return {key: value for key, value in view.items() if key != "resources"}
+
+
+def _audit(report: Json, name: str) -> float | None:
+    value = report["audits"].get(name, {}).get("numericValue")
+    return None if value is None else round(float(value), 1)
+
+
+def _scores(report: Json) -> Json:
+    """The figures of one Lighthouse report that the targets are about."""
+    categories = report["categories"]
+    audits = report["audits"]
+    refs = categories["accessibility"]["auditRefs"]
+    failed = [
+        ref["id"]
+        for ref in refs
+        if audits[ref["id"]].get("score") is not None and audits[ref["id"]]["score"] < 1
+    ]
+    return {
+        "accessibility": round(categories["accessibility"]["score"] * 100),
+        "performance": round(categories["performance"]["score"] * 100),
+        "total_blocking_time_ms": _audit(report, "total-blocking-time"),
+        "largest_contentful_paint_ms": _audit(report, "largest-contentful-paint"),
+        "dom_elements": _audit(report, "dom-size"),
+        "main_thread_ms": _audit(report, "mainthread-work-breakdown"),
+        "accessibility_audits_failed": failed,
+    }
+
+
+def lighthouse(site: Path) -> Json:
+    """Lighthouse on each page of LIGHTHOUSE_PAGES, one run each, served compressed."""
+    try:
+        cli = lighthouse_cli()
+    except NodeToolError as error:
+        return {"error": str(error)}
+    chromium = find_chromium()
+    flags = " ".join(flag for flag in CHROMIUM_FLAGS if flag != "--headless") + " --headless=new"
+    results: Json = {"version": "12.2.3", "form_factor": "mobile (simulated throttling)"}
+    sent: dict[str, int] = {}
+    with serve_compressed(site, sent) as base, tempfile.TemporaryDirectory() as out:
+        for name, path in LIGHTHOUSE_PAGES.items():
+            report_path = Path(out) / "report.json"
+            done = subprocess.run(
+                [
+                    "node",
+                    str(cli),
+                    base + path,
+                    "--quiet",
+                    "--output=json",
+                    f"--output-path={report_path}",
+                    "--only-categories=accessibility,performance",
+                    f"--chrome-flags={flags}",
+                ],
+                env={**os.environ, "CHROME_PATH": chromium},
+                capture_output=True,
+                text=True,
+                timeout=LIGHTHOUSE_TIMEOUT,
+                check=False,
+            )
+            if done.returncode != 0 or not report_path.exists():
+                results[name] = {"path": path, "error": (done.stdout + done.stderr)[-2000:]}
+                continue
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+            results[name] = {"path": path, **_scores(report)}
+    return results
+
+
 def measure(site: Path) -> Json:
-    """The search index, then the first view, both of the site as published (after the export)."""
+    """The search index, the first views and Lighthouse, of the site as published."""
     index = search_index(site)
-    return {"first_view": first_view(site), "search_index": index}
+    views = {kind: first_view(site, path) for kind, path in PAGE_KINDS.items()}
+    return {
+        "first_view": views["rule page"],
+        "first_views": {kind: _summary(view) for kind, view in views.items()},
+        "search_index": index,
+        "lighthouse": lighthouse(site),
+    }

@@ -7,6 +7,7 @@ are rendered: Jinja never touches a rule page or an included code block.
 - `openapi_reference()`: the example service's HTTP API, rendered from the OpenAPI document the
   app produces (guidebook.openapi): headings and tables, no JavaScript.
 - `template_facts()`: the file count and size of `tasks-service.zip`, measured, not typed.
+- `rules_index()`: every rule of the catalogue in one table (guidebook.rules_index).
 - `on_post_build`: writes `/openapi.json`, `/llms.txt`, `/guideline.md` and `/tasks-service.zip`
   into the site that MkDocs just built, so `mkdocs serve` serves them too. (Zensical does not
   call it; `guidebook.export` writes the same files after any build.)
@@ -23,6 +24,7 @@ if str(_ROOT) not in sys.path:  # the plugin loads this file by path, not as gui
     sys.path.insert(0, str(_ROOT))
 
 from guidebook.openapi import document, render  # noqa: E402 - after the path fix above
+from guidebook.rules_index import rules_index  # noqa: E402
 from guidebook.template import build_archive, template_files  # noqa: E402
 
 _STATE: dict[str, Any] = {}  # one build's OpenAPI document, shared with on_post_build
@@ -60,6 +62,7 @@ def define_env(env: MacrosEnv) -> None:
     _STATE.clear()
     env.macro(openapi_reference)
     env.macro(template_facts)
+    env.macro(rules_index)
 
 
 def on_post_build(env: MacrosEnv) -> None:

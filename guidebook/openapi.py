@@ -6,6 +6,11 @@ must never pick up a developer's `DATABASE_URL`). `render()` turns the document 
 Markdown (headings and tables, no script), so the reference page needs no JavaScript, works under
 the site's Content-Security-Policy as it is, is found by the site search, and reads the same in
 the MkDocs and the Zensical build. The page calls it through `guidebook.macros`.
+
+The page stays short enough to scan: each operation shows its heading, description and
+authentication, and folds its parameters, body and responses into a `<details>` block whose
+summary lists the statuses it answers, in numeric order. Media types break after `/` and
+before `+` on a narrow screen, never inside a word.
 """
 
 import html
@@ -201,11 +206,30 @@ def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str
     return [*lines, ""]
 
 
+def media_type(media: str) -> str:
+    """A media type as inline code that may break after `/` and before `+`, nowhere else."""
+    text = _cell(media).replace("/", "/<wbr>").replace("+", "<wbr>+")
+    return f"<code>{text}</code>"
+
+
 def _content_cell(content: dict[str, Any]) -> str:
     return "<br>".join(
-        f"{_code(media)}: {type_of(body.get('schema', {}))}" if body.get("schema") else _code(media)
+        f"{media_type(media)}: {type_of(body.get('schema', {}))}"
+        if body.get("schema")
+        else media_type(media)
         for media, body in content.items()
     )
+
+
+def status_order(status: str) -> tuple[int, str]:
+    """Sort key for response statuses: numeric order, ranges (`4XX`) after their codes, then
+    `default`."""
+    code = status.upper()
+    if code.isdigit():
+        return (int(code), "")
+    if len(code) == 3 and code[0].isdigit() and code[1:] == "XX":
+        return (int(code[0]) * 100 + 99, code)
+    return (1000, code)
 
 
 # ---------------------------------------------------------------- the page
@@ -242,6 +266,21 @@ def render_operation(doc: dict[str, Any], operation: Operation) -> Iterator[str]
     if security:
         yield security
         yield ""
+    details = list(_operation_details(doc, spec))
+    if details:
+        statuses = sorted(spec.get("responses", {}), key=status_order)
+        parts = ["parameters"] if spec.get("parameters") else []
+        parts += ["request body"] if spec.get("requestBody") else []
+        parts += ["responses"] if statuses else []
+        what = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+        answers = f": {', '.join(statuses)}" if statuses else ""
+        yield f'??? abstract "{what.capitalize()}{_cell(answers)}"'
+        yield ""
+        yield from (f"    {line}" if line else "" for line in details)
+
+
+def _operation_details(doc: dict[str, Any], spec: dict[str, Any]) -> Iterator[str]:
+    """The parameter table, the request body and the response table of one operation."""
     parameters = [_resolve(doc, p) for p in spec.get("parameters", [])]
     if parameters:
         rows = [
@@ -265,7 +304,10 @@ def render_operation(doc: dict[str, Any], operation: Operation) -> Iterator[str]
         yield ""
     responses = spec.get("responses", {})
     if responses:
-        resolved = {status: _resolve(doc, response) for status, response in responses.items()}
+        resolved = {
+            status: _resolve(doc, responses[status])
+            for status in sorted(responses, key=status_order)
+        }
         answers = [
             (
                 _code(status),

@@ -14,7 +14,15 @@ from playwright.sync_api import Browser, expect, sync_playwright
 from guidebook.browser import CHROMIUM_FLAGS, find_chromium
 from guidebook.export import built_page, export_site
 from guidebook.links import page_path
-from guidebook.openapi import document, operations, render, schema_anchor, type_of
+from guidebook.openapi import (
+    document,
+    media_type,
+    operations,
+    render,
+    schema_anchor,
+    status_order,
+    type_of,
+)
 from tests.conftest import Build
 from tests.test_browser import open_tab, serve_like_netlify
 
@@ -103,6 +111,41 @@ def test_page_shows_parameters_bodies_and_responses(site: Path, published: dict[
             assert "Request body" in section, op.anchor
 
 
+def test_responses_are_in_status_order_and_folded(site: Path, published: dict[str, Any]) -> None:
+    """Each operation folds its tables into one <details> whose summary lists the statuses in
+    numeric order, and the response table lists them in that order too."""
+    html = built_page(site, PAGE).read_text(encoding="utf-8")
+    by_anchor = {part.split('"', 1)[0]: part for part in re.split(r'<h3 id="', html)[1:]}
+    for op in operations(published):
+        section = by_anchor[op.anchor]
+        expected = sorted(op.spec["responses"], key=status_order)
+        assert expected == sorted(expected, key=int), expected  # numeric, not document order
+        shown = re.findall(r"<td><code>(\d{3})</code></td>", section)
+        assert shown == expected, (op.anchor, shown)
+        summary = re.search(r"<details[^>]*>\s*<summary>(?P<text>.*?)</summary>", section, re.S)
+        assert summary is not None, f"{op.anchor}: not folded"
+        assert summary["text"].endswith(": " + ", ".join(expected)), summary["text"]
+
+
+def test_status_order_and_media_type_breaks() -> None:
+    """Codes sort numerically, `4XX` after the 4xx codes, `default` last; a media type may
+    break after its slash and before its plus only."""
+    statuses = ["default", "422", "4XX", "200", "404", "500", "2XX"]
+    assert sorted(statuses, key=status_order) == [
+        "200",
+        "2XX",
+        "404",
+        "422",
+        "4XX",
+        "500",
+        "default",
+    ]
+    assert media_type("application/problem+json") == (
+        "<code>application/<wbr>problem<wbr>+json</code>"
+    )
+    assert media_type("a|b/c") == "<code>a&#124;b/<wbr>c</code>"
+
+
 def test_page_uses_no_script_of_its_own(site: Path) -> None:
     """The reference is plain HTML: the page loads no script the other pages do not load."""
     page = built_page(site, PAGE).read_text(encoding="utf-8")
@@ -173,7 +216,10 @@ def test_page_renders_in_chromium_under_the_csp(
         expect(headings).to_have_count(len(operations(published)))
         for op in operations(published):
             expect(page.locator(f"h3#{op.anchor}")).to_contain_text(op.path)
-        link = page.locator("article td a[href*='#schema-']").first  # made absolute by Material
+        # A reader opens an operation's tables first: they are folded under its summary.
+        folded = page.locator("article details:has(td a[href*='#schema-'])").first
+        folded.locator("summary").click()
+        link = folded.locator("td a[href*='#schema-']").first  # made absolute by Material
         target = (link.get_attribute("href") or "").partition("#")[2]
         link.click()
         expect(page.locator(f"h3#{target}")).to_be_in_viewport()

@@ -6,7 +6,9 @@
  *   `<site_url>/r/ERR-001/`) and "Copy review comment" (Markdown: a link titled with ID and
  *   title, a newline, the one-line statement). The one source is the page itself.
  * - Task lists (the quick checklist, the review criteria) keep their ticks in localStorage, per
- *   page, and get a "Reset" button.
+ *   page, and get a "Reset" button; each box is named after its item.
+ * - Links that read as a rule ID do not break at the hyphen; a table wider than the page
+ *   becomes a focusable, named region so that a keyboard can scroll it.
  *
  * Runs on every page Material shows, including those loaded by instant navigation
  * (`document$`). No inline handlers, no eval: it works under a strict Content-Security-Policy.
@@ -239,6 +241,8 @@
     for (const box of boxes) {
       box.disabled = false;
       const key = itemKey(box);
+      // The box sits in a label of its own that holds no text: name it after its item.
+      box.setAttribute("aria-label", key);
       if (key in ticks) box.checked = Boolean(ticks[key]);
       box.addEventListener("change", () => {
         const current = loadTicks();
@@ -257,11 +261,51 @@
     update();
   }
 
+  /* ------------------------------------------------------------------ rule IDs in text */
+
+  const RULE_ID_TEXT = /^[A-Z][A-Z0-9]{1,4}-\d{3}$/;
+
+  /** A link that reads as a rule ID (`DOC-006`) never breaks at its hyphen in running text. */
+  function unbreakableIds(root) {
+    for (const link of root.querySelectorAll("article a:not(.rule-id)")) {
+      if (RULE_ID_TEXT.test(link.textContent.trim())) link.classList.add("rule-id");
+    }
+  }
+
+  /* ------------------------------------------------------------------ wide tables */
+
+  /**
+   * A table wider than the page scrolls sideways inside Material's wrapper; a keyboard reader
+   * can scroll it only if the wrapper takes focus, so it does, named, while it overflows.
+   */
+  function focusableScrollers(root) {
+    for (const wrap of root.querySelectorAll("article .md-typeset__scrollwrap")) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "Table, scrolls sideways");
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    }
+  }
+
+  let resizeTimer = 0;
+  window.addEventListener("resize", () => {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(() => focusableScrollers(document), 200);
+  });
+
   /* ------------------------------------------------------------------ wiring */
 
   function enhance() {
     enhanceRuleHeadings(document);
     enhanceChecklists(document);
+    unbreakableIds(document);
+    // After Material has wrapped the tables, which it does on the same document$ signal.
+    window.requestAnimationFrame(() => focusableScrollers(document));
   }
 
   // Exposed for the browser tests and for anyone scripting the site from the console.

@@ -6,6 +6,7 @@ PROBLEM_BASE_URI = "https://fastapi-guideline.netlify.app/problems/"
 
 
 # --8<-- [start:app-error]
+# --8<-- [start:app-error-base]
 class AppError(Exception):
     """Base of every expected error; the class says what, the instance says why."""
 
@@ -28,6 +29,7 @@ class AppError(Exception):
         cls.type = f"{PROBLEM_BASE_URI}{cls.code}"
 
 
+# --8<-- [end:app-error-base]
 class BadRequestError(AppError):
     code = "bad-request"
     title = "Bad request"
