@@ -4,7 +4,7 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, JsonValue, field_validator
+from pydantic import ConfigDict, Field, JsonValue, field_serializer, field_validator
 
 from app.core.models import ApiModel, StorableStr, UtcDatetime
 from app.tasks.constants import (
@@ -35,6 +35,11 @@ class Money(ApiModel):
         ge=0, max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES
     )
     currency: Currency  # ISO 4217, from an allowlist
+
+    @field_serializer("amount", when_used="json")
+    def _all_cents(self, amount: Decimal) -> str:
+        # "684.4" in, "684.40" out: the text every later read of the row gives.
+        return str(amount.quantize(Decimal(1).scaleb(-AMOUNT_DECIMAL_PLACES)))
 
 
 # --8<-- [end:money]
