@@ -63,6 +63,21 @@ async def test_task_of_another_user_is_not_found(
     assert (await client.get(url, headers=auth_headers)).status_code == 200
 
 
+async def test_an_amount_reads_the_same_after_create_and_update(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    """Create answers "684.40" for "684.4", as every later read of the row does."""
+    body = TaskCreateFactory.build().model_dump(mode="json")
+    body["budget"] = {"amount": "684.4", "currency": "USD"}
+    created = (await client.post(TASKS, json=body, headers=auth_headers)).json()
+    url = f"{TASKS}/{created['id']}"
+    read = (await client.get(url, headers=auth_headers)).json()
+
+    assert (
+        created["budget"] == read["budget"] == {"amount": "684.40", "currency": "USD"}
+    )
+
+
 async def test_patch_changes_only_the_fields_sent(
     client: httpx.AsyncClient, auth_headers: dict[str, str]
 ) -> None:

@@ -17,6 +17,13 @@ def test_money_is_a_json_string_never_a_float() -> None:
     assert money.model_dump_json() == '{"amount":"0.10","currency":"EUR"}'
 
 
+def test_money_is_written_with_all_its_cents() -> None:
+    # "684.4" in, "684.40" out: the same text the database row gives back.
+    money = Money.model_validate({"amount": "684.4", "currency": "USD"})
+
+    assert money.model_dump(mode="json")["amount"] == "684.40"
+
+
 @pytest.mark.parametrize(
     "data",
     [
