@@ -38,6 +38,10 @@ class IndexedRule(Protocol):
     def page(self) -> str: ...
     @property
     def section(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def retired(self) -> bool: ...
 
 
 def _relative(target: str, page: str = PAGE) -> str:
@@ -53,7 +57,7 @@ def inline(markdown: str) -> str:
 
 
 def status(rule: IndexedRule) -> str:
-    """`retired` for a tombstone, else `active`."""
+    """`active`, or `merged` / `retired` for a tombstone."""
     return rule.status
 
 

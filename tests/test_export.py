@@ -82,7 +82,10 @@ def test_rules_json_entries_match_the_rule_pages(
     """Each entry carries its rule's fields, absolute URLs, status and first publication date."""
     base = site_url()
     registry = read_registry(REGISTRY)
-    keys = "id level title statement section page url anchor short_url status merged_into since snippets tests"
+    keys = (
+        "id level title statement section page url anchor short_url status merged_into since"
+        " snippets tests"
+    )
     for entry, rule in zip(entries, rules, strict=True):
         assert sorted(entry) == sorted(keys.split())
         assert (entry["level"], entry["title"], entry["statement"]) == (
