@@ -9,6 +9,8 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
+    JsonValue,
     PlainSerializer,
     WithJsonSchema,
 )
@@ -86,3 +88,10 @@ class ApiModel(BaseModel):
         extra="forbid",  # a misspelt field is a 422, not silently ignored
         str_strip_whitespace=True,
     )
+
+
+# What the schema says of every integer: 32 bits (clients pick their type from
+# `format`), never negative where it is a count.
+INT32: dict[str, JsonValue] = {"format": "int32"}
+INT32_MAX = 2**31 - 1
+Count = Annotated[int, Field(ge=0, le=INT32_MAX, json_schema_extra=INT32)]

@@ -9,13 +9,13 @@ from typing import Annotated, Generic, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Query
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from app.core.config import Settings, SettingsDep
 from app.core.constants import ErrorCode
 from app.core.exceptions import BadRequestError
-from app.core.models import ApiModel
+from app.core.models import INT32, ApiModel
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
@@ -40,7 +40,6 @@ class PageParams:
     signer: "CursorSigner"  # checks the cursor and signs the next one
 
 
-INT32: dict[str, JsonValue] = {"format": "int32"}
 LimitQuery = Annotated[
     int, Query(ge=1, le=MAX_LIMIT, description="Page size.", json_schema_extra=INT32)
 ]

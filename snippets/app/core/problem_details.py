@@ -19,6 +19,7 @@ from app.core.conditional import NotModifiedError, not_modified_handler
 from app.core.constants import ErrorCode
 from app.core.exceptions import PROBLEM_BASE_URI, AppError, DatabaseBusyError
 from app.core.http_methods import method_not_allowed
+from app.core.models import INT32
 
 logger = logging.getLogger(__name__)
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -27,7 +28,6 @@ _RFC9110_PHRASES = {413: "Content Too Large", 422: "Unprocessable Content"}
 
 
 MAX_FIELD_ERRORS = 50  # a body with 10,000 bad fields gets a short answer
-INT32: dict[str, Any] = {"format": "int32"}
 
 
 def _cut(limit: int) -> BeforeValidator:

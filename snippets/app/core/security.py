@@ -109,13 +109,18 @@ class SignedIn:
     user: User
 
 
-async def get_signed_in(
-    token: Annotated[str, Depends(oauth2_scheme)],
-    settings: SettingsDep,
-    session: SessionDep,
-) -> SignedIn:
+async def get_token_claims(
+    token: Annotated[str, Depends(oauth2_scheme)], settings: SettingsDep
+) -> TokenClaims:
+    """The access token's verified claims, decoded once a request: no database."""
+    return decode_token(settings, token, kind="access")
+
+
+TokenClaimsDep = Annotated[TokenClaims, Depends(get_token_claims)]
+
+
+async def get_signed_in(claims: TokenClaimsDep, session: SessionDep) -> SignedIn:
     """401 unless the token is valid and its session and account still exist."""
-    claims = decode_token(settings, token, kind="access")
     # One indexed read per request: deleting the account, signing out or
     # changing the password ends the session, and the token stops at once.
     user = await user_repo.get_signed_in(

@@ -12,7 +12,7 @@ from pydantic.json_schema import SkipJsonSchema
 from app.core.config import SettingsDep
 from app.core.metrics import Metrics
 from app.core.models import UtcDatetime
-from app.core.security import AccessClaimsDep
+from app.core.security import AccessClaimsDep, TokenClaimsDep
 from app.infra.cache import CacheDep
 from app.infra.clients.webhook import post_webhook
 from app.tasks import summary
@@ -127,14 +127,16 @@ ExportSlotDep = Depends(export_slot)
 
 # --8<-- [start:invalidate-after-commit]
 async def invalidate_summary(
-    request: Request, owner_id: OwnerIdDep, cache: CacheDep
+    request: Request, claims: TokenClaimsDep, cache: CacheDep
 ) -> AsyncIterator[None]:
     """After a write, drop the caller's cached summary, once it has committed."""
     yield
     # On the router, so FastAPI enters it before the endpoint's session and
     # leaves it after: the session has committed (or raised) by this line.
+    # It must not need the session itself (the token's claims do not), or
+    # FastAPI would open the session first and commit it after this line.
     if request.method not in {"GET", "HEAD"}:
-        await cache.delete(summary.summary_key(owner_id))
+        await cache.delete(summary.summary_key(claims.sub))
 
 
 InvalidatesSummary = Depends(invalidate_summary, scope="function")

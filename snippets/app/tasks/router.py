@@ -181,14 +181,16 @@ async def export_tasks(
 
 # --8<-- [end:export-tasks]
 
-# `export` is no task ID: without this, `PUT /export` would be taken by
-# `PUT /{task_id}` and fail as a bad UUID (422) instead of a 405 with Allow.
-router.add_api_route(
-    "/export",
-    method_not_allowed,
-    methods=["POST", "PUT", "PATCH", "DELETE"],
-    include_in_schema=False,  # not part of the contract: only a 405
-)
+# `export` and `summary` are no task IDs: without this, `PUT /export` would be
+# taken by `PUT /{task_id}` and fail as a bad body (415) or UUID (422) instead
+# of a 405 with Allow. Every fixed path beside `/{task_id}` is listed here.
+for fixed_path in ("/export", "/summary"):
+    router.add_api_route(
+        fixed_path,
+        method_not_allowed,
+        methods=["POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,  # not part of the contract: only a 405
+    )
 
 
 # --8<-- [start:etag]

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pydantic import ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.models import ApiModel, UtcDatetime
+from app.core.models import ApiModel, Count, UtcDatetime
 from app.infra.cache import Cache
 from app.tasks import repository as task_repo
 from app.tasks.constants import TaskStatus
@@ -30,8 +30,8 @@ class TaskSummary(ApiModel):
         }
     )
 
-    total: int = Field(ge=0, examples=[3])
-    by_status: dict[TaskStatus, int] = Field(
+    total: Count = Field(examples=[3])
+    by_status: dict[TaskStatus, Count] = Field(
         examples=[{"todo": 1, "doing": 1, "done": 1}]
     )
     next_due_at: UtcDatetime | None = Field(

@@ -4,7 +4,8 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete as delete_rows  # `delete` is this module's own
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -119,3 +120,35 @@ async def delete(session: AsyncSession, user: User) -> None:
     """ON DELETE CASCADE removes tasks, idempotency keys, sessions and tokens."""
     await session.delete(user)
     await session.flush()
+
+
+async def delete_ended_sessions(
+    session: AsyncSession, *, now: datetime, batch_size: int
+) -> int:
+    """Delete up to `batch_size` expired or signed-out sessions, tokens with them."""
+    ended = (
+        select(UserSession.id)
+        .where(or_(UserSession.expires_at <= now, UserSession.revoked_at.is_not(None)))
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)  # a refresh in progress is not waited for
+    )
+    result = await session.execute(
+        delete_rows(UserSession).where(UserSession.id.in_(ended))
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult's
+
+
+async def delete_expired_refresh_tokens(
+    session: AsyncSession, *, now: datetime, batch_size: int
+) -> int:
+    """Delete up to `batch_size` refresh tokens past `exp`: no one can use them."""
+    expired = (
+        select(RefreshToken.jti)
+        .where(RefreshToken.expires_at <= now)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)
+    )
+    result = await session.execute(
+        delete_rows(RefreshToken).where(RefreshToken.jti.in_(expired))
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult's

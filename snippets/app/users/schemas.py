@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
-from app.core.models import ApiModel, StorableStr, UtcDatetime
+from app.core.models import ApiModel, Count, StorableStr, UtcDatetime
 from app.users.constants import (
     PASSWORD_CLASSES,
     PASSWORD_MAX_LENGTH,
@@ -144,7 +144,7 @@ class TokenPair(ApiModel):
     access_token: str
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105  # a scheme, not a secret
-    expires_in: int = Field(description="Access token lifetime in seconds.")
+    expires_in: Count = Field(description="Access token lifetime in seconds.")
 
 
 class RefreshRequest(ApiModel):

@@ -9,10 +9,12 @@ from pydantic import JsonValue
 from saq import Queue
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.core import rate_limit
 from app.tasks import idempotency
 from app.tasks import service as task_service
 from app.tasks import summary as task_summary
 from app.tasks.schemas import TaskCreate
+from app.users import repository as user_repo
 from app.worker import repository as worker_repo
 from app.worker.config import PurgeSettings, WorkerSettings
 from app.worker.constants import (
@@ -115,6 +117,7 @@ class PurgeStep:
     run: PurgeRun
 
 
+# --8<-- [start:purge-steps]
 def purge_steps(settings: PurgeSettings) -> list[PurgeStep]:
     """Every retention rule the purge job enforces; add a step per new table."""
     kept = settings.processed_job_retention
@@ -130,11 +133,30 @@ def purge_steps(settings: PurgeSettings) -> list[PurgeStep]:
     async def idempotency_keys(session: AsyncSession, now: datetime) -> int:
         return await idempotency.purge_expired(session, now=now)
 
+    async def ended_sessions(session: AsyncSession, now: datetime) -> int:
+        # Signed out or expired; their refresh tokens go with them (cascade).
+        return await user_repo.delete_ended_sessions(session, now=now, batch_size=batch)
+
+    async def refresh_tokens(session: AsyncSession, now: datetime) -> int:
+        return await user_repo.delete_expired_refresh_tokens(
+            session, now=now, batch_size=batch
+        )
+
+    async def rate_limit_buckets(session: AsyncSession, now: datetime) -> int:
+        # A full bucket is the same as no row: it only holds a client's digest.
+        return await rate_limit.purge_expired(session, now=now, batch_size=batch)
+
     return [
         PurgeStep("worker_processed_job", processed_jobs),
         PurgeStep("worker_dead_job", dead_jobs),
-        PurgeStep("idempotency_key", idempotency_keys),
+        PurgeStep("task_idempotency_key", idempotency_keys),
+        PurgeStep("user_session", ended_sessions),  # before the tokens: cascades
+        PurgeStep("user_refresh_token", refresh_tokens),
+        PurgeStep("rate_limit_counter", rate_limit_buckets),
     ]
+
+
+# --8<-- [end:purge-steps]
 
 
 # --8<-- [start:purge]

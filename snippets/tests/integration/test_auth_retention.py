@@ -5,13 +5,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core import rate_limit
 from app.core.config import Settings
 from app.core.rate_limit import RateLimitCounter
-from app.users import retention
+from app.users import repository as user_repo
 from app.users.models import RefreshToken, User, UserSession
 from tests.conftest import bearer, register, sign_in
 
@@ -130,8 +130,8 @@ async def test_ended_sessions_and_expired_tokens_are_purged(
         session.add(live_token)
 
     async with sessions.begin() as session:
-        ended = await retention.purge_ended_sessions(session, now=now, batch_size=100)
-        expired = await retention.purge_expired_refresh_tokens(
+        ended = await user_repo.delete_ended_sessions(session, now=now, batch_size=100)
+        expired = await user_repo.delete_expired_refresh_tokens(
             session, now=now, batch_size=100
         )
     async with sessions() as session:
@@ -164,21 +164,3 @@ async def test_purges_work_in_bounded_batches(
             break
 
     assert batches == [2, 2, 1, 0]
-
-
-async def test_the_retention_job_entry_point_purges_everything_it_owns(
-    sessions: async_sessionmaker[AsyncSession], client: httpx.AsyncClient
-) -> None:
-    """One call for the scheduler: every kind purged, the counts reported."""
-    now = datetime.now(UTC)
-    await add_user_with_sessions(sessions, now)
-    async with sessions.begin() as session:
-        session.add(RateLimitCounter(key="t:old", refills_at=now - timedelta(hours=1)))
-
-    purged = await retention.purge_auth_data(sessions, now=now, batch_size=1)
-    async with sessions() as session:
-        counters = await session.scalar(text("SELECT count(*) FROM rate_limit_counter"))
-
-    assert purged == {"sessions": 2, "refresh_tokens": 1, "rate_limit_counters": 1}
-    assert counters == 0
-    assert await count(sessions, UserSession) == 1

@@ -1,5 +1,8 @@
 """HTTP details a generic client relies on: HEAD, Allow, redirects, codings, 204."""
 
+import json
+from pathlib import Path
+
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
@@ -9,6 +12,7 @@ from app.core.config import Settings
 from app.main import create_app
 
 TASKS = "/api/v1/tasks"
+SNAPSHOT = Path(__file__).parents[1] / "contract" / "openapi.snapshot.json"
 SECURITY = ("x-content-type-options", "strict-transport-security", "x-frame-options")
 ORIGIN = "https://app.example.com"
 
@@ -105,20 +109,31 @@ async def test_405_allow_lists_every_method_of_the_path(
     assert allowed == {"GET", "HEAD", "PATCH", "PUT", "DELETE"}
 
 
-async def test_put_on_export_is_not_taken_for_a_task_id(
+async def test_no_fixed_path_beside_a_task_id_is_taken_for_one(
     client: httpx.AsyncClient, auth_headers: dict[str, str]
 ) -> None:
-    """`export` is no UUID: `/{task_id}` must not catch it (a 422 before)."""
-    response = await client.put(
-        f"{TASKS}/export", json={"title": "t"}, headers=auth_headers
-    )
+    """`export`, `summary`: no UUID, so `/{task_id}` must not catch their writes.
 
-    assert response.status_code == 405, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    assert {m.strip() for m in response.headers["allow"].split(",")} == {
-        "GET",
-        "HEAD",
-    }
+    Before, `PUT /export` was a 422 (a bad UUID) and `PUT /summary` a 415.
+    """
+    # The pinned document (a contract test keeps it equal to the app's).
+    paths = json.loads(SNAPSHOT.read_text(encoding="utf-8"))["paths"]
+    fixed = [p for p in paths if p.startswith(f"{TASKS}/") and "{" not in p]
+    assert fixed, "the document lists the fixed task paths"
+    for path in fixed:
+        for method, body in (
+            ("PUT", None),
+            ("PATCH", {"title": "t"}),
+            ("DELETE", None),
+        ):
+            response = await client.request(
+                method, path, json=body, headers=auth_headers
+            )
+
+            assert response.status_code == 405, (method, path, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+            allow = {m.strip() for m in response.headers["allow"].split(",")}
+            assert allow == {"GET", "HEAD"}, (method, path)
 
 
 async def test_no_redirect_echoes_the_host_header(

@@ -90,9 +90,14 @@ async def test_the_purge_deletes_only_what_has_expired_in_batches(
     deleted = await purge_once(settings, now=NOW)
     again = await purge_once(settings, now=NOW)  # idempotent: nothing left to do
 
-    expected = {"worker_processed_job": 5, "worker_dead_job": 5, "idempotency_key": 5}
-    assert deleted == expected
-    assert again == dict.fromkeys(expected, 0)
+    expected = {
+        "worker_processed_job": 5,
+        "worker_dead_job": 5,
+        "task_idempotency_key": 5,
+    }
+    auth = {"user_session": 0, "user_refresh_token": 0, "rate_limit_counter": 0}
+    assert deleted == expected | auth  # the signed-in user's session is live
+    assert again == dict.fromkeys(expected | auth, 0)
     assert await counts(sessions) == dict.fromkeys(expected, 5)
     purged = [r for r in caplog.records if r.getMessage() == "purged"]
     assert {(r.table, r.rows) for r in purged} >= {("worker_dead_job", 5)}  # type: ignore[attr-defined]  # from `extra`
@@ -129,9 +134,9 @@ async def test_the_purge_command_runs_once_and_exits(
     }
     assert rows["worker_processed_job"] == 4
     assert rows["worker_dead_job"] == 4
-    assert rows["idempotency_key"] == 2
+    assert rows["task_idempotency_key"] == 2
     assert await counts(sessions) == {
         "worker_processed_job": 0,
         "worker_dead_job": 0,
-        "idempotency_key": 2,
+        "task_idempotency_key": 2,
     }

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.rate_limit import RateLimitCounter
-from app.users import retention
 from app.users.models import User, UserSession
+from app.worker.config import PurgeSettings
+from app.worker.service import purge, purge_steps
 from demos import ret_flag_only_delete, ret_leaky_response
 from tests.conftest import bearer, register, sign_in
 
@@ -116,7 +117,9 @@ async def test_a_deletion_request_erases_the_persons_data(
 
 @pytest.mark.rule("RET-005")
 async def test_the_auth_purges_delete_only_what_has_expired(
-    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+    client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    database_url: str,
 ) -> None:
     """Expired and fresh sessions and counters: one job run, only the expired go."""
     now = datetime.now(UTC)
@@ -132,12 +135,20 @@ async def test_the_auth_purges_delete_only_what_has_expired(
             for key, at in (("t:fresh", now + DAY), ("t:expired", now - DAY))
         )
 
-    purged = await retention.purge_auth_data(sessions, now=now, batch_size=500)
+    steps = purge_steps(PurgeSettings.model_validate({"database_url": database_url}))
+    purged = await purge(sessions, steps, now=now)  # what the scheduled job runs
     async with sessions() as session:
         left = (await session.scalars(select(UserSession.id))).all()
         keys = (await session.scalars(select(RateLimitCounter.key))).all()
 
-    assert purged == {"sessions": 1, "refresh_tokens": 0, "rate_limit_counters": 1}
+    assert purged == {
+        "worker_processed_job": 0,
+        "worker_dead_job": 0,
+        "task_idempotency_key": 0,
+        "user_session": 1,
+        "user_refresh_token": 0,
+        "rate_limit_counter": 1,
+    }
     assert (left, keys) == ([fresh], ["t:fresh"])
 
 

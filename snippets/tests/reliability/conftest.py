@@ -64,7 +64,7 @@ async def signed_up(client: httpx.AsyncClient) -> dict[str, str]:
     """Register a user on the live server and return its Authorization header."""
     user = UserCreateFactory.build(factory_use_construct=False)
     created = await client.post("/api/v1/users", json=user.model_dump(mode="json"))
-    assert created.status_code == 201, created.text
+    assert created.status_code == 202, created.text
     form = {"username": user.email, "password": user.password}
     token = await client.post("/api/v1/auth/token", data=form)
     assert token.status_code == 200, token.text
