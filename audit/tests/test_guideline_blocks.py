@@ -27,6 +27,15 @@ OUT_OF_REACH = {
     ("OBS-003", "demos/obs_unvalidated_request_id.py:demo"): "a log format, no middleware",
     ("API-001", "demos/api_leaky_response.py:demo"): "prints asdict() of a row, no route",
     ("SEC-008", "demos/sec_lenient_input.py:demo"): "a model validated by hand, not a body",
+    ("TYP-003", "demos/dep_loose_tooling.py:demo"): "a pyproject in a string, not the project's",
+    ("OBS-006", "demos/obs_secret_in_repr.py:demo"): "a model's repr printed, no logger call",
+    ("API-004", "demos/aim_read_with_side_effect.py:demo"): "a plain function, not a route",
+    ("CFG-001", "demos/ops_compose_secrets.yaml:demo"): "a compose file: the audit reads Python",
+}
+# Dos that show one part of a merged rule and miss another part the audit checks; the
+# test fails when one is no longer flagged (then it leaves this list).
+PARTIAL_DOS = {
+    ("OBS-003", "demos/rid_pure_asgi.py:demo"): "shows pure ASGI middleware; no request ID",
 }
 
 
@@ -85,6 +94,9 @@ def test_no_do_is_flagged(block: Block) -> None:
             for f in example_findings()
             if f.path == block.path.relative_to(SNIPPETS).as_posix()
         )
+    if (block.rule, block.target) in PARTIAL_DOS:
+        assert flagged, f"{block.target} is clean now: drop it from PARTIAL_DOS"
+        return
     assert not flagged, f"{block.rule} flagged in its own Do {block.target}"
 
 

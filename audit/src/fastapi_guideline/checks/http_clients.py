@@ -81,7 +81,7 @@ def client_per_call(module: Module, project: Project) -> Iterator[Hit]:
 
 @check(
     "CLIENT-TIMEOUT",
-    ("EXT-002", "EXT-005", "EXT-003"),
+    ("EXT-002",),
     "static",
     "module",
     "an outbound call without an explicit timeout",

@@ -245,7 +245,7 @@ def docs_served(target: AppTarget) -> Iterator[Hit]:
 
 @check(
     "HEALTH-ROUTES",
-    ("OPS-006", "CFG-001"),
+    ("OPS-006",),
     "app",
     "app",
     "no GET /healthz (liveness) or /readyz (readiness) route",
