@@ -149,5 +149,6 @@ def test_template_installs_and_passes_its_own_tests_standalone(
     python = str(project / ".venv" / "bin" / "python")
     run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip>=25.1", timeout=300)
     run(python, "-m", *shlex.split(INSTALL), "--quiet", timeout=600)
-    run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", timeout=900)
+    # The whole example suite (about 800 tests, two processes in some): ~8 min on 2 cores.
+    run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", timeout=1800)
     assert time.monotonic() - started < _SETUP_MINUTES * 60
