@@ -14,7 +14,7 @@ help:  ## List the targets
 $(STAMP): pyproject.toml snippets/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet --group test --group snippets/pyproject.toml:dev -e ./snippets
+	$(BIN)/python -m pip install --quiet --group test --group snippets/pyproject.toml:dev -e ./snippets -e .
 	touch $(STAMP)
 
 serve: $(STAMP)  ## Serve the site at http://127.0.0.1:8000 with live reload
