@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from guidebook import ruff_page
 from guidebook.checked_by import (
     AUDIT_ANCHOR,
     AUDIT_PAGE,
@@ -22,6 +23,7 @@ from guidebook.checked_by import (
     audit_checks,
     checks,
     kinds,
+    ruff_names,
     ruff_rules,
 )
 from guidebook.export import built_page, h2_ids
@@ -285,3 +287,20 @@ def test_the_built_rule_pages_show_every_audit_check(site_build: Build, rules: l
             r'audit <a href="../../audit/#what-it-checks"><code>([A-Z0-9-]+)</code>', line
         )
         assert shown == list(registry.get(rule.id, ())), rule.id
+
+
+def test_the_ruff_page_table_is_current() -> None:
+    """docs/ruff.md's table is what the Checked-by lines generate (`make register`)."""
+    assert ruff_page.main(["--check"]) == 0, "docs/ruff.md's table is stale: run `make register`"
+
+
+def test_the_ruff_table_lists_each_cited_code_with_its_rules(rules: list[Rule]) -> None:
+    text = ruff_page.PAGE.read_text(encoding="utf-8")
+    emptied = ruff_page.updated(text, [], {})  # a page whose table lost every row
+    assert emptied != text
+    assert ruff_page.updated(emptied, rules, ruff_names()) == text
+    for rule_id, code in typed(rules, "ruff"):
+        row = next(
+            line for line in text.splitlines() if line.startswith((f"| [`{code}`]", f"| `{code}`"))
+        )
+        assert f"[{rule_id}](" in row, (rule_id, code)
