@@ -14,7 +14,7 @@ help:  ## List the targets
 $(STAMP): pyproject.toml snippets/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet --group test --group snippets/pyproject.toml:dev -e ./snippets
+	$(BIN)/python -m pip install --quiet --group test --group snippets/pyproject.toml:dev -e ./snippets -e .
 	touch $(STAMP)
 
 serve: $(STAMP)  ## Serve the site at http://127.0.0.1:8000 with live reload
@@ -40,10 +40,11 @@ test-site: $(STAMP)  ## The site's tests: every block, rule IDs, the build, the 
 test-audit: $(STAMP)  ## The audit tool's tests: corpus precision/recall, every Don't found, the example clean, the wheel
 	cd audit && ../$(BIN)/python -m pytest
 
-register: $(STAMP)  ## Add newly written rule IDs to the append-only registry, regenerate short links
+register: $(STAMP)  ## Add newly written rule IDs to the append-only registry, regenerate short links and generated tables
 	$(BIN)/python -m guidebook.register
 	$(BIN)/python -m guidebook.links
 	$(BIN)/python -m guidebook.evidence
+	$(BIN)/python -m guidebook.ruff_page
 
 run: $(STAMP)  ## Run the example service at http://127.0.0.1:8001
 	cd snippets && ../$(BIN)/python -m scripts.run_local

@@ -3,6 +3,8 @@
 - `build_wheel(directory)`: `fastapi_guideline-<version>-py3-none-any.whl`, built with uv from
   this folder (its build hook writes the rule catalogue into it); the site serves it under
   `downloads/`.
+- `rules_checked()`: rule ID -> the checks that enforce it, for the rule pages, the rules
+  index and rules.json ("Checked by: audit `NAME`").
 - `write_page_files(directory)`: the files `docs/audit.md` includes (pymdownx.snippets finds
   them under `.generated/audit/`): the install command with the wheel's URL, the GitHub
   Actions job, the pre-commit hook, the configuration, a waiver, and the list of checks per
@@ -64,11 +66,24 @@ def build_wheel(directory: Path) -> Path:
     return wheel
 
 
-def _catalogue() -> tuple[str, list[dict[str, Any]], dict[str, list[str]], dict[str, str]]:
-    """Site URL, catalogue entries, rule -> checks, check -> kind (from the registry)."""
+def _on_path() -> None:
+    """This folder and the package's source first on sys.path, as an uninstalled tool runs."""
     for path in (HERE, HERE / "src"):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
+
+
+def rules_checked() -> dict[str, list[str]]:
+    """Rule ID -> the names of the audit checks that enforce it (the site's "Checked by")."""
+    _on_path()
+    from fastapi_guideline.registry import rules_checked as checked  # noqa: PLC0415
+
+    return checked()
+
+
+def _catalogue() -> tuple[str, list[dict[str, Any]], dict[str, list[str]], dict[str, str]]:
+    """Site URL, catalogue entries, rule -> checks, check -> kind (from the registry)."""
+    _on_path()
     import catalogue_source  # noqa: PLC0415 - on the path now
     from fastapi_guideline.registry import all_checks, rules_checked  # noqa: PLC0415
 

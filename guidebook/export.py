@@ -3,8 +3,10 @@
 `python -m guidebook.export --site-dir site` runs after `mkdocs build` and writes, all from the
 rule catalogue:
 
-- `rules.json`: every rule with its level, statement, absolute URL, short link, status, first
-  publication date, the snippet sections its blocks include and the example tests naming it;
+- `rules.json`: every rule with its level, statement, absolute URL, short link, status, origin,
+  the checks that check it (the page's and the audit tool's), first publication date, changes
+  since (guidebook.changelog), the snippet sections its blocks include and the example tests
+  naming it;
 - `_redirects`: Netlify's 301 answers for the short links `/r/<ID>` (see guidebook.links);
 - search aliases: the compact spelling of each ID (`err001`) added to the rule's entry in the
   built search index, so that it finds the rule as `ERR-001` and `err-001` already do;
@@ -29,6 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from guidebook.artifacts import write_artifacts
+from guidebook.changelog import by_rule, read_events
+from guidebook.checked_by import as_json as checks_json
+from guidebook.checked_by import checks, ruff_names
 from guidebook.links import (
     catalogue,
     netlify_redirects,
@@ -90,10 +95,19 @@ def example_tests(rule_id: str, tests_dir: Path = EXAMPLE_TESTS) -> list[str]:
     ]
 
 
+def origin_json(rule: Rule) -> dict[str, str | None] | None:
+    """rules.json's `origin`: `{kind, section, text}`, None for a tombstone."""
+    if rule.origin is None:
+        return None
+    return {"kind": rule.origin.kind, "section": rule.origin.section, "text": rule.origin.text}
+
+
 def rule_entries(
     rules: Sequence[Rule], registry: dict[str, str], base_url: str, docs: Path = DOCS
 ) -> list[dict[str, Any]]:
     """The rules.json entries, one per rule in catalogue order."""
+    history = by_rule(read_events())
+    ruff = ruff_names()
     return [
         {
             "id": rule.id,
@@ -107,7 +121,10 @@ def rule_entries(
             "short_url": base_url + short_path(rule.id),
             "status": rule.status,
             "merged_into": rule.merged_into,
+            "origin": origin_json(rule),
+            "checked_by": checks_json(checks(rule), base_url, ruff),
             "since": registry.get(rule.id),
+            "changed": [event.as_json() for event in history.get(rule.id, [])],
             "snippets": snippet_targets(rule, rules, docs),
             "tests": example_tests(rule.id),
         }

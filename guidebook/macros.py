@@ -8,6 +8,7 @@ are rendered: Jinja never touches a rule page or an included code block.
   app produces (guidebook.openapi): headings and tables, no JavaScript.
 - `template_facts()`: the file count and size of `tasks-service.zip`, measured, not typed.
 - `rules_index()`: every rule of the catalogue in one table (guidebook.rules_index).
+- `rule_changes()`: the history of every rule, newest first (guidebook.changelog_page).
 - `on_post_build`: writes `/openapi.json`, `/llms.txt`, `/guideline.md` and `/tasks-service.zip`
   into the site that MkDocs just built, so `mkdocs serve` serves them too. (Zensical does not
   call it; `guidebook.export` writes the same files after any build.)
@@ -23,7 +24,8 @@ _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:  # the plugin loads this file by path, not as guidebook.macros
     sys.path.insert(0, str(_ROOT))
 
-from guidebook.openapi import document, render  # noqa: E402 - after the path fix above
+from guidebook.changelog_page import rule_changes  # noqa: E402 - after the path fix above
+from guidebook.openapi import document, render  # noqa: E402
 from guidebook.rules_index import rules_index  # noqa: E402
 from guidebook.template import build_archive, template_files  # noqa: E402
 
@@ -63,6 +65,7 @@ def define_env(env: MacrosEnv) -> None:
     env.macro(openapi_reference)
     env.macro(template_facts)
     env.macro(rules_index)
+    env.macro(rule_changes)
 
 
 def on_post_build(env: MacrosEnv) -> None:

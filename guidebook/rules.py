@@ -1,8 +1,10 @@
 """The rule catalogue, read from the rule pages: the single source of truth for every rule.
 
 A rule is a level-2 heading `## ERR-001 · Title { #err-001 }` followed by a paragraph that
-starts with its level: `**MUST** · Statement.` Everything derived from rules (the registry
-check, rules.json, short links, search entries) reads them through this module.
+starts with its level: `**MUST** · Statement.` A live rule's statement is followed by its
+`*Origin:*` and `*Checked by:*` lines (guidebook.rule_lines); a tombstone (`**MERGED** · into
+[X](...)`, `**RETIRED** · ...`) has neither. Everything derived from rules (the registry check,
+rules.json, short links, search entries) reads them through this module.
 """
 
 import re
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guidebook.paths import RULE_PAGES
+from guidebook.rule_lines import Check, LineSyntaxError, Origin, provenance
 
 ID_PATTERN = r"[A-Z][A-Z0-9]{1,4}-\d{3}"
 LEVELS = ("MUST", "SHOULD", "MAY")
@@ -44,6 +47,8 @@ class Rule:
     page: str  # path relative to docs/, e.g. "rules/errors.md"
     section: str  # the page's H1, the guideline's section heading
     line: int
+    origin: Origin | None = None  # None only for a tombstone
+    checked_by: tuple[Check, ...] = ()  # as typed on the page; the audit's are added at build
 
     @property
     def area(self) -> str:
@@ -92,6 +97,7 @@ def parse_page(path: Path, docs_root: Path) -> list[Rule]:
         if anchor != rule_id.lower():
             raise RuleSyntaxError(f"{page}:{number}: anchor #{anchor} must be #{rule_id.lower()}")
         level, statement = _statement(lines, number, page)
+        origin, checked_by = _provenance(lines, number, page, level in TOMBSTONES)
         rules.append(
             Rule(
                 id=rule_id,
@@ -102,6 +108,8 @@ def parse_page(path: Path, docs_root: Path) -> list[Rule]:
                 page=page,
                 section=h1["title"].strip(),
                 line=number,
+                origin=origin,
+                checked_by=checked_by,
             )
         )
     return rules
@@ -123,6 +131,16 @@ def _statement(lines: list[str], heading_line: int, page: str) -> tuple[str, str
             f"**MUST** · / **SHOULD** · / **MAY** · / **RETIRED** · / **MERGED** ·"
         )
     return match["level"], match["statement"]
+
+
+def _provenance(
+    lines: list[str], heading_line: int, page: str, tombstone: bool
+) -> tuple[Origin | None, tuple[Check, ...]]:
+    """The rule's *Origin:* and *Checked by:* lines, or a RuleSyntaxError naming page and line."""
+    try:
+        return provenance(lines, heading_line, tombstone)
+    except LineSyntaxError as error:
+        raise RuleSyntaxError(f"{page}:{error.line}: {error}") from error
 
 
 def stray_ids(path: Path) -> Iterator[tuple[int, str]]:

@@ -6,8 +6,10 @@ whole list; `docs/javascripts/rules-index.js` adds filters (level, section, chec
 from the `data-*` attributes of its rows.
 
 Only the fields every catalogue keeps are read: a rule's id, title, level, anchor, page and
-section. How each rule is checked is not part of the catalogue yet: `render()` takes it as an
-optional mapping and shows the "Checked by" column (and its filter) only when it is given.
+section. How each rule is checked comes as a mapping of rule ID to kinds of check (`test`,
+`audit`, `ruff`, ...): the page's *Checked by* line and the audit tool's registry
+(guidebook.checked_by). `render()` shows the "Checked by" column and its filter only when the
+mapping is given; the published index always gives it.
 """
 
 import html
@@ -16,8 +18,9 @@ from typing import Protocol
 
 from markdown import Markdown
 
+from guidebook.checked_by import checks, kinds
 from guidebook.links import catalogue, page_path, short_path
-from guidebook.rules import section_order
+from guidebook.rules import Rule, section_order
 
 PAGE = "rules-index.md"
 TABLE_CLASS = "rules-index"
@@ -92,7 +95,7 @@ def _row(rule: IndexedRule, checks: Sequence[str] | None) -> str:
 def render(rules: Iterable[IndexedRule], checks: Mapping[str, Sequence[str]] | None = None) -> str:
     """The index table as one HTML block (no blank line inside, so Markdown leaves it alone).
 
-    `checks` maps a rule ID to the kinds of check that prove it (`test`, `review`, ...); when
+    `checks` maps a rule ID to the kinds of check that prove it (`test`, `reviewer`, ...); when
     it is None the column is left out rather than shown empty or guessed.
     """
     rows = ordered(rules)
@@ -117,6 +120,12 @@ def render(rules: Iterable[IndexedRule], checks: Mapping[str, Sequence[str]] | N
     )
 
 
+def check_kinds(rules: Iterable[Rule]) -> dict[str, list[str]]:
+    """Rule ID -> the kinds of check that check it, the audit's included."""
+    return {rule.id: kinds(checks(rule)) for rule in rules}
+
+
 def rules_index() -> str:
-    """The macro: the index of the published catalogue."""
-    return render(catalogue())
+    """The macro: the index of the published catalogue, with how each rule is checked."""
+    rules = catalogue()
+    return render(rules, check_kinds(rules))

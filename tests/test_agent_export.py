@@ -196,6 +196,10 @@ def test_examples_pick_the_do_tab_and_skip_the_dont(tmp_path: Path) -> None:
             "",
             "**MUST** · Do it.",
             "",
+            "*Origin:* added — made up",
+            "",
+            "*Checked by:* reviewer — nothing",
+            "",
             '=== "Do"',
             "",
             "    ```python",
@@ -212,6 +216,10 @@ def test_examples_pick_the_do_tab_and_skip_the_dont(tmp_path: Path) -> None:
             "",
             "**SHOULD** · Show it.",
             "",
+            "*Origin:* derived (§1)",
+            "",
+            "*Checked by:* reviewer — nothing",
+            "",
             "```python",
             include.strip(),
             "```",
@@ -223,8 +231,8 @@ def test_examples_pick_the_do_tab_and_skip_the_dont(tmp_path: Path) -> None:
 
     made_up = load_rules(rules_dir)
     first, second = (examples(rule, made_up, tmp_path) for rule in made_up)
-    assert [(e.kind, e.block.line) for e in first] == [("do", 9)]
-    assert [(e.kind, e.block.line) for e in second] == [("example", 23)]
+    assert [(e.kind, e.block.line) for e in first] == [("do", 13)]
+    assert [(e.kind, e.block.line) for e in second] == [("example", 31)]
 
 
 def test_fence_outlasts_backticks_in_the_code() -> None:

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from guidebook.changelog import by_rule, read_events
+from guidebook.checked_by import audit_checks, ruff_rules
 from guidebook.export import (
     add_search_aliases,
     built_page,
@@ -83,8 +85,8 @@ def test_rules_json_entries_match_the_rule_pages(
     base = site_url()
     registry = read_registry(REGISTRY)
     keys = (
-        "id level title statement section page url anchor short_url status merged_into since"
-        " snippets tests"
+        "id level title statement section page url anchor short_url status merged_into origin"
+        " checked_by since changed snippets tests"
     )
     for entry, rule in zip(entries, rules, strict=True):
         assert sorted(entry) == sorted(keys.split())
@@ -107,6 +109,45 @@ def test_rules_json_entries_match_the_rule_pages(
         assert (entry["merged_into"] is None) == (rule.level != "MERGED")
         assert entry["since"] == registry[rule.id]
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry["since"])
+
+
+def test_rules_json_carries_origin_checks_and_changes(
+    entries: list[dict[str, Any]], rules: list[Rule]
+) -> None:
+    """`origin` is the page's, `checked_by` the page's checks then the audit's (with links to
+    ruff's and the audit's pages), `changed` the rule's recorded events in date order."""
+    history = by_rule(read_events())
+    audit, ruff = audit_checks(), ruff_rules()
+    base = site_url()
+    for entry, rule in zip(entries, rules, strict=True):
+        if rule.origin is None:
+            assert (entry["origin"], entry["checked_by"]) == (None, [])
+        else:
+            assert entry["origin"] == {
+                "kind": rule.origin.kind,
+                "section": rule.origin.section,
+                "text": rule.origin.text,
+            }
+            assert entry["origin"]["kind"] in {"original", "derived", "added"}
+            assert [(c["kind"], c["value"]) for c in entry["checked_by"]] == [
+                *((c.kind, c.value) for c in rule.checked_by),
+                *(("audit", name) for name in audit.get(rule.id, ())),
+            ]
+        for check in entry["checked_by"]:
+            if check["kind"] == "audit":
+                assert check["url"] == f"{base}audit/#what-it-checks"
+            elif check["kind"] == "ruff" and check["value"] in ruff:
+                name = ruff[check["value"]]["name"]
+                assert check["url"] == f"https://docs.astral.sh/ruff/rules/{name}/"
+            else:
+                assert "url" not in check, check
+        assert entry["changed"] == [e.as_json() for e in history.get(rule.id, [])]
+        assert [c["date"] for c in entry["changed"]] == sorted(c["date"] for c in entry["changed"])
+    assert any(e["changed"] for e in entries)
+    assert any(c["kind"] == "audit" for e in entries for c in e["checked_by"])
+    merged = [e for e in entries if e["status"] == "merged"]
+    assert merged
+    assert all(e["changed"][-1]["to"] == e["merged_into"] for e in merged)
 
 
 def test_every_rules_json_anchor_is_an_h2_of_its_built_page(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from guidebook.checked_by import audit_checks, checks, kinds
 from guidebook.export import built_page, export_site
 from guidebook.links import catalogue, page_path
 from guidebook.rules import Rule
@@ -115,7 +116,7 @@ def test_a_row_links_the_short_link_and_the_rule() -> None:
 
 
 def test_no_checked_by_column_without_data() -> None:
-    """How a rule is checked is not in the catalogue yet: no column, no data attribute."""
+    """Without a mapping of checks, no column and no data attribute (rather than empty ones)."""
     parsed = table(render([rule("ERR-001", "7. Errors")]))
     assert parsed.headers == ["ID", "Level", "Title", "Section", "Status"]
     assert "data-check" not in render([rule("ERR-001", "7. Errors")])
@@ -157,6 +158,7 @@ def test_built_page_lists_every_rule_of_the_catalogue(site: Path) -> None:
     parsed = table(built_page(site, URL).read_text(encoding="utf-8"))
     rules = catalogue()
     assert [row.cells[0] for row in parsed.rows] == [r.id for r in ordered(rules)]
+    assert parsed.headers[-1] == "Checked by"
     page_dir = site / URL
     for row, known in zip(parsed.rows, ordered(rules), strict=True):
         short, target = row.links
@@ -165,6 +167,20 @@ def test_built_page_lists_every_rule_of_the_catalogue(site: Path) -> None:
         html = (page_dir / path / "index.html").resolve().read_text(encoding="utf-8")
         assert anchor == known.anchor
         assert f'id="{anchor}"' in html
+
+
+def test_built_page_says_how_each_rule_is_checked(site: Path) -> None:
+    """The column and the filter attribute hold the kinds of the page's checks and the audit's."""
+    parsed = table(built_page(site, URL).read_text(encoding="utf-8"))
+    audit = audit_checks()
+    rules = {r.id: r for r in catalogue()}
+    for row, known in zip(parsed.rows, ordered(rules.values()), strict=True):
+        expected = kinds(checks(rules[known.id]))
+        assert row.attrs["data-check"] == " ".join(expected), known.id
+        assert row.cells[-1] == ", ".join(expected), known.id
+        assert ("audit" in expected) == (known.id in audit), known.id
+        assert bool(expected) != known.retired, known.id
+    assert any("audit" in row.attrs["data-check"] for row in parsed.rows)
 
 
 def test_the_index_is_not_a_second_search_hit(site: Path) -> None:
@@ -193,7 +209,8 @@ def test_filters_narrow_the_table_under_the_csp(
     netlify_url: str,
 ) -> None:
     """Level, section and text filters show exactly the matching rules; the caption counts them."""
-    rules = ordered(catalogue())
+    published = {r.id: r for r in catalogue()}
+    rules = ordered(published.values())
     with open_tab(browser, netlify_url) as tab:
         page = tab.page
         page.goto(f"{netlify_url}/{URL}")
@@ -218,7 +235,15 @@ def test_filters_narrow_the_table_under_the_csp(
         assert visible_ids(page) == ["ERR-002"]
         page.fill("#rules-index-text", "")
         assert len(visible_ids(page)) == len(rules)
-        assert page.locator("#rules-index-check").count() == 0  # no check data, no filter
+
+        page.select_option("#rules-index-check", "audit")
+        audited = [r.id for r in rules if "audit" in kinds(checks(published[r.id]))]
+        assert audited  # the audit checks rules: the filter has something to show
+        assert visible_ids(page) == audited
+        expect(caption).to_contain_text(f"{len(audited)} of {len(rules)} rules")
+        page.select_option("#rules-index-check", "reviewer")
+        reviewed = [r.id for r in rules if "reviewer" in kinds(checks(published[r.id]))]
+        assert visible_ids(page) == reviewed
         assert not tab.csp_violations()
 
 

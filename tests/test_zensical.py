@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from guidebook.checked_by import audit_checks
 from guidebook.export import (
     _ALIAS_CLASS,
     built_page,
@@ -24,6 +25,7 @@ from guidebook.paths import ROOT
 from guidebook.rules import Rule
 from guidebook.zensical import SITE_DIR, ZensicalBuild, build, export
 from tests.conftest import Build
+from tests.test_checked_by import checked_by_lines
 
 _ID = re.compile(r'\bid="([^"]+)"')
 
@@ -127,6 +129,19 @@ def test_generated_files_are_in_both_builds(mkdocs_site: Path, zensical: Zensica
     ]
     assert listings[0] == listings[1]
     assert len(listings[0]) > 50
+
+
+def test_checked_by_lines_are_the_same_in_both_builds(
+    mkdocs_site: Path, zensical: ZensicalBuild, rules: list[Rule]
+) -> None:
+    """Every live rule's Checked-by line, the audit's checks included, renders alike."""
+    live = [r for r in rules if not r.retired]
+    lines = {
+        name: [checked_by_lines(site, rule) for rule in live]
+        for name, site in both(mkdocs_site, zensical).items()
+    }
+    assert lines["mkdocs"] == lines["zensical"]
+    assert sum("audit <a " in line for line in lines["zensical"]) == len(audit_checks())
 
 
 def content_ids(site: Path, page: str) -> set[str]:
