@@ -97,3 +97,14 @@ class DatabaseBusyError(DatabaseUnavailableError):
 
     def __init__(self, detail: str | None = None) -> None:
         super().__init__(detail, headers={"Retry-After": "1"})
+
+
+class ServerBusyError(AppError):
+    """A bounded queue of this process is full (password hashes): retry soon."""
+
+    code: ClassVar[str] = ErrorCode.SERVER_BUSY
+    title = "Server busy"
+    status = 503
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": "1"})

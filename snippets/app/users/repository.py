@@ -20,6 +20,19 @@ async def get_by_email(session: AsyncSession, email: str) -> User | None:
     return await session.scalar(select(User).where(User.email == email))
 
 
+async def replace_password_hash(
+    session: AsyncSession, user_id: uuid.UUID, *, old: str, new: str
+) -> bool:
+    """Compare and set: False when the hash is no longer `old` (or the user left)."""
+    statement = (
+        update(User)
+        .where(User.id == user_id, User.password_hash == old)
+        .values(password_hash=new)
+        .returning(User.id)
+    )
+    return await session.scalar(statement) is not None
+
+
 async def list_page(
     session: AsyncSession, *, limit: int, offset: int
 ) -> Sequence[User]:

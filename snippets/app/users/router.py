@@ -9,9 +9,9 @@ from app.core.pagination import DEFAULT_LIMIT, LimitQuery, OffsetQuery, Page
 from app.core.passwords import PasswordsDep
 from app.core.problem_details import problem_responses
 from app.core.request_body import require_json
-from app.core.security import AccessClaimsDep, SignedInDep, no_store
+from app.core.security import AccessClaimsDep, SignedInBrieflyDep, no_store
 from app.infra.clients.mail import send_mail
-from app.infra.db.base import SessionDep
+from app.infra.db.base import SessionDep, SessionFactoryDep
 from app.users import service as user_service
 from app.users.dependencies import (
     AdminClaimsDep,
@@ -53,8 +53,8 @@ NEW_USER = {
     "address either way: a welcome for a new account, a notice to the owner of an "
     "existing one. The answer is the same in both cases (202, same body), so "
     "registration never tells a caller which addresses have an account. "
-    "Limited per client address (429).",
-    responses=problem_responses(400, 413, 415, 422, 429),
+    "Limited per client address (429); 503 while too many passwords are hashed.",
+    responses=problem_responses(400, 413, 415, 422, 429, 503),
     dependencies=[Depends(require_json), Depends(limit_registration)],
 )
 async def register_user(
@@ -112,12 +112,12 @@ async def delete_me(
     description="Needs the current password. Every other session of the account "
     "ends (its tokens stop working); this one goes on. Attempts are limited like "
     "sign-ins (429).",
-    responses=problem_responses(400, 401, 413, 415, 422, 429),
+    responses=problem_responses(400, 401, 413, 415, 422, 429, 503),
     dependencies=[Depends(require_json), Depends(limit_password_change)],
 )
 async def change_password(
     data: PasswordChange,
-    signed_in: SignedInDep,
+    signed_in: SignedInBrieflyDep,  # no connection held while the hashes run
     session: SessionDep,
     passwords: PasswordsDep,
 ) -> None:
@@ -155,18 +155,20 @@ async def list_users(
     description="OAuth2 password flow: `username` is the email address. Starts a "
     "session. Attempts are limited per client address and account together, per "
     "address, and per account from all addresses, which only slows it (429 with "
-    "`Retry-After`).",
-    responses=problem_responses(401, 422, 429),
+    "`Retry-After`). 503 with `Retry-After` while too many passwords are being "
+    "checked.",
+    responses=problem_responses(401, 422, 429, 503),
     dependencies=[Depends(limit_sign_in), Depends(no_store)],
 )
 async def sign_in(
     form: SignInFormDep,
+    sessions: SessionFactoryDep,
     session: SessionDep,
     settings: SettingsDep,
     passwords: PasswordsDep,
 ) -> TokenPair:
     user = await user_service.authenticate(
-        session, passwords, form.username, form.password
+        sessions, passwords, form.username, form.password
     )
     return await user_service.start_session(session, settings, user)
 

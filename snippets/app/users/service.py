@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core import rate_limit
 from app.core.config import Settings
@@ -56,20 +56,33 @@ async def list_users(
 
 
 async def authenticate(
-    session: AsyncSession, passwords: Passwords, email: str, password: str
+    sessions: async_sessionmaker[AsyncSession],
+    passwords: Passwords,
+    email: str,
+    password: str,
 ) -> User:
-    """The same error for an unknown email and a wrong password."""
-    # Text PostgreSQL cannot even compare is no stored address either.
-    storable = is_storable(email)
-    user = await user_repo.get_by_email(session, email.lower()) if storable else None
+    """The same error for an unknown email and a wrong password.
+
+    Each read and write is a short transaction of its own: no pooled connection
+    is held while the hash waits for its turn or runs (the user is detached).
+    """
+    user = None
+    if is_storable(email):  # text PostgreSQL cannot compare is no address either
+        async with sessions() as session:
+            user = await user_repo.get_by_email(session, email.lower())
     if user is None:
         await passwords.verify_nothing(password)  # as slow as a real check
         raise InvalidCredentialsError
     if not await passwords.verify(user.password_hash, password):
         raise InvalidCredentialsError
     if passwords.needs_rehash(user.password_hash):
-        # The only moment the password is known: upgrade to today's parameters.
-        user.password_hash = await passwords.hash(password)
+        # The only moment the password is known: upgrade to today's parameters,
+        # unless it was changed meanwhile.
+        new_hash = await passwords.hash(password)
+        async with sessions.begin() as session:
+            await user_repo.replace_password_hash(
+                session, user.id, old=user.password_hash, new=new_hash
+            )
     return user
 
 
@@ -134,10 +147,19 @@ async def change_password(
     session_id: uuid.UUID,
     data: PasswordChange,
 ) -> None:
-    """Needs the current password; every other session of the account ends."""
+    """Needs the current password; every other session of the account ends.
+
+    `user` is detached (see `get_signed_in_briefly`): the request's session
+    takes its connection only for the writes, after both hashes.
+    """
     if not await passwords.verify(user.password_hash, data.current_password):
         raise InvalidCredentialsError
-    user.password_hash = await passwords.hash(data.new_password)
+    new_hash = await passwords.hash(data.new_password)
+    replaced = await user_repo.replace_password_hash(
+        session, user.id, old=user.password_hash, new=new_hash
+    )
+    if not replaced:  # changed by a concurrent request since it was verified
+        raise InvalidCredentialsError
     now = datetime.now(UTC)
     await user_repo.revoke_sessions(session, user.id, now=now, keep=session_id)
 
