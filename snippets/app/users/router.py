@@ -34,8 +34,13 @@ from app.users.schemas import (
 )
 
 # Return annotations are the response models (see app/tasks/router.py).
-router = APIRouter(prefix="/api/v1/users", tags=["users"])
-auth_router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+# 503 on every route: each one reads or writes PostgreSQL (down or busy).
+router = APIRouter(
+    prefix="/api/v1/users", tags=["users"], responses=problem_responses(503)
+)
+auth_router = APIRouter(
+    prefix="/api/v1/auth", tags=["auth"], responses=problem_responses(503)
+)
 
 NEW_USER = {
     "email": "ada@example.com",
@@ -54,7 +59,7 @@ NEW_USER = {
     "existing one. The answer is the same in both cases (202, same body), so "
     "registration never tells a caller which addresses have an account. "
     "Limited per client address (429); 503 while too many passwords are hashed.",
-    responses=problem_responses(400, 413, 415, 422, 429, 503),
+    responses=problem_responses(400, 413, 415, 422, 429),
     dependencies=[Depends(require_json), Depends(limit_registration)],
 )
 async def register_user(
@@ -112,7 +117,7 @@ async def delete_me(
     description="Needs the current password. Every other session of the account "
     "ends (its tokens stop working); this one goes on. Attempts are limited like "
     "sign-ins (429).",
-    responses=problem_responses(400, 401, 413, 415, 422, 429, 503),
+    responses=problem_responses(400, 401, 413, 415, 422, 429),
     dependencies=[Depends(require_json), Depends(limit_password_change)],
 )
 async def change_password(
@@ -157,7 +162,7 @@ async def list_users(
     "address, and per account from all addresses, which only slows it (429 with "
     "`Retry-After`). 503 with `Retry-After` while too many passwords are being "
     "checked.",
-    responses=problem_responses(401, 422, 429, 503),
+    responses=problem_responses(401, 422, 429),
     dependencies=[Depends(limit_sign_in), Depends(no_store)],
 )
 async def sign_in(
