@@ -218,11 +218,14 @@ async def unhandled_error_handler(request: Request, exc: Exception) -> JSONRespo
 
 
 class UnhandledErrorMiddleware:
-    """Innermost middleware: a crash becomes a 500 *inside* the others.
+    """A crash becomes a 500 *inside* the middlewares that add headers.
 
     Starlette runs a handler for `Exception` in ServerErrorMiddleware, outside
     every middleware, so its 500 would lack the request ID, the security
     headers and CORS. Here the 500 passes through all of them like any answer.
+    It sits outside any middleware that holds back the response start (GZip
+    does, until the first body chunk), or a stream that fails before its first
+    byte would look started and get no 500 at all.
     """
 
     def __init__(self, app: ASGIApp) -> None:

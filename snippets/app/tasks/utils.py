@@ -53,6 +53,24 @@ class NdjsonResponse(StreamingResponse):
             logger.warning("export cut off: the client stopped reading")
 
 
+async def first_chunk_now(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """Make the first chunk now, in the endpoint; the rest as the body is sent.
+
+    A failure before the first byte (a busy database, an unreadable row) is
+    then raised where the exception handlers still answer a problem document
+    with every header, instead of after the response has started.
+    """
+    first = await anext(chunks, None)
+
+    async def replay() -> AsyncIterator[bytes]:
+        if first is not None:
+            yield first
+        async for chunk in chunks:
+            yield chunk
+
+    return replay()
+
+
 # --8<-- [end:ndjson-response]
 
 
