@@ -20,6 +20,7 @@ from app.tasks import service as task_service
 from app.tasks.constants import PUT_DEPRECATED_AT, PUT_SUNSET_AT, TaskSort
 from app.tasks.dependencies import (
     DueBeforeQuery,
+    ExportingOwnerIdDep,
     ExportSlotDep,
     IdempotencyKeyHeader,
     IfMatchHeader,
@@ -176,7 +177,7 @@ async def read_summary(
     dependencies=[ExportSlotDep],
 )
 async def export_tasks(
-    owner_id: OwnerIdDep, sessions: SessionFactoryDep, settings: SettingsDep
+    owner_id: ExportingOwnerIdDep, sessions: SessionFactoryDep, settings: SettingsDep
 ) -> NdjsonResponse:
     # The first batch is read here: if it fails, the answer is still a problem.
     chunks = await first_chunk_now(task_service.export_ndjson(sessions, owner_id))
