@@ -199,7 +199,7 @@ async def require_metrics_token(request: Request) -> None:
     sent = request.headers.get("authorization", "")
     expected = f"Bearer {token.get_secret_value()}"
     if not hmac.compare_digest(sent.encode(), expected.encode()):
-        raise UnauthorizedError(headers={"WWW-Authenticate": "Bearer"})
+        raise UnauthorizedError
 
 
 MetricsTokenDep = Annotated[None, Depends(require_metrics_token)]

@@ -23,6 +23,7 @@ from app.users.models import User
 class InvalidTokenError(UnauthorizedError):
     code = "invalid-token"
     title = "Invalid or expired token"
+    challenge = 'Bearer error="invalid_token"'  # RFC 6750 §3.1
 
 
 # --8<-- [start:jwt-tokens]
