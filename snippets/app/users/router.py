@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Body, Depends, status
 
 from app.core.config import SettingsDep
-from app.core.pagination import DEFAULT_LIMIT, LimitQuery, OffsetQuery, Page
+from app.core.pagination import Page, PageParamsDep
 from app.core.passwords import PasswordsDep
 from app.core.problem_details import problem_responses
 from app.core.request_body import require_json
@@ -139,18 +139,17 @@ async def change_password(
     "",
     status_code=status.HTTP_200_OK,
     summary="List users (admin)",
-    description="Every account, oldest first. Requires the `admin` role.",
-    responses=problem_responses(401, 403, 422),
+    description="Every account, oldest first; `next_cursor` leads to the next "
+    "page. Requires the `admin` role.",
+    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_users(
-    _: AdminClaimsDep,
-    session: SessionDep,
-    limit: LimitQuery = DEFAULT_LIMIT,
-    offset: OffsetQuery = 0,
+    _: AdminClaimsDep, session: SessionDep, page: PageParamsDep
 ) -> Page[UserRead]:
-    users = await user_service.list_users(session, limit=limit + 1, offset=offset)
-    items = [UserRead.model_validate(user) for user in users[:limit]]
-    return Page(items=items, limit=limit, offset=offset, next_cursor=None)
+    users, next_cursor = await user_service.list_users(session, page)
+    items = [UserRead.model_validate(user) for user in users]
+    offset = page.offset if page.cursor is None else None
+    return Page(items=items, limit=page.limit, offset=offset, next_cursor=next_cursor)
 
 
 @auth_router.post(

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.core import rate_limit
 from app.core.config import Settings
 from app.core.models import is_storable
+from app.core.pagination import Cursor, InvalidCursorError, PageParams, cursor_scope
 from app.core.passwords import Passwords
 from app.core.security import InvalidTokenError, create_token, decode_token
 from app.users import repository as user_repo
@@ -49,10 +50,42 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     return user
 
 
+USERS_SORT = "created_at"  # the one order of the list: oldest first
+
+
 async def list_users(
-    session: AsyncSession, *, limit: int, offset: int
-) -> Sequence[User]:
-    return await user_repo.list_page(session, limit=limit, offset=offset)
+    session: AsyncSession, page: PageParams
+) -> tuple[Sequence[User], str | None]:
+    """One page of every account and the cursor of the next one, if any."""
+    scope = cursor_scope("users")  # the same list for every admin, no filters
+    after = None
+    if page.cursor is not None:
+        cursor = page.signer.decode(page.cursor, sort=USERS_SORT, scope=scope)
+        after = (_position(cursor.value), cursor.id)
+    # One row more than asked tells whether another page exists.
+    rows = await user_repo.list_page(
+        session, limit=page.limit + 1, offset=page.offset, after=after
+    )
+    users = rows[: page.limit]
+    next_cursor = None
+    if len(rows) > page.limit:
+        last = users[-1]
+        position = Cursor(
+            sort=USERS_SORT, value=last.created_at.isoformat(), id=last.id, scope=scope
+        )
+        next_cursor = page.signer.encode(position)
+    return users, next_cursor
+
+
+def _position(value: str | None) -> datetime:
+    # Signed by us, and still checked: never a value PostgreSQL cannot compare.
+    try:
+        parsed = datetime.fromisoformat(value or "")
+    except ValueError:
+        raise InvalidCursorError("The cursor's position is invalid.") from None
+    if parsed.tzinfo is None:
+        raise InvalidCursorError("The cursor's position is invalid.")
+    return parsed
 
 
 async def authenticate(
