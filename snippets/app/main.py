@@ -122,13 +122,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         multiprocess_dir=settings.prometheus_multiproc_dir,
     )
     app.state.metrics = metrics
-    # The last one added runs first: the request ID wraps everything else, and
-    # a crash is turned into a 500 innermost, so it gets every header too.
-    app.add_middleware(UnhandledErrorMiddleware)
+    # The last one added runs first: the request ID wraps everything else.
     app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # small bodies: not worth it
     app.add_middleware(CodedETagMiddleware)  # a gzip body gets its own ETag
+    # A crash becomes a 500 inside every middleware that adds headers, and
+    # outside GZip, which holds the response start until the first chunk: so
+    # "started" here means the headers really left.
+    app.add_middleware(UnhandledErrorMiddleware)
     add_cors(app, settings)
     app.add_middleware(SecurityHeadersMiddleware, docs=docs)
     app.add_middleware(MetricsMiddleware, metrics=metrics)

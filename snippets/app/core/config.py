@@ -92,6 +92,8 @@ class Settings(DatabaseSettings):
     jwt_audience: str = Field(default="tasks-api", min_length=1)
     # Argon2 hashes at once per process: each takes 64 MiB and a core.
     password_hash_concurrency: int = Field(default=2, ge=1, le=32)
+    # Hashes that may wait for a turn (~0.1 s each at 2 at once); more: a 503.
+    password_hash_max_waiting: int = Field(default=16, ge=0, le=1000)
     # Peers (IPs or CIDRs) whose X-Forwarded-For names the client: the ingress.
     # Empty: the TCP peer is the client, and the header is ignored.
     trusted_proxies: Annotated[list[str], NoDecode] = []

@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     TOO_MANY_REQUESTS = "too-many-requests"
     DATABASE_UNAVAILABLE = "database-unavailable"
     DATABASE_BUSY = "database-busy"
+    SERVER_BUSY = "server-busy"
     VALIDATION_ERROR = "validation-error"
     INVALID_CURSOR = "invalid-cursor"
 

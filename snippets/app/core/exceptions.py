@@ -42,6 +42,14 @@ class UnauthorizedError(AppError):
     code: ClassVar[str] = ErrorCode.UNAUTHORIZED
     title = "Authentication required"
     status = 401
+    # Every 401 names the scheme to use (RFC 9110 §15.5.2).
+    challenge: ClassVar[str] = "Bearer"
+
+    def __init__(
+        self, detail: str | None = None, *, headers: dict[str, str] | None = None
+    ) -> None:
+        challenge = {"WWW-Authenticate": self.challenge}
+        super().__init__(detail, headers=challenge | (headers or {}))
 
 
 class ForbiddenError(AppError):
@@ -94,6 +102,17 @@ class DatabaseBusyError(DatabaseUnavailableError):
 
     code: ClassVar[str] = ErrorCode.DATABASE_BUSY
     title = "Database busy"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": "1"})
+
+
+class ServerBusyError(AppError):
+    """A bounded queue of this process is full (password hashes): retry soon."""
+
+    code: ClassVar[str] = ErrorCode.SERVER_BUSY
+    title = "Server busy"
+    status = 503
 
     def __init__(self, detail: str | None = None) -> None:
         super().__init__(detail, headers={"Retry-After": "1"})

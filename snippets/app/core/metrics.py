@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.exceptions import NotFoundError, UnauthorizedError
 from app.core.problem_details import problem_responses
+from app.core.request_id import aborted
 
 router = APIRouter(tags=["health"])
 
@@ -62,6 +63,12 @@ class Metrics:
             "http_request_duration_seconds",
             "Time to the last byte, by method and route template.",
             ["method", "route"],
+            registry=self.registry,
+        )
+        self.aborted = Counter(
+            "http_responses_aborted",
+            "Responses cut off before their last byte, by route and reason.",
+            ["method", "route", "reason"],
             registry=self.registry,
         )
         self.problems = Counter(
@@ -168,6 +175,8 @@ class MetricsMiddleware:
         method = scope["method"] if scope["method"] in KNOWN_METHODS else "OTHER"
         self.metrics.latency.labels(method, route).observe(elapsed)
         self.metrics.requests.labels(method, route, status_code).inc()
+        if (reason := aborted(scope)) is not None:  # a 200 that never ended
+            self.metrics.aborted.labels(method, route, reason).inc()
         code = scope.get("state", {}).get("problem_code")
         if code is None and status_code >= 500:  # noqa: PLR2004  # a crash
             code = "internal-error"
@@ -190,7 +199,7 @@ async def require_metrics_token(request: Request) -> None:
     sent = request.headers.get("authorization", "")
     expected = f"Bearer {token.get_secret_value()}"
     if not hmac.compare_digest(sent.encode(), expected.encode()):
-        raise UnauthorizedError(headers={"WWW-Authenticate": "Bearer"})
+        raise UnauthorizedError
 
 
 MetricsTokenDep = Annotated[None, Depends(require_metrics_token)]

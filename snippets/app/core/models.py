@@ -33,11 +33,21 @@ def _rfc3339_only(value: object) -> object:
     return value
 
 
+# asyncpg writes datetime.min/max as -infinity/infinity and reads those back
+# naive, so both ends are refused: only the instants strictly between them.
+UTC_MIN = datetime.min.replace(tzinfo=UTC)
+UTC_MAX = datetime.max.replace(tzinfo=UTC)
+_RANGE = "must lie after 0001-01-01T00:00:00Z and before 9999-12-31T23:59:59.999999Z"
+
+
 def _to_utc(value: datetime) -> datetime:
     try:
-        return value.astimezone(UTC)
+        utc = value.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+01:00 is year 0 in UTC
-        raise ValueError("must stay within the years 1 to 9999 in UTC") from None
+        raise ValueError(_RANGE) from None
+    if utc in (UTC_MIN, UTC_MAX):
+        raise ValueError(_RANGE)
+    return utc
 
 
 def _rfc3339(value: datetime) -> str:

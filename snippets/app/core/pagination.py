@@ -22,82 +22,15 @@ MAX_LIMIT = 100
 MAX_OFFSET = 10_000  # deeper pages cost a scan: past this, use the cursor
 ItemT = TypeVar("ItemT")
 CURSOR_EXAMPLE = "eyJzb3J0IjoiLWNyZWF0ZWRfYXQifQ.q3Y1-4nE2xQ0mN7pW8rT5uVzA6bC9dEfGhIjK"
+# The longest sort value a list may put in a cursor, in characters: the
+# tasks' title (200) is the longest today; a test checks every sort key.
+SORT_VALUE_MAX_CHARS = 256
+SORT_NAME_MAX_CHARS = 32
 
 
 class InvalidCursorError(BadRequestError):
     code = ErrorCode.INVALID_CURSOR
     title = "Invalid cursor"
-
-
-# --8<-- [start:page-params]
-@dataclass(frozen=True, slots=True)
-class PageParams:
-    """Where a page starts and how long it is, already validated."""
-
-    limit: int
-    offset: int
-    cursor: str | None
-    signer: "CursorSigner"  # checks the cursor and signs the next one
-
-
-LimitQuery = Annotated[
-    int, Query(ge=1, le=MAX_LIMIT, description="Page size.", json_schema_extra=INT32)
-]
-OffsetQuery = Annotated[
-    int,
-    Query(ge=0, le=MAX_OFFSET, description="Rows to skip.", json_schema_extra=INT32),
-]
-CURSOR_MAX_LENGTH = 512
-
-
-async def page_params(
-    settings: SettingsDep,
-    limit: LimitQuery = DEFAULT_LIMIT,
-    offset: OffsetQuery = 0,
-    cursor: Annotated[
-        str | SkipJsonSchema[None],
-        Query(
-            max_length=CURSOR_MAX_LENGTH,
-            description="`next_cursor` of the previous page.",
-        ),
-    ] = None,
-) -> PageParams:
-    """Query parameters shared by every list endpoint."""
-    if cursor is not None and offset:
-        raise BadRequestError("Send either `offset` or `cursor`, not both.")
-    signer = CursorSigner(cursor_key(settings))
-    return PageParams(limit=limit, offset=offset, cursor=cursor, signer=signer)
-
-
-PageParamsDep = Annotated[PageParams, Depends(page_params)]
-# --8<-- [end:page-params]
-
-
-class Page(ApiModel, Generic[ItemT]):
-    """One page of results; `next_cursor` is null on the last page."""
-
-    # Generic, so the example shows the envelope; the item schema has its own.
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "items": [],
-                    "limit": 50,
-                    "offset": None,
-                    "next_cursor": CURSOR_EXAMPLE,
-                },
-            ]
-        }
-    )
-
-    items: list[ItemT] = Field(max_length=MAX_LIMIT)
-    limit: int = Field(ge=1, le=MAX_LIMIT, json_schema_extra=INT32, examples=[50])
-    offset: (
-        Annotated[int, Field(ge=0, le=MAX_OFFSET, json_schema_extra=INT32)] | None
-    ) = Field(examples=[0])
-    next_cursor: str | None = Field(
-        max_length=CURSOR_MAX_LENGTH, examples=[CURSOR_EXAMPLE]
-    )
 
 
 # --8<-- [start:cursor]
@@ -106,8 +39,8 @@ class Cursor(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    sort: str
-    value: str | None
+    sort: str = Field(max_length=SORT_NAME_MAX_CHARS)
+    value: str | None = Field(max_length=SORT_VALUE_MAX_CHARS)  # bounds the cursor
     id: UUID
     scope: str  # digest of the caller and the filters: see `cursor_scope`
 
@@ -171,3 +104,91 @@ class CursorSigner:
 
 
 # --8<-- [end:cursor]
+
+
+def cursor_max_length(value_chars: int, sort_chars: int = SORT_NAME_MAX_CHARS) -> int:
+    """The longest cursor `CursorSigner.encode` makes, measured on the worst case.
+
+    JSON writes a control character as six bytes (`\\u0001`) and no character
+    longer (UTF-8 needs four at most), so a value made of them is the worst.
+    """
+    worst = Cursor(
+        sort="s" * sort_chars,
+        value="\x01" * value_chars,
+        id=UUID(int=0),
+        scope="0" * len(cursor_scope()),
+    )
+    return len(CursorSigner(b"").encode(worst))
+
+
+CURSOR_MAX_LENGTH = cursor_max_length(SORT_VALUE_MAX_CHARS)  # about 2,300
+
+
+# --8<-- [start:page-params]
+@dataclass(frozen=True, slots=True)
+class PageParams:
+    """Where a page starts and how long it is, already validated."""
+
+    limit: int
+    offset: int
+    cursor: str | None
+    signer: "CursorSigner"  # checks the cursor and signs the next one
+
+
+LimitQuery = Annotated[
+    int, Query(ge=1, le=MAX_LIMIT, description="Page size.", json_schema_extra=INT32)
+]
+OffsetQuery = Annotated[
+    int,
+    Query(ge=0, le=MAX_OFFSET, description="Rows to skip.", json_schema_extra=INT32),
+]
+
+
+async def page_params(
+    settings: SettingsDep,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    offset: OffsetQuery = 0,
+    cursor: Annotated[
+        str | SkipJsonSchema[None],
+        Query(
+            max_length=CURSOR_MAX_LENGTH,
+            description="`next_cursor` of the previous page.",
+        ),
+    ] = None,
+) -> PageParams:
+    """Query parameters shared by every list endpoint."""
+    if cursor is not None and offset:
+        raise BadRequestError("Send either `offset` or `cursor`, not both.")
+    signer = CursorSigner(cursor_key(settings))
+    return PageParams(limit=limit, offset=offset, cursor=cursor, signer=signer)
+
+
+PageParamsDep = Annotated[PageParams, Depends(page_params)]
+# --8<-- [end:page-params]
+
+
+class Page(ApiModel, Generic[ItemT]):
+    """One page of results; `next_cursor` is null on the last page."""
+
+    # Generic, so the example shows the envelope; the item schema has its own.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [],
+                    "limit": 50,
+                    "offset": None,
+                    "next_cursor": CURSOR_EXAMPLE,
+                },
+            ]
+        }
+    )
+
+    items: list[ItemT] = Field(max_length=MAX_LIMIT)
+    limit: int = Field(ge=1, le=MAX_LIMIT, json_schema_extra=INT32, examples=[50])
+    offset: (
+        Annotated[int, Field(ge=0, le=MAX_OFFSET, json_schema_extra=INT32)] | None
+    ) = Field(examples=[0])
+    next_cursor: str | None = Field(
+        max_length=CURSOR_MAX_LENGTH, examples=[CURSOR_EXAMPLE]
+    )

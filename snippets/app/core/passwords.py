@@ -1,7 +1,8 @@
 """Password hashing off the event loop, a bounded number of hashes at a time."""
 
+from collections.abc import Callable
 from functools import cache
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from anyio import CapacityLimiter, to_thread
 from argon2 import PasswordHasher
@@ -9,30 +10,31 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends
 
 from app.core.config import SettingsDep
+from app.core.exceptions import ServerBusyError
+
+T = TypeVar("T")
 
 
 # --8<-- [start:password-hashing]
 class Passwords:
     """Argon2id (RFC 9106's low-memory profile): ~0.2 s of CPU and 64 MiB a hash."""
 
-    def __init__(self, *, max_concurrent: int) -> None:
+    def __init__(self, *, max_concurrent: int, max_waiting: int) -> None:
         self._hasher = PasswordHasher()
-        # The memory multiplies with every hash at once: bound them, and let
-        # the rest wait on the event loop, where waiting costs nothing.
+        # The memory multiplies with every hash at once: bound them. The rest
+        # wait on the event loop, a bounded number: beyond it a 503 at once.
         self._limiter = CapacityLimiter(max_concurrent)
+        self._max_queued = max_concurrent + max_waiting
+        self._queued = 0  # hashing now or waiting for a turn (one loop: no lock)
         self._dummy_hash: str | None = None
 
     async def hash(self, password: str) -> str:
         """Salted, slow hash: a leaked table does not give the passwords away."""
-        return await to_thread.run_sync(
-            self._hasher.hash, password, limiter=self._limiter
-        )
+        return await self._in_turn(self._hasher.hash, password)
 
     async def verify(self, password_hash: str, password: str) -> bool:
         """Constant-time check that never raises on a wrong or corrupt hash."""
-        return await to_thread.run_sync(
-            self._verify, password_hash, password, limiter=self._limiter
-        )
+        return await self._in_turn(self._verify, password_hash, password)
 
     def needs_rehash(self, password_hash: str) -> bool:
         """True when the hash was made with weaker parameters than today's."""
@@ -44,6 +46,16 @@ class Passwords:
             self._dummy_hash = await self.hash("not-a-real-password")
         await self.verify(self._dummy_hash, password)
 
+    async def _in_turn(self, function: Callable[..., T], *args: str) -> T:
+        # Callers must hold no pooled connection here: the wait can be long.
+        if self._queued >= self._max_queued:
+            raise ServerBusyError("Too many password checks at once; retry shortly.")
+        self._queued += 1
+        try:
+            return await to_thread.run_sync(function, *args, limiter=self._limiter)
+        finally:
+            self._queued -= 1
+
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
             return self._hasher.verify(password_hash, password)
@@ -52,13 +64,15 @@ class Passwords:
 
 
 @cache
-def passwords_for(max_concurrent: int) -> Passwords:
+def passwords_for(max_concurrent: int, max_waiting: int) -> Passwords:
     """One per process: the limit is about this process's memory and cores."""
-    return Passwords(max_concurrent=max_concurrent)
+    return Passwords(max_concurrent=max_concurrent, max_waiting=max_waiting)
 
 
 async def get_passwords(settings: SettingsDep) -> Passwords:
-    return passwords_for(settings.password_hash_concurrency)
+    return passwords_for(
+        settings.password_hash_concurrency, settings.password_hash_max_waiting
+    )
 
 
 PasswordsDep = Annotated[Passwords, Depends(get_passwords)]

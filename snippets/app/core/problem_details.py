@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
@@ -20,6 +21,7 @@ from app.core.constants import ErrorCode
 from app.core.exceptions import PROBLEM_BASE_URI, AppError, DatabaseBusyError
 from app.core.http_methods import method_not_allowed
 from app.core.models import INT32
+from app.infra.db.base import database_problem
 
 logger = logging.getLogger(__name__)
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -189,6 +191,22 @@ async def pool_timeout_handler(request: Request, exc: Exception) -> JSONResponse
     return await app_error_handler(request, DatabaseBusyError())
 
 
+async def database_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A lost database or a wait it ended, in any transaction: its 503, not a 500.
+
+    The request's session, the rate limits' own transactions and the short
+    sign-in lookups all end here, so no call site maps errors by itself.
+    """
+    if (error := database_problem(exc)) is None:  # a failing query: a bug
+        return await unhandled_error_handler(request, exc)
+    logger.warning(
+        "database unavailable or busy",
+        extra={"path": request.url.path, "code": error.code},
+        exc_info=exc,
+    )
+    return await app_error_handler(request, error)
+
+
 # --8<-- [start:unhandled-error]
 async def unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
     """A generic 500: the traceback goes to the log, never to the client."""
@@ -200,11 +218,14 @@ async def unhandled_error_handler(request: Request, exc: Exception) -> JSONRespo
 
 
 class UnhandledErrorMiddleware:
-    """Innermost middleware: a crash becomes a 500 *inside* the others.
+    """A crash becomes a 500 *inside* the middlewares that add headers.
 
     Starlette runs a handler for `Exception` in ServerErrorMiddleware, outside
     every middleware, so its 500 would lack the request ID, the security
     headers and CORS. Here the 500 passes through all of them like any answer.
+    It sits outside any middleware that holds back the response start (GZip
+    does, until the first body chunk), or a stream that fails before its first
+    byte would look started and get no 500 at all.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -240,6 +261,8 @@ def register_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(HTTPException, http_error_handler)
     app.add_exception_handler(PoolTimeoutError, pool_timeout_handler)
+    app.add_exception_handler(DBAPIError, database_error_handler)
+    app.add_exception_handler(OSError, database_error_handler)  # refused, reset
     # Last resort for a crash in a middleware itself; UnhandledErrorMiddleware
     # answers every crash of a route first, with all the usual headers.
     app.add_exception_handler(Exception, unhandled_error_handler)

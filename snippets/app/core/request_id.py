@@ -26,6 +26,17 @@ def masked_query(raw: bytes) -> str:
     )
 
 
+def mark_aborted(scope: Scope, reason: str) -> None:
+    """Say the response was cut off before its last byte: logged, counted."""
+    scope.setdefault("state", {})["aborted"] = reason
+
+
+def aborted(scope: Scope) -> str | None:
+    """Why the response was cut off (e.g. "send-timeout"), or None."""
+    reason: str | None = scope.get("state", {}).get("aborted")
+    return reason
+
+
 # --8<-- [start:middleware]
 class RequestIdMiddleware:
     """Pure ASGI, so the contextvar it sets is the one the endpoint sees."""
@@ -57,7 +68,10 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             # One summary line per request; secrets in the query are masked.
-            access_logger.info(
+            # A body cut off after its 200 is a failure: a warning that says so.
+            cut_off = aborted(scope)
+            access_logger.log(
+                logging.INFO if cut_off is None else logging.WARNING,
                 "request",
                 extra={
                     "method": scope["method"],
@@ -65,7 +79,8 @@ class RequestIdMiddleware:
                     "query": masked_query(scope["query_string"]),
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                },
+                }
+                | ({} if cut_off is None else {"aborted": cut_off}),
             )
             request_id_var.reset(token)  # never leak the ID into the next request
 

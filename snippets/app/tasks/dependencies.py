@@ -12,7 +12,7 @@ from pydantic.json_schema import SkipJsonSchema
 from app.core.config import SettingsDep
 from app.core.metrics import Metrics
 from app.core.models import UtcDatetime
-from app.core.security import AccessClaimsDep, TokenClaimsDep
+from app.core.security import AccessClaimsDep, SignedInBrieflyDep, TokenClaimsDep
 from app.infra.cache import CacheDep
 from app.infra.clients.webhook import post_webhook
 from app.tasks import summary
@@ -103,9 +103,21 @@ OnDoneDep = Annotated[OnDone | None, Depends(get_on_done)]
 # --8<-- [end:webhook-trigger]
 
 
+async def get_exporting_owner_id(signed_in: SignedInBrieflyDep) -> uuid.UUID:
+    """The caller, checked in a transaction that ends at once.
+
+    The export reads its first batch in the endpoint: on the request's session
+    the check would still hold a connection then, two per export at once.
+    """
+    return signed_in.claims.sub
+
+
+ExportingOwnerIdDep = Annotated[uuid.UUID, Depends(get_exporting_owner_id)]
+
+
 # --8<-- [start:export-slot]
 async def export_slot(
-    request: Request, owner_id: OwnerIdDep, settings: SettingsDep
+    request: Request, owner_id: ExportingOwnerIdDep, settings: SettingsDep
 ) -> AsyncIterator[None]:
     """Hold one export slot until the last byte is sent (or the client left)."""
     state = request.app.state

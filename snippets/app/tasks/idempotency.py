@@ -80,6 +80,10 @@ async def create_task_once(
 # --8<-- [end:store]
 
 
-async def purge_expired(session: AsyncSession, *, now: datetime) -> int:
-    """Delete expired keys (run by a scheduler); returns how many went."""
-    return await task_repo.delete_expired_idempotency_keys(session, now=now)
+async def purge_expired(
+    session: AsyncSession, *, now: datetime, batch_size: int
+) -> int:
+    """Delete a batch of expired keys (the retention job); how many went."""
+    return await task_repo.delete_expired_idempotency_keys(
+        session, now=now, batch_size=batch_size
+    )

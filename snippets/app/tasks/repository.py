@@ -191,14 +191,21 @@ async def store_idempotent_response(
 
 
 async def delete_expired_idempotency_keys(
-    session: AsyncSession, *, now: datetime
+    session: AsyncSession, *, now: datetime, batch_size: int
 ) -> int:
-    result = await session.execute(
-        sql_delete(IdempotencyKey)
+    """Delete up to `batch_size` expired keys; the purge calls it until 0."""
+    expired = (
+        select(IdempotencyKey.user_id, IdempotencyKey.key)
         .where(IdempotencyKey.expires_at <= now)
-        .returning(IdempotencyKey.key)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)  # a replay holding its row is not waited for
     )
-    return len(result.all())
+    result = await session.execute(
+        sql_delete(IdempotencyKey).where(
+            tuple_(IdempotencyKey.user_id, IdempotencyKey.key).in_(expired)
+        )
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult's
 
 
 # --8<-- [end:idempotency-queries]

@@ -20,6 +20,7 @@ from app.tasks import service as task_service
 from app.tasks.constants import PUT_DEPRECATED_AT, PUT_SUNSET_AT, TaskSort
 from app.tasks.dependencies import (
     DueBeforeQuery,
+    ExportingOwnerIdDep,
     ExportSlotDep,
     IdempotencyKeyHeader,
     IfMatchHeader,
@@ -32,7 +33,12 @@ from app.tasks.dependencies import (
 )
 from app.tasks.schemas import TASK_EXAMPLE, TaskCreate, TaskRead, TaskUpdate
 from app.tasks.summary import TaskSummary
-from app.tasks.utils import NDJSON_RESPONSES, NdjsonResponse, task_etag
+from app.tasks.utils import (
+    NDJSON_RESPONSES,
+    NdjsonResponse,
+    first_chunk_now,
+    task_etag,
+)
 
 # Where the response model is declared: in the return annotation, and only
 # there. FastAPI reads it as `response_model`, mypy checks every `return`
@@ -171,12 +177,11 @@ async def read_summary(
     dependencies=[ExportSlotDep],
 )
 async def export_tasks(
-    owner_id: OwnerIdDep, sessions: SessionFactoryDep, settings: SettingsDep
+    owner_id: ExportingOwnerIdDep, sessions: SessionFactoryDep, settings: SettingsDep
 ) -> NdjsonResponse:
-    return NdjsonResponse(
-        task_service.export_ndjson(sessions, owner_id),
-        send_timeout=settings.export_send_timeout_seconds,
-    )
+    # The first batch is read here: if it fails, the answer is still a problem.
+    chunks = await first_chunk_now(task_service.export_ndjson(sessions, owner_id))
+    return NdjsonResponse(chunks, send_timeout=settings.export_send_timeout_seconds)
 
 
 # --8<-- [end:export-tasks]

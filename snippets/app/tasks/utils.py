@@ -10,6 +10,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from app.core.conditional import strong_etag
 from app.core.problem_details import problem_responses
+from app.core.request_id import mark_aborted
 from app.tasks.models import Task
 from app.tasks.schemas import TaskRead
 
@@ -22,11 +23,22 @@ def task_etag(task: Task) -> str:
 
 
 # --8<-- [start:ndjson-response]
+SLICE_BYTES = 16 * 1024  # a slow link takes one in seconds, not minutes
+
+
+async def _in_slices(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    async for chunk in chunks:
+        for start in range(0, len(chunk), SLICE_BYTES):
+            yield chunk[start : start + SLICE_BYTES]
+
+
 class NdjsonResponse(StreamingResponse):
     """Newline-delimited JSON: each line parses alone, so clients stream too.
 
-    A client that takes no bytes for `send_timeout` seconds is cut off: a
-    stalled reader cannot hold its export slot for ever.
+    Sent in slices of 16 KiB, each of which must leave within `send_timeout`
+    seconds: a client that makes no progress for that long is cut off (a
+    stalled reader cannot hold its export slot for ever), while one that reads
+    slowly but steadily gets the whole body, however large a batch is.
     """
 
     media_type = "application/x-ndjson"
@@ -37,7 +49,7 @@ class NdjsonResponse(StreamingResponse):
         *,
         send_timeout: float | None = None,
     ) -> None:
-        super().__init__(content)
+        super().__init__(_in_slices(content))
         self.send_timeout = send_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -49,8 +61,28 @@ class NdjsonResponse(StreamingResponse):
             await super().__call__(scope, receive, send_or_give_up)
         except TimeoutError:
             # Headers are gone: ending here makes the server drop the
-            # connection, and the client sees a truncated body, not a 500.
+            # connection, and the client sees a truncated body. The access
+            # log and the metrics count it as failed, not as a 200.
+            mark_aborted(scope, "send-timeout")
             logger.warning("export cut off: the client stopped reading")
+
+
+async def first_chunk_now(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """Make the first chunk now, in the endpoint; the rest as the body is sent.
+
+    A failure before the first byte (a busy database, an unreadable row) is
+    then raised where the exception handlers still answer a problem document
+    with every header, instead of after the response has started.
+    """
+    first = await anext(chunks, None)
+
+    async def replay() -> AsyncIterator[bytes]:
+        if first is not None:
+            yield first
+        async for chunk in chunks:
+            yield chunk
+
+    return replay()
 
 
 # --8<-- [end:ndjson-response]

@@ -9,7 +9,12 @@ from fastapi.security import OAuth2PasswordRequestForm
 from app.core import rate_limit
 from app.core.config import Settings, SettingsDep
 from app.core.rate_limit import Rate
-from app.core.security import AccessClaims, SignedInDep, require_role
+from app.core.security import (
+    AccessClaims,
+    SignedInBrieflyDep,
+    SignedInDep,
+    require_role,
+)
 from app.infra.clients.mail import LoggingMailSender, MailSender
 from app.infra.db.base import SessionFactoryDep
 from app.users.constants import Role
@@ -87,12 +92,13 @@ async def limit_sign_in(
 
 async def limit_password_change(
     request: Request,
-    user: CurrentUserDep,
+    signed_in: SignedInBrieflyDep,
     sessions: SessionFactoryDep,
     settings: SettingsDep,
 ) -> None:
     """The current password is guessable with a stolen token: the same limits."""
-    limits = sign_in_limits(settings, email=user.email, address=client_address(request))
+    email, address = signed_in.user.email, client_address(request)
+    limits = sign_in_limits(settings, email=email, address=address)
     await rate_limit.enforce(
         sessions, limits, now=datetime.now(UTC), detail="Too many attempts."
     )

@@ -12,6 +12,7 @@ class InvalidCredentialsError(UnauthorizedError):
 class RefreshTokenReusedError(UnauthorizedError):
     code = ErrorCode.REFRESH_TOKEN_REUSED
     title = "Refresh token already used"
+    challenge = 'Bearer error="invalid_token"'  # RFC 6750 §3.1
 
 
 class UserNotFoundError(NotFoundError):

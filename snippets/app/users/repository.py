@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete as delete_rows  # `delete` is this module's own
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,11 +20,31 @@ async def get_by_email(session: AsyncSession, email: str) -> User | None:
     return await session.scalar(select(User).where(User.email == email))
 
 
+async def replace_password_hash(
+    session: AsyncSession, user_id: uuid.UUID, *, old: str, new: str
+) -> bool:
+    """Compare and set: False when the hash is no longer `old` (or the user left)."""
+    statement = (
+        update(User)
+        .where(User.id == user_id, User.password_hash == old)
+        .values(password_hash=new)
+        .returning(User.id)
+    )
+    return await session.scalar(statement) is not None
+
+
 async def list_page(
-    session: AsyncSession, *, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    limit: int,
+    offset: int = 0,
+    after: tuple[datetime, uuid.UUID] | None = None,
 ) -> Sequence[User]:
-    query = select(User).order_by(User.created_at, User.id).limit(limit).offset(offset)
-    return (await session.scalars(query)).all()
+    """Oldest first; `after` continues a keyset page (created_at, id)."""
+    query = select(User).order_by(User.created_at, User.id)
+    if after is not None:
+        query = query.where(tuple_(User.created_at, User.id) > tuple_(*after))
+    return (await session.scalars(query.limit(limit).offset(offset))).all()
 
 
 async def add_if_new(session: AsyncSession, user: User) -> bool:

@@ -5,13 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Body, Depends, status
 
 from app.core.config import SettingsDep
-from app.core.pagination import DEFAULT_LIMIT, LimitQuery, OffsetQuery, Page
+from app.core.pagination import Page, PageParamsDep
 from app.core.passwords import PasswordsDep
 from app.core.problem_details import problem_responses
 from app.core.request_body import require_json
-from app.core.security import AccessClaimsDep, SignedInDep, no_store
+from app.core.security import AccessClaimsDep, SignedInBrieflyDep, no_store
 from app.infra.clients.mail import send_mail
-from app.infra.db.base import SessionDep
+from app.infra.db.base import SessionDep, SessionFactoryDep
 from app.users import service as user_service
 from app.users.dependencies import (
     AdminClaimsDep,
@@ -34,8 +34,13 @@ from app.users.schemas import (
 )
 
 # Return annotations are the response models (see app/tasks/router.py).
-router = APIRouter(prefix="/api/v1/users", tags=["users"])
-auth_router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+# 503 on every route: each one reads or writes PostgreSQL (down or busy).
+router = APIRouter(
+    prefix="/api/v1/users", tags=["users"], responses=problem_responses(503)
+)
+auth_router = APIRouter(
+    prefix="/api/v1/auth", tags=["auth"], responses=problem_responses(503)
+)
 
 NEW_USER = {
     "email": "ada@example.com",
@@ -53,7 +58,7 @@ NEW_USER = {
     "address either way: a welcome for a new account, a notice to the owner of an "
     "existing one. The answer is the same in both cases (202, same body), so "
     "registration never tells a caller which addresses have an account. "
-    "Limited per client address (429).",
+    "Limited per client address (429); 503 while too many passwords are hashed.",
     responses=problem_responses(400, 413, 415, 422, 429),
     dependencies=[Depends(require_json), Depends(limit_registration)],
 )
@@ -117,7 +122,7 @@ async def delete_me(
 )
 async def change_password(
     data: PasswordChange,
-    signed_in: SignedInDep,
+    signed_in: SignedInBrieflyDep,  # no connection held while the hashes run
     session: SessionDep,
     passwords: PasswordsDep,
 ) -> None:
@@ -134,18 +139,17 @@ async def change_password(
     "",
     status_code=status.HTTP_200_OK,
     summary="List users (admin)",
-    description="Every account, oldest first. Requires the `admin` role.",
-    responses=problem_responses(401, 403, 422),
+    description="Every account, oldest first; `next_cursor` leads to the next "
+    "page. Requires the `admin` role.",
+    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_users(
-    _: AdminClaimsDep,
-    session: SessionDep,
-    limit: LimitQuery = DEFAULT_LIMIT,
-    offset: OffsetQuery = 0,
+    _: AdminClaimsDep, session: SessionDep, page: PageParamsDep
 ) -> Page[UserRead]:
-    users = await user_service.list_users(session, limit=limit + 1, offset=offset)
-    items = [UserRead.model_validate(user) for user in users[:limit]]
-    return Page(items=items, limit=limit, offset=offset, next_cursor=None)
+    users, next_cursor = await user_service.list_users(session, page)
+    items = [UserRead.model_validate(user) for user in users]
+    offset = page.offset if page.cursor is None else None
+    return Page(items=items, limit=page.limit, offset=offset, next_cursor=next_cursor)
 
 
 @auth_router.post(
@@ -155,18 +159,20 @@ async def list_users(
     description="OAuth2 password flow: `username` is the email address. Starts a "
     "session. Attempts are limited per client address and account together, per "
     "address, and per account from all addresses, which only slows it (429 with "
-    "`Retry-After`).",
+    "`Retry-After`). 503 with `Retry-After` while too many passwords are being "
+    "checked.",
     responses=problem_responses(401, 422, 429),
     dependencies=[Depends(limit_sign_in), Depends(no_store)],
 )
 async def sign_in(
     form: SignInFormDep,
+    sessions: SessionFactoryDep,
     session: SessionDep,
     settings: SettingsDep,
     passwords: PasswordsDep,
 ) -> TokenPair:
     user = await user_service.authenticate(
-        session, passwords, form.username, form.password
+        sessions, passwords, form.username, form.password
     )
     return await user_service.start_session(session, settings, user)
 

@@ -4,11 +4,12 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core import rate_limit
 from app.core.config import Settings
 from app.core.models import is_storable
+from app.core.pagination import Cursor, InvalidCursorError, PageParams, cursor_scope
 from app.core.passwords import Passwords
 from app.core.security import InvalidTokenError, create_token, decode_token
 from app.users import repository as user_repo
@@ -49,27 +50,72 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     return user
 
 
+USERS_SORT = "created_at"  # the one order of the list: oldest first
+
+
 async def list_users(
-    session: AsyncSession, *, limit: int, offset: int
-) -> Sequence[User]:
-    return await user_repo.list_page(session, limit=limit, offset=offset)
+    session: AsyncSession, page: PageParams
+) -> tuple[Sequence[User], str | None]:
+    """One page of every account and the cursor of the next one, if any."""
+    scope = cursor_scope("users")  # the same list for every admin, no filters
+    after = None
+    if page.cursor is not None:
+        cursor = page.signer.decode(page.cursor, sort=USERS_SORT, scope=scope)
+        after = (_position(cursor.value), cursor.id)
+    # One row more than asked tells whether another page exists.
+    rows = await user_repo.list_page(
+        session, limit=page.limit + 1, offset=page.offset, after=after
+    )
+    users = rows[: page.limit]
+    next_cursor = None
+    if len(rows) > page.limit:
+        last = users[-1]
+        position = Cursor(
+            sort=USERS_SORT, value=last.created_at.isoformat(), id=last.id, scope=scope
+        )
+        next_cursor = page.signer.encode(position)
+    return users, next_cursor
+
+
+def _position(value: str | None) -> datetime:
+    # Signed by us, and still checked: never a value PostgreSQL cannot compare.
+    try:
+        parsed = datetime.fromisoformat(value or "")
+    except ValueError:
+        raise InvalidCursorError("The cursor's position is invalid.") from None
+    if parsed.tzinfo is None:
+        raise InvalidCursorError("The cursor's position is invalid.")
+    return parsed
 
 
 async def authenticate(
-    session: AsyncSession, passwords: Passwords, email: str, password: str
+    sessions: async_sessionmaker[AsyncSession],
+    passwords: Passwords,
+    email: str,
+    password: str,
 ) -> User:
-    """The same error for an unknown email and a wrong password."""
-    # Text PostgreSQL cannot even compare is no stored address either.
-    storable = is_storable(email)
-    user = await user_repo.get_by_email(session, email.lower()) if storable else None
+    """The same error for an unknown email and a wrong password.
+
+    Each read and write is a short transaction of its own: no pooled connection
+    is held while the hash waits for its turn or runs (the user is detached).
+    """
+    user = None
+    if is_storable(email):  # text PostgreSQL cannot compare is no address either
+        async with sessions() as session:
+            user = await user_repo.get_by_email(session, email.lower())
     if user is None:
         await passwords.verify_nothing(password)  # as slow as a real check
         raise InvalidCredentialsError
     if not await passwords.verify(user.password_hash, password):
         raise InvalidCredentialsError
     if passwords.needs_rehash(user.password_hash):
-        # The only moment the password is known: upgrade to today's parameters.
-        user.password_hash = await passwords.hash(password)
+        # The only moment the password is known: upgrade to today's parameters,
+        # unless it was changed meanwhile.
+        new_hash = await passwords.hash(password)
+        async with sessions.begin() as session:
+            await user_repo.replace_password_hash(
+                session, user.id, old=user.password_hash, new=new_hash
+            )
     return user
 
 
@@ -134,10 +180,19 @@ async def change_password(
     session_id: uuid.UUID,
     data: PasswordChange,
 ) -> None:
-    """Needs the current password; every other session of the account ends."""
+    """Needs the current password; every other session of the account ends.
+
+    `user` is detached (see `get_signed_in_briefly`): the request's session
+    takes its connection only for the writes, after both hashes.
+    """
     if not await passwords.verify(user.password_hash, data.current_password):
         raise InvalidCredentialsError
-    user.password_hash = await passwords.hash(data.new_password)
+    new_hash = await passwords.hash(data.new_password)
+    replaced = await user_repo.replace_password_hash(
+        session, user.id, old=user.password_hash, new=new_hash
+    )
+    if not replaced:  # changed by a concurrent request since it was verified
+        raise InvalidCredentialsError
     now = datetime.now(UTC)
     await user_repo.revoke_sessions(session, user.id, now=now, keep=session_id)
 

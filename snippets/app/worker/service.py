@@ -131,7 +131,7 @@ def purge_steps(settings: PurgeSettings) -> list[PurgeStep]:
         return await worker_repo.delete_dead_before(session, now - kept, batch=batch)
 
     async def idempotency_keys(session: AsyncSession, now: datetime) -> int:
-        return await idempotency.purge_expired(session, now=now)
+        return await idempotency.purge_expired(session, now=now, batch_size=batch)
 
     async def ended_sessions(session: AsyncSession, now: datetime) -> int:
         # Signed out or expired; their refresh tokens go with them (cascade).

@@ -97,8 +97,8 @@ async def test_an_expired_key_is_ignored_and_purged(
     assert again.json()["id"] != first.json()["id"]
     async with sessions.begin() as session:
         later = datetime.now(UTC) + timedelta(days=2)
-        assert await idempotency.purge_expired(session, now=later) == 1
-        assert await idempotency.purge_expired(session, now=later) == 0
+        assert await idempotency.purge_expired(session, now=later, batch_size=100) == 1
+        assert await idempotency.purge_expired(session, now=later, batch_size=100) == 0
 
 
 async def test_a_key_without_a_stored_response_is_a_409(

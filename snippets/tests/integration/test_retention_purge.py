@@ -140,3 +140,69 @@ async def test_the_purge_command_runs_once_and_exits(
         "worker_dead_job": 0,
         "task_idempotency_key": 2,
     }
+
+
+def recorded(
+    steps: list[worker_service.PurgeStep], calls: dict[str, list[int]]
+) -> list[worker_service.PurgeStep]:
+    """The same steps, each call's row count written down."""
+
+    def wrap(step: worker_service.PurgeStep) -> worker_service.PurgeStep:
+        async def run(session: AsyncSession, now: datetime) -> int:
+            count = await step.run(session, now)
+            calls.setdefault(step.name, []).append(count)
+            return count
+
+        return worker_service.PurgeStep(step.name, run)
+
+    return [wrap(step) for step in steps]
+
+
+async def test_every_purge_step_deletes_a_bounded_batch_per_transaction(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    sessions: async_sessionmaker[AsyncSession],
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A backlog is worked off in batches: no statement deletes it all at once."""
+    await seed(sessions, await user_id_of(client, auth_headers), each=5)
+    monkeypatch.setattr(worker_service, "PURGE_BATCH_SIZE", 2)
+    steps = worker_service.purge_steps(
+        PurgeSettings(database_url=SecretStr(database_url))
+    )
+    calls: dict[str, list[int]] = {}
+
+    await worker_service.purge(sessions, recorded(steps, calls), now=NOW)
+
+    assert calls["task_idempotency_key"] == [2, 2, 1, 0]
+    assert calls["worker_processed_job"] == [2, 2, 1, 0]
+    assert all(max(counts) <= 2 for counts in calls.values()), calls  # the batch
+
+
+async def test_an_expired_key_in_use_is_skipped_not_waited_for(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    sessions: async_sessionmaker[AsyncSession],
+    database_url: str,
+) -> None:
+    """A request holding an expired key's row does not stall the purge (SKIP LOCKED)."""
+    await seed(sessions, await user_id_of(client, auth_headers), each=2)
+    steps = worker_service.purge_steps(
+        PurgeSettings(database_url=SecretStr(database_url))
+    )
+    (keys,) = [step for step in steps if step.name == "task_idempotency_key"]
+    expired = select(IdempotencyKey.key).where(IdempotencyKey.expires_at <= NOW)
+
+    async with sessions() as other:  # a replay of one expired key, in flight
+        locked = (await other.scalars(expired.limit(1).with_for_update())).one()
+        while_locked = await worker_service.purge(sessions, [keys], now=NOW)
+        await other.rollback()
+    afterwards = await worker_service.purge(sessions, [keys], now=NOW)
+    async with sessions() as session:
+        left = (await session.scalars(expired)).all()
+
+    assert while_locked == {"task_idempotency_key": 1}
+    assert afterwards == {"task_idempotency_key": 1}
+    assert locked not in left
+    assert left == []

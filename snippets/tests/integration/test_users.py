@@ -112,3 +112,26 @@ async def test_user_list_is_admin_only(
     assert len(page.json()["items"]) == 1
     assert page.json()["limit"] == 1
     assert too_big.status_code == 422
+
+
+async def test_the_user_list_pages_on_to_the_last_account(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    other_auth_headers: dict[str, str],
+    admin_headers: dict[str, str],
+) -> None:
+    """Three accounts, one a page: next_cursor leads through all, then is null."""
+    pages = [await client.get(USERS, params={"limit": 1}, headers=admin_headers)]
+    while (cursor := pages[-1].json()["next_cursor"]) is not None and len(pages) < 5:
+        params = {"limit": 1, "cursor": cursor}
+        pages.append(await client.get(USERS, params=params, headers=admin_headers))
+    forged = await client.get(
+        USERS, params={"limit": 1, "cursor": "eyJ4Ijoxfq.bad"}, headers=admin_headers
+    )
+
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    ids = [item["id"] for page in pages for item in page.json()["items"]]
+    assert len(set(ids)) == 3  # every account once, none twice
+    assert pages[-1].json()["next_cursor"] is None
+    assert forged.status_code == 400
+    assert forged.json()["code"] == "invalid-cursor"

@@ -245,7 +245,7 @@ async def test_every_response_carries_the_security_headers(
 
 # --8<-- [start:sec-006]
 async def service_hash(password: str) -> str:
-    return await Passwords(max_concurrent=1).hash(password)
+    return await Passwords(max_concurrent=1, max_waiting=0).hash(password)
 
 
 async def demo_hash(password: str) -> str:
@@ -271,7 +271,7 @@ async def test_equal_passwords_get_different_hashes(
 @pytest.mark.rule("SEC-006")
 async def test_passwords_are_argon2id_and_verify() -> None:
     """The stored form names Argon2id, and only the right password matches."""
-    passwords = Passwords(max_concurrent=1)
+    passwords = Passwords(max_concurrent=1, max_waiting=0)
     stored = await passwords.hash("Summer2024!")
 
     assert stored.startswith("$argon2id$")
@@ -287,7 +287,10 @@ async def verify_on_the_loop(password_hash: str, password: str) -> bool:
 @pytest.mark.rule("SEC-006")
 @pytest.mark.parametrize(
     ("verify", "holds"),
-    [(Passwords(max_concurrent=2).verify, True), (verify_on_the_loop, False)],
+    [
+        (Passwords(max_concurrent=2, max_waiting=8).verify, True),
+        (verify_on_the_loop, False),
+    ],
     ids=["do", "dont"],
 )
 async def test_the_event_loop_runs_while_passwords_are_checked(

@@ -67,6 +67,74 @@ async def slow_get(
 
 
 @dataclass
+class SteadyRead:
+    """What a slow but steady reader got: every byte, and whether it was whole."""
+
+    status: int = 0
+    body: bytes = b""
+    complete: bool = False  # the chunked body's last chunk arrived
+    seconds: float = 0.0
+
+
+async def steady_get(
+    address: tuple[str, int],
+    path: str,
+    headers: dict[str, str],
+    *,
+    bytes_per_second: int,
+    seconds: float,
+) -> SteadyRead:
+    """GET `path` and read it to the end at a steady rate, as a slow link would.
+
+    A small receive buffer and a fixed budget per tick: the server can never
+    send faster than `bytes_per_second`, and never waits long for a byte.
+    """
+    loop = asyncio.get_running_loop()
+    tick = 0.05
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)  # noqa: FBT003  # the socket API takes it positionally
+    result = SteadyRead()
+    started = loop.time()
+    received = b""
+    try:
+        await loop.sock_connect(sock, address)
+        lines = [f"GET {path} HTTP/1.1", f"Host: {address[0]}", "Connection: close"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        await loop.sock_sendall(sock, ("\r\n".join(lines) + "\r\n\r\n").encode())
+        while loop.time() - started < seconds:
+            budget = int(bytes_per_second * tick)
+            chunk = await asyncio.wait_for(loop.sock_recv(sock, budget), seconds)
+            if not chunk:  # the server closed: after the last chunk, or cut off
+                break
+            received += chunk
+            await asyncio.sleep(tick)
+    except (TimeoutError, ConnectionError):
+        pass
+    finally:
+        sock.close()
+    result.seconds = loop.time() - started
+    head, _, result.body = received.partition(b"\r\n\r\n")
+    if head.startswith(b"HTTP/1.1 "):
+        result.status = int(head.split()[1])
+    result.complete = result.body.endswith(b"\r\n0\r\n\r\n")
+    return result
+
+
+def dechunk(body: bytes) -> bytes:
+    """The payload of an HTTP/1.1 chunked body (as far as it arrived)."""
+    payload = b""
+    while body:
+        size_line, _, rest = body.partition(b"\r\n")
+        size = int(size_line.split(b";")[0] or b"0", 16)
+        if size == 0 or len(rest) < size:
+            break
+        payload += rest[:size]
+        body = rest[size + 2 :]
+    return payload
+
+
+@dataclass
 class Tally:
     """Statuses and latencies of the well-behaved clients, for the report."""
 

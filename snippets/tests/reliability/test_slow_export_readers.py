@@ -1,14 +1,22 @@
 """Slow readers on the export never take the pool from everyone else (#4)."""
 
 import asyncio
+import logging
 import time
 import uuid
 
 import httpx
+import pytest
 from sqlalchemy import text
 
 from tests.reliability.conftest import LiveServer, LiveServerFactory, signed_up
-from tests.reliability.slow_clients import SlowRead, Tally, slow_get
+from tests.reliability.slow_clients import (
+    SlowRead,
+    Tally,
+    dechunk,
+    slow_get,
+    steady_get,
+)
 
 EXPORT = "/api/v1/tasks/export"
 TASKS = "/api/v1/tasks"
@@ -22,17 +30,19 @@ RUN_SECONDS = 8.0
 CLIENT_TIMEOUT = 30.0
 
 
-async def seed_tasks(server: LiveServer, headers: dict[str, str], rows: int) -> None:
+async def seed_tasks(
+    server: LiveServer, headers: dict[str, str], rows: int, *, width: int = 200
+) -> None:
     async with httpx.AsyncClient(base_url=server.url) as client:
         me = (await client.get("/api/v1/users/me", headers=headers)).json()
     async with server.app.state.sessions.begin() as session:
         await session.execute(
             text(
                 "INSERT INTO task (owner_id, title, description) "
-                "SELECT :owner, 'task ' || n, repeat('x', 200) "
+                "SELECT :owner, 'task ' || n, repeat('x', :width) "
                 "FROM generate_series(1, :rows) AS n"
             ),
-            {"owner": uuid.UUID(me["id"]), "rows": rows},
+            {"owner": uuid.UUID(me["id"]), "rows": rows, "width": width},
         )
 
 
@@ -143,3 +153,71 @@ async def test_a_stalled_export_is_cut_off_and_frees_its_slot(
     assert while_stalled.status_code == 429  # one export per user at a time
     assert after.status_code == 200  # the stalled one gave its slot back
     assert lines == ROWS
+
+
+# A batch and a half of the widest rows: one batch is ~500 KB of NDJSON.
+WIDE_ROWS = 150
+DESCRIPTION_MAX = 5_000
+STEADY_RATE = 100_000  # bytes a second: a slow link, but one that never stops
+IDENTITY = {"Accept-Encoding": "identity"}  # gzip would shrink the x's to nothing
+
+
+async def test_a_slow_but_steady_reader_gets_the_whole_export(
+    live_server: LiveServerFactory,
+) -> None:
+    """The send timeout means "no progress", not "one batch within N seconds".
+
+    At 100 KB/s a 500 KB batch takes 5 s to leave: with the timeout applied to
+    whole batches, this reader was cut off mid-body although it never stalled.
+    """
+    async with live_server(
+        send_buffer=SEND_BUFFER, export_send_timeout_seconds=2.0
+    ) as server:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            headers = await signed_up(client)
+        await seed_tasks(server, headers, WIDE_ROWS, width=DESCRIPTION_MAX)
+        read = await steady_get(
+            server.address,
+            EXPORT,
+            headers | IDENTITY,
+            bytes_per_second=STEADY_RATE,
+            seconds=CLIENT_TIMEOUT,
+        )
+
+    rows = dechunk(read.body).splitlines()
+    print(f"\nsteady reader: {len(read.body)} bytes, {len(rows)} rows, ", end="")
+    print(f"complete={read.complete}, {read.seconds:.1f} s")
+    assert read.status == 200
+    assert read.complete, "the body was cut off"
+    assert len(rows) == WIDE_ROWS
+
+
+async def test_a_cut_off_export_is_logged_and_counted_as_failed(
+    live_server: LiveServerFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A body cut off is no success: the access line and a counter say so."""
+    async with live_server(
+        send_buffer=SEND_BUFFER, export_send_timeout_seconds=1.0
+    ) as server:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            headers = await signed_up(client)
+        await seed_tasks(server, headers, WIDE_ROWS, width=DESCRIPTION_MAX)
+        with caplog.at_level(logging.INFO, logger="app.access"):
+            # Stalls after the head: the kernel's buffers fill, then nothing.
+            stalled = await slow_get(
+                server.address, EXPORT, headers | IDENTITY, seconds=4.0
+            )
+        registry = server.app.state.metrics.registry
+        labels = {"method": "GET", "route": EXPORT, "reason": "send-timeout"}
+        aborted = registry.get_sample_value("http_responses_aborted_total", labels)
+
+    access = [
+        record
+        for record in caplog.records
+        if record.name == "app.access" and getattr(record, "path", None) == EXPORT
+    ]
+    assert stalled.status == 200
+    assert len(access) == 1
+    assert access[0].levelno == logging.WARNING
+    assert getattr(access[0], "aborted", None) == "send-timeout"
+    assert aborted == 1

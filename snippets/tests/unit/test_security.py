@@ -25,7 +25,7 @@ SETTINGS = Settings(
 
 
 async def test_password_hash_is_salted_argon2() -> None:
-    passwords = Passwords(max_concurrent=1)
+    passwords = Passwords(max_concurrent=1, max_waiting=0)
     first = await passwords.hash("Pass-word-123")
     second = await passwords.hash("Pass-word-123")
 
@@ -39,8 +39,8 @@ async def test_password_hash_is_salted_argon2() -> None:
 
 def test_one_hasher_per_process_and_limit() -> None:
     """The limit is about the process's memory: every app shares it."""
-    assert passwords_for(2) is passwords_for(2)
-    assert passwords_for(2) is not passwords_for(3)
+    assert passwords_for(2, 16) is passwords_for(2, 16)
+    assert passwords_for(2, 16) is not passwords_for(3, 16)
 
 
 def test_token_round_trip_carries_the_claims() -> None:

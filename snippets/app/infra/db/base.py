@@ -1,5 +1,6 @@
 """SQLAlchemy plumbing: metadata naming, the engine and the session per request."""
 
+import traceback
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -113,6 +114,26 @@ def is_connection_lost(exc: BaseException) -> bool:
     return isinstance(exc, OSError)  # refused, reset, socket file missing
 
 
+def _raised_by_the_pool(exc: BaseException) -> bool:
+    # asyncpg's connect raises the socket's OSError unwrapped; only one that
+    # came up through SQLAlchemy's pool is the database's, not another client's.
+    return any(
+        frame.f_globals.get("__name__", "").startswith("sqlalchemy.pool")
+        for frame, _ in traceback.walk_tb(exc.__traceback__)
+    )
+
+
+def database_problem(exc: BaseException) -> DatabaseUnavailableError | None:
+    """The 503 a database failure answers, wherever its query ran; None: a bug."""
+    if isinstance(exc, OSError) and not _raised_by_the_pool(exc):
+        return None
+    if is_connection_lost(exc):  # a 503 the client may retry, not a 500
+        return DatabaseUnavailableError(headers={"Retry-After": "5"})
+    if is_wait_ended(exc):
+        return DatabaseBusyError()
+    return None
+
+
 async def get_session_factory(request: Request) -> async_sessionmaker[AsyncSession]:
     """The app's session factory, for work that outlives the request's session."""
     sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
@@ -132,12 +153,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         try:
             yield session
             await session.commit()
-        except BaseException as exc:
+        except BaseException:
+            # A lost connection or a cancelled wait (here or in any other
+            # transaction) becomes its 503 in one handler: database_problem.
             await session.rollback()
-            if is_connection_lost(exc):  # a 503 the client may retry, not a 500
-                raise DatabaseUnavailableError(headers={"Retry-After": "5"}) from exc
-            if is_wait_ended(exc):
-                raise DatabaseBusyError from exc
             raise
 
 
