@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Body, Depends, status
+from fastapi import APIRouter, BackgroundTasks, Body, Depends, Request, status
 
 from app.core.config import SettingsDep
 from app.core.pagination import DEFAULT_LIMIT, LimitQuery, OffsetQuery, Page
@@ -18,10 +18,12 @@ from app.users.dependencies import (
     CurrentUserDep,
     MailSenderDep,
     SignInFormDep,
+    client_address,
     limit_password_change,
     limit_refresh,
     limit_registration,
     limit_sign_in,
+    remember_address,
 )
 from app.users.schemas import (
     REGISTRATION_ACCEPTED,
@@ -166,7 +168,9 @@ async def list_users(
     dependencies=[Depends(limit_sign_in), Depends(no_store)],
 )
 async def sign_in(
+    request: Request,
     form: SignInFormDep,
+    *,
     sessions: SessionFactoryDep,
     session: SessionDep,
     settings: SettingsDep,
@@ -174,6 +178,9 @@ async def sign_in(
 ) -> TokenPair:
     user = await user_service.authenticate(
         sessions, passwords, form.username, form.password
+    )
+    await remember_address(
+        session, settings, email=user.email, address=client_address(request)
     )
     return await user_service.start_session(session, settings, user)
 
