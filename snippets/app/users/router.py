@@ -161,9 +161,9 @@ async def list_users(
     summary="Sign in",
     description="OAuth2 password flow: `username` is the email address. Starts a "
     "session. Attempts are limited per client address and account together, per "
-    "address, and per account from all addresses, which only slows it (429 with "
-    "`Retry-After`). 503 with `Retry-After` while too many passwords are being "
-    "checked.",
+    "address, and per account from all addresses (429 with `Retry-After`); an "
+    "address the account signed in from recently is exempt from the last. 503 "
+    "with `Retry-After` while too many passwords are being checked.",
     responses=problem_responses(401, 422, 429),
     dependencies=[Depends(limit_sign_in), Depends(no_store)],
 )
