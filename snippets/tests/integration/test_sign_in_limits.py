@@ -17,6 +17,7 @@ from tests.factories import UserCreateFactory
 TOKEN = "/api/v1/auth/token"
 REFRESH = "/api/v1/auth/refresh"
 USERS = "/api/v1/users"
+PASSWORD = "/api/v1/users/me/password"
 ATTACKER, VICTIM, PROXY = "198.51.100.66", "203.0.113.7", "10.0.0.2"
 
 
@@ -131,6 +132,25 @@ async def test_an_owner_from_a_known_address_is_not_paced_by_a_distributed_attac
     interval = settings.login_attempt_window / settings.login_attempts_per_account
     for refused in (paced, ghost_paced):
         assert 0 < int(refused.headers["retry-after"]) <= interval.total_seconds()
+
+
+async def test_a_password_change_from_a_known_address_is_not_paced_either(
+    settings: Settings,
+) -> None:
+    """The same limits as sign-in: the known address goes past the empty bucket."""
+    async with running(create_app(settings)) as app:
+        form = await registered(app)
+        change = {"current_password": form["password"], "new_password": "New-pw-98765"}
+        async with client_from(app, VICTIM) as victim:
+            tokens = (await victim.post(TOKEN, data=form)).json()
+            bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+            await exhaust_account(app, form["username"])
+            async with client_from(app, "203.0.113.8") as new_address:
+                paced = await new_address.post(PASSWORD, json=change, headers=bearer)
+            changed = await victim.post(PASSWORD, json=change, headers=bearer)
+
+    assert paced.status_code == 429, paced.text
+    assert changed.status_code == 204, changed.text
 
 
 async def test_a_rotated_x_forwarded_for_from_an_untrusted_peer_is_ignored(
