@@ -58,11 +58,16 @@ class Settings(DatabaseSettings):
     idempotency_key_ttl: timedelta = timedelta(hours=24)
     # Sign-in attempts per window, counted in PostgreSQL (shared by workers):
     # per address and account pair, per address, and per account from all
-    # addresses together, which slows an account down but never locks it.
+    # addresses together. The per-account pace is skipped from an address the
+    # account signed in from within LOGIN_KNOWN_ADDRESS_TTL, so many addresses
+    # guessing cannot keep its owner out at their usual address.
     login_attempts_per_address_and_account: int = Field(default=5, ge=1)
     login_attempts_per_address: int = Field(default=20, ge=1)
     login_attempts_per_account: int = Field(default=10, ge=1)
     login_attempt_window: timedelta = timedelta(minutes=5)
+    login_known_address_ttl: timedelta = Field(
+        default=timedelta(days=30), gt=timedelta(0)
+    )
     # POSTed when a task becomes `done`; no webhook when unset.
     webhook_url: HttpUrl | None = None
     webhook_budget_seconds: float = Field(default=10.0, gt=0, le=60)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, String, delete, func, select
+from sqlalchemy import DateTime, String, delete, exists, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,7 +18,11 @@ from app.infra.db.base import Base
 
 
 class RateLimitCounter(Base):
-    """One key's bucket: when it is full again. A full bucket needs no row."""
+    """One key's bucket: when it is full again. A full bucket needs no row.
+
+    A known pair's row (`known_pair_key`) has no bucket: `refills_at` is when
+    it expires, and the same purge removes it.
+    """
 
     __tablename__ = "rate_limit_counter"
 
@@ -28,7 +32,7 @@ class RateLimitCounter(Base):
 
 @dataclass(frozen=True)
 class Rate:
-    """`limit` at once, then one more every `window / limit`: slows, never locks."""
+    """`limit` at once, then one more every `window / limit`."""
 
     limit: int
     window: timedelta
@@ -59,6 +63,11 @@ def address_key(settings: Settings, scope: str, address: str) -> str:
 def pair_key(settings: Settings, email: str, address: str) -> str:
     account = _digest(settings, email.strip().lower())
     return f"login:pair:{account}:{_digest(settings, address)}"
+
+
+def known_pair_key(settings: Settings, email: str, address: str) -> str:
+    account = _digest(settings, email.strip().lower())
+    return f"login:known:{account}:{_digest(settings, address)}"
 
 
 # --8<-- [end:keys]
@@ -105,14 +114,38 @@ async def enforce(
     raise TooManyRequestsError(detail, headers={"Retry-After": str(math.ceil(wait))})
 
 
+async def remember(session: AsyncSession, key: str, *, until: datetime) -> None:
+    """Keep `key` until `until` (a known pair); purge_expired drops it then."""
+    table = RateLimitCounter
+    statement = insert(table).values(key=key, refills_at=until)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.key],
+            set_={"refills_at": statement.excluded.refills_at},
+        )
+    )
+
+
+async def is_remembered(
+    sessions: async_sessionmaker[AsyncSession], key: str, *, now: datetime
+) -> bool:
+    table = RateLimitCounter
+    kept = exists().where(table.key == key, table.refills_at > now)
+    async with sessions() as session:
+        return bool(await session.scalar(select(kept)))
+
+
 # --8<-- [end:login-limit]
 
 
 async def forget_account(session: AsyncSession, settings: Settings, email: str) -> None:
     """Drop every counter that names an account: part of deleting it."""
     account = _digest(settings, email.strip().lower())
-    named = (RateLimitCounter.key == f"login:account:{account}") | (
-        RateLimitCounter.key.startswith(f"login:pair:{account}:", autoescape=True)
+    key = RateLimitCounter.key
+    named = (
+        (key == f"login:account:{account}")
+        | key.startswith(f"login:pair:{account}:", autoescape=True)
+        | key.startswith(f"login:known:{account}:", autoescape=True)
     )
     await session.execute(delete(RateLimitCounter).where(named))
 
@@ -120,7 +153,8 @@ async def forget_account(session: AsyncSession, settings: Settings, email: str) 
 async def purge_expired(
     session: AsyncSession, *, now: datetime, batch_size: int
 ) -> int:
-    """Delete up to `batch_size` full buckets; a retention job calls it until 0."""
+    """Delete up to `batch_size` full buckets or expired known pairs; a retention
+    job calls it until 0."""
     expired = (
         select(RateLimitCounter.key)
         .where(RateLimitCounter.refills_at <= now)

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core import rate_limit
 from app.core.config import Settings, SettingsDep
@@ -45,11 +46,11 @@ SignInFormDep = Annotated[OAuth2PasswordRequestForm, Depends()]
 
 # --8<-- [start:sign-in-limit]
 def sign_in_limits(
-    settings: Settings, *, email: str, address: str
+    settings: Settings, *, email: str, address: str, known: bool
 ) -> list[tuple[str, Rate]]:
     """Checked in this order, and a refused one stops the rest from counting."""
     window = settings.login_attempt_window
-    return [
+    limits = [
         # One address guessing one account: throttled hard, hurts nobody else.
         (
             rate_limit.pair_key(settings, email, address),
@@ -60,13 +61,39 @@ def sign_in_limits(
             rate_limit.address_key(settings, "login", address),
             Rate(settings.login_attempts_per_address, window),
         ),
-        # Many addresses against one account: paced, so its owner waits
-        # seconds for a turn instead of being locked out for the window.
-        (
-            rate_limit.account_key(settings, email),
-            Rate(settings.login_attempts_per_account, window),
-        ),
     ]
+    if not known:
+        # Many addresses against one account: paced, a turn per interval for
+        # all of them. An address the account signed in from skips the pace,
+        # so an attack that keeps it empty cannot keep the owner out there.
+        account = rate_limit.account_key(settings, email)
+        limits.append((account, Rate(settings.login_attempts_per_account, window)))
+    return limits
+
+
+async def enforce_sign_in_limits(
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    *,
+    email: str,
+    address: str,
+    detail: str,
+) -> None:
+    now = datetime.now(UTC)
+    # Known only after a right password: says nothing of an account to others.
+    known_key = rate_limit.known_pair_key(settings, email, address)
+    known = await rate_limit.is_remembered(sessions, known_key, now=now)
+    limits = sign_in_limits(settings, email=email, address=address, known=known)
+    await rate_limit.enforce(sessions, limits, now=now, detail=detail)
+
+
+async def remember_address(
+    session: AsyncSession, settings: Settings, *, email: str, address: str
+) -> None:
+    """After a right password: the pair is known for LOGIN_KNOWN_ADDRESS_TTL."""
+    until = datetime.now(UTC) + settings.login_known_address_ttl
+    key = rate_limit.known_pair_key(settings, email, address)
+    await rate_limit.remember(session, key, until=until)
 
 
 async def limit_sign_in(
@@ -76,13 +103,11 @@ async def limit_sign_in(
     settings: SettingsDep,
 ) -> None:
     """Counted before the password is checked: guessing costs a slot too."""
-    limits = sign_in_limits(
-        settings, email=form.username, address=client_address(request)
-    )
-    await rate_limit.enforce(
+    await enforce_sign_in_limits(
         sessions,
-        limits,
-        now=datetime.now(UTC),
+        settings,
+        email=form.username,
+        address=client_address(request),
         detail="Too many sign-in attempts; try again later.",
     )
 
@@ -97,10 +122,12 @@ async def limit_password_change(
     settings: SettingsDep,
 ) -> None:
     """The current password is guessable with a stolen token: the same limits."""
-    email, address = signed_in.user.email, client_address(request)
-    limits = sign_in_limits(settings, email=email, address=address)
-    await rate_limit.enforce(
-        sessions, limits, now=datetime.now(UTC), detail="Too many attempts."
+    await enforce_sign_in_limits(
+        sessions,
+        settings,
+        email=signed_in.user.email,
+        address=client_address(request),
+        detail="Too many attempts.",
     )
 
 

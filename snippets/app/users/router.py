@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Body, Depends, status
+from fastapi import APIRouter, BackgroundTasks, Body, Depends, Request, status
 
 from app.core.config import SettingsDep
 from app.core.pagination import Page, PageParamsDep
@@ -18,10 +18,12 @@ from app.users.dependencies import (
     CurrentUserDep,
     MailSenderDep,
     SignInFormDep,
+    client_address,
     limit_password_change,
     limit_refresh,
     limit_registration,
     limit_sign_in,
+    remember_address,
 )
 from app.users.schemas import (
     REGISTRATION_ACCEPTED,
@@ -158,14 +160,16 @@ async def list_users(
     summary="Sign in",
     description="OAuth2 password flow: `username` is the email address. Starts a "
     "session. Attempts are limited per client address and account together, per "
-    "address, and per account from all addresses, which only slows it (429 with "
-    "`Retry-After`). 503 with `Retry-After` while too many passwords are being "
-    "checked.",
+    "address, and per account from all addresses (429 with `Retry-After`); an "
+    "address the account signed in from recently is exempt from the last. 503 "
+    "with `Retry-After` while too many passwords are being checked.",
     responses=problem_responses(401, 422, 429),
     dependencies=[Depends(limit_sign_in), Depends(no_store)],
 )
 async def sign_in(
+    request: Request,
     form: SignInFormDep,
+    *,
     sessions: SessionFactoryDep,
     session: SessionDep,
     settings: SettingsDep,
@@ -173,6 +177,9 @@ async def sign_in(
 ) -> TokenPair:
     user = await user_service.authenticate(
         sessions, passwords, form.username, form.password
+    )
+    await remember_address(
+        session, settings, email=user.email, address=client_address(request)
     )
     return await user_service.start_session(session, settings, user)
 

@@ -55,8 +55,10 @@ async def test_counters_hold_no_address_and_the_deleted_accounts_are_gone(
     assert deleted.status_code == 204, deleted.text
     assert not [key for key in before if "127.0.0.1" in key or "@" in key], before
     assert any(key.startswith("login:account:") for key in before), before
+    assert any(key.startswith("login:known:") for key in before), before
     # What is left names no account: the client address's counters, hashed.
-    assert not [key for key in after if ":account:" in key or ":pair:" in key], after
+    named = [k for k in after if {"account", "pair", "known"} & set(k.split(":"))]
+    assert not named, after
 
 
 async def test_expired_counters_are_purged_and_live_ones_kept(

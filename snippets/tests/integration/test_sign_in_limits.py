@@ -17,6 +17,7 @@ from tests.factories import UserCreateFactory
 TOKEN = "/api/v1/auth/token"
 REFRESH = "/api/v1/auth/refresh"
 USERS = "/api/v1/users"
+PASSWORD = "/api/v1/users/me/password"
 ATTACKER, VICTIM, PROXY = "198.51.100.66", "203.0.113.7", "10.0.0.2"
 
 
@@ -93,6 +94,63 @@ async def test_many_addresses_slow_an_account_down_but_never_lock_it(
     # The next attempt is allowed after one interval, not after the whole window.
     interval = settings.login_attempt_window / per_account
     assert int(slowed.headers["retry-after"]) <= interval.total_seconds() + 1
+
+
+async def exhaust_account(app: FastAPI, email: str, bots: int = 15) -> list[int]:
+    """Wrong guesses at one account, one from each of `bots` fresh addresses."""
+    statuses = []
+    for bot in range(bots):
+        async with client_from(app, f"198.51.100.{bot}") as client:
+            form = {"username": email, "password": "Wrong-guess-123"}
+            statuses.append((await client.post(TOKEN, data=form)).status_code)
+    return statuses
+
+
+async def test_an_owner_from_a_known_address_is_not_paced_by_a_distributed_attack(
+    settings: Settings,
+) -> None:
+    """Signed in once from an address, the owner skips the per-account pace there."""
+    async with running(create_app(settings)) as app:
+        form = await registered(app)
+        async with client_from(app, VICTIM) as victim:
+            first = await victim.post(TOKEN, data=form)
+            attack = await exhaust_account(app, form["username"])
+            known = await victim.post(TOKEN, data=form)
+        async with client_from(app, "203.0.113.8") as new_address:
+            paced = await new_address.post(TOKEN, data=form)
+            ghost = {"username": "nobody@example.com", "password": "x"}
+            await exhaust_account(app, ghost["username"])
+            ghost_paced = await new_address.post(TOKEN, data=ghost)
+
+    assert first.status_code == 200, first.text
+    assert 429 in attack, attack  # the account's bucket is empty
+    assert known.status_code == 200, known.text
+    # Anywhere else the pace still holds, and alike for an account that does
+    # not exist: the answer tells no one whether it does.
+    assert paced.status_code == ghost_paced.status_code == 429
+    assert paced.json() == ghost_paced.json()
+    interval = settings.login_attempt_window / settings.login_attempts_per_account
+    for refused in (paced, ghost_paced):
+        assert 0 < int(refused.headers["retry-after"]) <= interval.total_seconds()
+
+
+async def test_a_password_change_from_a_known_address_is_not_paced_either(
+    settings: Settings,
+) -> None:
+    """The same limits as sign-in: the known address goes past the empty bucket."""
+    async with running(create_app(settings)) as app:
+        form = await registered(app)
+        change = {"current_password": form["password"], "new_password": "New-pw-98765"}
+        async with client_from(app, VICTIM) as victim:
+            tokens = (await victim.post(TOKEN, data=form)).json()
+            bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+            await exhaust_account(app, form["username"])
+            async with client_from(app, "203.0.113.8") as new_address:
+                paced = await new_address.post(PASSWORD, json=change, headers=bearer)
+            changed = await victim.post(PASSWORD, json=change, headers=bearer)
+
+    assert paced.status_code == 429, paced.text
+    assert changed.status_code == 204, changed.text
 
 
 async def test_a_rotated_x_forwarded_for_from_an_untrusted_peer_is_ignored(
