@@ -183,6 +183,7 @@ def serve(port: int) -> None:
         host="127.0.0.1",
         port=port,
         proxy_headers=False,
+        http="app.core.http_protocol:TrackingH11Protocol",
     )
 
 

@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import uvicorn
 from fastapi import FastAPI
 
+from app.core.http_protocol import TrackingH11Protocol
+
 
 @dataclass
 class WebhookReceiver:
@@ -95,6 +97,7 @@ async def serve_on_socket(
         # As the Dockerfile runs it: no uvicorn proxy handling (TRUSTED_PROXIES is
         # the app's own), so a loopback client's X-Forwarded-For means nothing.
         proxy_headers=False,
+        http=TrackingH11Protocol,  # as the Dockerfile runs it
         **options,  # type: ignore[arg-type]  # uvicorn.Config's keyword arguments
     )
     server = uvicorn.Server(config)

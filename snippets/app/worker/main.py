@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from pydantic import JsonValue
-from saq import Queue, Worker
+from redis.exceptions import RedisError
+from saq import Queue
 from saq.types import Context
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -24,6 +25,7 @@ from app.worker.config import (
 )
 from app.worker.constants import PROCESS_JOB
 from app.worker.schemas import Job
+from app.worker.stopping import PromptWorker
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +65,9 @@ async def process_job(ctx: WorkerContext, *, envelope: dict[str, JsonValue]) -> 
 
 
 # --8<-- [start:create-worker]
-def create_worker(settings: WorkerSettings, queue: Queue) -> Worker[WorkerContext]:
+def create_worker(
+    settings: WorkerSettings, queue: Queue
+) -> PromptWorker[WorkerContext]:
     """A SAQ worker whose jobs share one engine and one cache per process."""
 
     async def startup(ctx: WorkerContext) -> None:
@@ -76,12 +80,13 @@ def create_worker(settings: WorkerSettings, queue: Queue) -> Worker[WorkerContex
         ctx["cache"] = create_cache(
             redis_url, timeout_seconds=settings.redis_timeout_seconds
         )
+        logger.info("worker ready", extra={"concurrency": settings.worker_concurrency})
 
     async def shutdown(ctx: WorkerContext) -> None:
         await ctx["cache"].aclose()
         await ctx["engine"].dispose()
 
-    return Worker(
+    return PromptWorker(
         queue,
         functions=[(PROCESS_JOB, process_job)],
         concurrency=settings.worker_concurrency,
@@ -105,7 +110,11 @@ async def run(settings: WorkerSettings) -> None:
     try:
         await worker.start()
     finally:
-        await queue.disconnect()
+        try:
+            await queue.disconnect()
+        except (RedisError, OSError) as exc:  # Redis went first: nothing to close
+            logger.warning("queue disconnect failed: %r", exc)
+    logger.info("worker stopped")
 
 
 async def purge_once(settings: PurgeSettings, *, now: datetime) -> dict[str, int]:

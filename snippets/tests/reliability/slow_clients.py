@@ -83,11 +83,13 @@ async def steady_get(
     *,
     bytes_per_second: int,
     seconds: float,
+    slow_for: float | None = None,
 ) -> SteadyRead:
     """GET `path` and read it to the end at a steady rate, as a slow link would.
 
     A small receive buffer and a fixed budget per tick: the server can never
     send faster than `bytes_per_second`, and never waits long for a byte.
+    With `slow_for`, that rate holds that long, then the rest is read at once.
     """
     loop = asyncio.get_running_loop()
     tick = 0.05
@@ -103,12 +105,14 @@ async def steady_get(
         lines += [f"{name}: {value}" for name, value in headers.items()]
         await loop.sock_sendall(sock, ("\r\n".join(lines) + "\r\n\r\n").encode())
         while loop.time() - started < seconds:
-            budget = int(bytes_per_second * tick)
+            slow = slow_for is None or loop.time() - started < slow_for
+            budget = int(bytes_per_second * tick) if slow else 1 << 20
             chunk = await asyncio.wait_for(loop.sock_recv(sock, budget), seconds)
             if not chunk:  # the server closed: after the last chunk, or cut off
                 break
             received += chunk
-            await asyncio.sleep(tick)
+            if slow:
+                await asyncio.sleep(tick)
     except (TimeoutError, ConnectionError):
         pass
     finally:

@@ -221,3 +221,37 @@ async def test_a_cut_off_export_is_logged_and_counted_as_failed(
     assert access[0].levelno == logging.WARNING
     assert getattr(access[0], "aborted", None) == "send-timeout"
     assert aborted == 1
+
+
+LINK_RATE = 20_000  # bytes a second: a poor mobile link
+LINK_ROWS = 3_000  # rows of ~4 KB: 12 MB, more than loopback's send buffers
+LINK_SECONDS = 12.0  # read at the link's rate this long, then at once
+
+
+async def test_a_slow_link_is_not_cut_off_with_the_kernels_own_buffers(
+    live_server: LiveServerFactory,
+) -> None:
+    """Production's sockets: the kernel's send buffer grows to megabytes.
+
+    It wakes a blocked writer only once a third of that has drained, which at
+    20 KB/s took longer than the timeout: each slice's send outlasted it
+    although the client read all along, and the export was cut off.
+    """
+    async with live_server(export_send_timeout_seconds=5.0) as server:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            headers = await signed_up(client)
+        await seed_tasks(server, headers, LINK_ROWS, width=4_000)
+        read = await steady_get(
+            server.address,
+            EXPORT,
+            headers | IDENTITY,
+            bytes_per_second=LINK_RATE,
+            seconds=CLIENT_TIMEOUT + LINK_SECONDS,
+            slow_for=LINK_SECONDS,
+        )
+
+    rows = dechunk(read.body).splitlines() if read.complete else []
+    print(f"\nslow link: {len(read.body)} bytes, complete={read.complete}")
+    assert read.status == 200
+    assert read.complete, f"cut off after {len(read.body)} bytes"
+    assert len(rows) == LINK_ROWS
