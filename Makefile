@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help serve build build-zensical test test-site test-example test-audit run register bench clean
+.PHONY: help serve build build-zensical test test-site test-example test-audit chromium run register bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -31,11 +31,20 @@ build-zensical: $(STAMP)  ## Build the same site with Zensical into site-zensica
 
 test: test-example test-site test-audit  ## Run the whole test suite (the example service's, the site's, the audit tool's)
 
-test-example: $(STAMP)  ## The example service's own tests (unit, integration, contract) with coverage
-	cd snippets && ../$(BIN)/python -m pytest
+# The example suite runs once, as a reader runs it: the template unpacked into an empty folder,
+# a fresh venv, docs/start.md's install and test commands (pytest arguments: ARGS="-k auth").
+test-example: $(STAMP)  ## The example service's own tests (unit, integration, contract) with coverage, in the unpacked template
+	$(BIN)/python -m guidebook.standalone $(ARGS)
 
-test-site: $(STAMP)  ## The site's tests: every block, rule IDs, the build, the browser
+test-site: $(STAMP) chromium  ## The site's tests: every block, rule IDs, the build, the browser
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium (Playwright downloads nothing here): installed as root.
+chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM" ] \
+		|| { [ "$$(id -u)" = 0 ] && apt-get update -qq \
+			&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } \
+		|| { echo "The browser tests need Chromium: sudo apt-get install chromium"; exit 1; }
 
 test-audit: $(STAMP)  ## The audit tool's tests: corpus precision/recall, every Don't found, the example clean, the wheel
 	cd audit && ../$(BIN)/python -m pytest

@@ -1,6 +1,8 @@
 """The built site: strict and warning-free, the whole guideline on it, every rule anchored."""
 
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -118,6 +120,32 @@ def test_readme_commands_exist() -> None:
     mentioned = set(re.findall(r"\bmake ([a-z][a-z-]*)", readme))
     assert {"serve", "test", "build"} <= mentioned
     assert mentioned <= targets, mentioned - targets
+
+
+def test_make_test_without_chromium_as_a_user_stops_with_the_install_command(
+    tmp_path: Path,
+) -> None:
+    """The README's promise: not root and no Chromium → one line naming the command, exit 1."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    make = shutil.which("make")
+    assert make, "make is not installed"
+    (bin_dir / "make").symlink_to(make)
+    fake_id = bin_dir / "id"  # an ordinary user, whoever runs the suite
+    fake_id.write_text("#!/bin/sh\necho 1000\n", encoding="utf-8")
+    fake_id.chmod(0o755)
+    env = {"PATH": str(bin_dir), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [make, "-s", "-C", str(ROOT), "chromium"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "sudo apt-get install chromium" in done.stdout, done.stdout + done.stderr
+    assert "apt-get update" not in done.stdout + done.stderr  # it tried to install nothing
 
 
 def test_netlify_builds_like_make_build() -> None:

@@ -1,23 +1,15 @@
 """tasks-service.zip: the example project as a template that works on its own."""
 
-import os
 import shlex
-import shutil
 import subprocess
-import sys
-import tempfile
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from guidebook.paths import DOCS, SNIPPETS
+from guidebook.paths import DOCS, ROOT, SNIPPETS
+from guidebook.standalone import INSTALL, PIP_UPGRADE, TESTS, commands, reader_env, unpack
 from guidebook.template import ARCHIVE, FOLDER, build_archive, excluded, template_files
-
-# The commands docs/start.md gives a reader; the standalone test runs exactly these.
-INSTALL = "pip install -e '.[embedded-db]' --group dev"
-TESTS = "python -m pytest"
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +84,7 @@ def test_archive_is_reproducible(archive: Path, tmp_path: Path) -> None:
 def test_start_page_gives_the_commands_the_test_runs() -> None:
     """docs/start.md tells the reader to install and test exactly as the standalone test does."""
     page = (DOCS / "start.md").read_text(encoding="utf-8")
+    assert f"`python -m {PIP_UPGRADE}`" in page
     assert f"`{INSTALL}`" in page
     assert f"`{TESTS}`" in page
     assert 'href="../tasks-service.zip"' in page
@@ -99,53 +92,30 @@ def test_start_page_gives_the_commands_the_test_runs() -> None:
         assert first in page, first
 
 
-@pytest.fixture
-def open_folder() -> Iterator[Path]:
-    """An empty folder other users may enter.
-
-    As root, the embedded PostgreSQL runs as its own system user, which must reach the
-    binaries inside the project's virtual environment; pytest's temporary folders are
-    private to root (0700), so the project goes into a folder of its own.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="tasks-service-template-"))
-    folder.chmod(0o755)
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+def test_make_test_example_runs_the_suite_in_the_unpacked_template() -> None:
+    """The example suite runs once, standalone: `make test-example` is the reader's run."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ntest-example:", 1)[1].split("\n\n", 1)[0]
+    assert "-m guidebook.standalone" in recipe, recipe
+    assert "cd snippets" not in recipe, recipe
 
 
-def test_template_installs_and_passes_its_own_tests_standalone(
-    archive: Path, open_folder: Path
+def test_the_standalone_run_takes_the_start_pages_steps_in_the_unpacked_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Unpacked into an empty folder with a fresh venv, the project's own test suite passes."""
-    workdir = open_folder
-    assert not any(workdir.iterdir())
-    with zipfile.ZipFile(archive) as zf:
-        zf.extractall(workdir)
-    project = workdir / FOLDER
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"VIRTUAL_ENV", "PYTHONPATH", "DATABASE_URL", "PYTEST_ADDOPTS"}
-    }
-
-    def run(*command: str, timeout: int) -> None:
-        done = subprocess.run(
-            command,
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout[-6000:]}{done.stderr}"
-
-    run(sys.executable, "-m", "venv", ".venv", timeout=120)
+    """Venv, pip, install and tests run inside the copy, with nothing of this checkout's env."""
+    project = unpack(tmp_path)
+    assert (project / "pyproject.toml").read_bytes() == (SNIPPETS / "pyproject.toml").read_bytes()
+    steps = commands(project, ["-x"])
     python = str(project / ".venv" / "bin" / "python")
-    run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip>=25.1", timeout=300)
-    run(python, "-m", *shlex.split(INSTALL), "--quiet", timeout=600)
-    # The whole example suite (about 880 tests, two processes in some): ~10 min on 2 quiet
-    # cores. The bound only stops a hung run; it is no speed check (`--durations` shows it).
-    run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", timeout=2700)
+    assert steps[0][1:] == ["-m", "venv", ".venv"]
+    assert steps[1] == [python, "-m", *shlex.split(PIP_UPGRADE), "--quiet"]
+    assert steps[2] == [python, "-m", *shlex.split(INSTALL), "--quiet"]
+    assert steps[3] == [python, *shlex.split(TESTS)[1:], "-x"]
+    monkeypatch.setenv("VIRTUAL_ENV", str(ROOT / ".venv"))
+    monkeypatch.setenv("DATABASE_URL", "postgresql://elsewhere/db")
+    monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://chosen/db")
+    env = reader_env()
+    assert "VIRTUAL_ENV" not in env
+    assert "DATABASE_URL" not in env
+    assert env["TEST_DATABASE_URL"] == "postgresql://chosen/db"  # a reader's own choice stays
