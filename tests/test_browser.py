@@ -289,6 +289,55 @@ def test_rule_permalink_lands_on_the_rule(tab: Tab, plain_url: str, sample: Rule
     screenshot(page, "rule-page")
 
 
+# A phone-class CPU (Lighthouse's mobile profile slows the CPU 4x; a little margin on top).
+SLOW_CPU = 6
+# Where a linked rule lands: under the sticky header, in the top quarter of the screen.
+LANDING_BAND = 0.25
+
+
+def heaviest_rule_pages(site: Path, rules: list[Rule], count: int = 3) -> list[str]:
+    """The rule pages with the most HTML, where late layout moves content the most."""
+    pages = {rule.page for rule in rules if not rule.retired}
+    return sorted(
+        pages, key=lambda p: (site / page_path(p) / "index.html").stat().st_size, reverse=True
+    )[:count]
+
+
+@pytest.mark.parametrize("viewport", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def test_every_rule_link_lands_its_heading_under_the_header_on_a_slow_cpu(
+    browser: Browser, plain_url: str, site: Path, rules: list[Rule], viewport: tuple[int, int]
+) -> None:
+    """A reviewer's link shows the rule's heading at the top, even where the page is long.
+
+    Layout that finishes after the browser scrolled to the anchor (blocks sized late, e.g.
+    with `content-visibility`) leaves the heading above the viewport or far below its top.
+    """
+    missed: list[str] = []
+    width, height = viewport
+    with open_tab(browser, plain_url, width=width, height=height) as tab:
+        page = tab.page
+        page.context.new_cdp_session(page).send(
+            "Emulation.setCPUThrottlingRate", {"rate": SLOW_CPU}
+        )
+        for page_name in heaviest_rule_pages(site, rules):
+            for rule in (r for r in rules if r.page == page_name and not r.retired):
+                page.goto(f"{plain_url}/{page_path(rule.page)}#{rule.anchor}")
+                page.wait_for_load_state("load")
+                page.wait_for_timeout(1_000)  # what a reader waits before reading
+                top, header = page.evaluate(
+                    """(anchor) => [
+                      document.getElementById(anchor).getBoundingClientRect().top,
+                      document.querySelector(".md-header").getBoundingClientRect().bottom,
+                    ]""",
+                    rule.anchor,
+                )
+                if not header <= top <= header + height * LANDING_BAND:
+                    missed.append(
+                        f"{rule.id}: heading at {top:.0f} px, header ends at {header:.0f}"
+                    )
+    assert not missed, missed
+
+
 # ---------------------------------------------------------------- search
 
 
