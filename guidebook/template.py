@@ -29,6 +29,7 @@ _NEVER_DIRS = frozenset(
         ".ruff_cache",
         ".hypothesis",
         "htmlcov",
+        "node_modules",
     }
 )
 _NEVER_SUFFIXES = (".pyc", ".pyo")

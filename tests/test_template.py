@@ -63,13 +63,27 @@ def test_archive_has_no_caches_local_state_or_environments(archive: Path) -> Non
         "/.ruff_cache/",
         "/.hypothesis/",
         "/.coverage",
+        "/node_modules/",
     )
     bad = [entry for entry in names(archive) if any(part in f"/{entry}" for part in banned)]
     assert not bad, bad
     assert excluded("app/__pycache__/main.cpython-311.pyc")
     assert excluded(".local/pgdata/PG_VERSION")
     assert excluded(".coverage")
+    assert excluded("tests/contract/spectral/node_modules/.bin/spectral")
     assert not excluded("app/main.py")
+
+
+def test_git_tracks_no_file_its_ignore_rules_exclude() -> None:
+    """Installed or generated files never sneak into commits (and so into the template)."""
+    tracked_but_ignored = subprocess.run(
+        ["git", "ls-files", "--cached", "--ignored", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert not tracked_but_ignored, f"{len(tracked_but_ignored)} files: {tracked_but_ignored[:5]}"
 
 
 def test_archive_is_reproducible(archive: Path, tmp_path: Path) -> None:
