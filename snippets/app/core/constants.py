@@ -9,6 +9,7 @@ class ErrorCode(StrEnum):
 
     INTERNAL_ERROR = "internal-error"
     BAD_REQUEST = "bad-request"
+    CORS_PREFLIGHT_REFUSED = "cors-preflight-refused"
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not-found"

@@ -38,6 +38,11 @@ class BadRequestError(AppError):
     status = 400
 
 
+class CorsPreflightRefusedError(BadRequestError):
+    code: ClassVar[str] = ErrorCode.CORS_PREFLIGHT_REFUSED
+    title = "CORS preflight refused"
+
+
 class UnauthorizedError(AppError):
     code: ClassVar[str] = ErrorCode.UNAUTHORIZED
     title = "Authentication required"

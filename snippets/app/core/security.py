@@ -7,13 +7,20 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 import jwt
-from fastapi import Depends, FastAPI, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel, SecretStr, ValidationError
+from starlette.datastructures import Headers
+from starlette.types import Receive, Scope, Send
 
 from app.core.config import Settings, SettingsDep
-from app.core.exceptions import ForbiddenError, UnauthorizedError
+from app.core.exceptions import (
+    CorsPreflightRefusedError,
+    ForbiddenError,
+    UnauthorizedError,
+)
+from app.core.problem_details import app_error_handler
 from app.infra.db.base import SessionDep, SessionFactoryDep
 from app.users import constants as user_constants
 from app.users import repository as user_repo
@@ -186,10 +193,39 @@ async def no_store(response: Response) -> None:
 
 
 # --8<-- [start:cors]
+class ProblemCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS; a refused preflight is a problem document, not plain text."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = Headers(scope=scope) if scope["type"] == "http" else Headers()
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "OPTIONS"
+            or "origin" not in headers
+            or "access-control-request-method" not in headers
+        ):
+            await super().__call__(scope, receive, send)
+            return
+        response = self.preflight_response(request_headers=headers)
+        if response.status_code == CorsPreflightRefusedError.status:
+            # Starlette's text names what failed: "Disallowed CORS origin, headers".
+            refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")
+            kept = {
+                name: value
+                for name, value in response.headers.items()
+                if name not in {"content-length", "content-type"}
+            }
+            error = CorsPreflightRefusedError(
+                f"This API does not allow the requested {refused}.", headers=kept
+            )
+            response = await app_error_handler(Request(scope), error)
+        await response(scope, receive, send)
+
+
 def add_cors(app: FastAPI, settings: Settings) -> None:
     """Allow exactly the configured origins; none at all when the list is empty."""
     app.add_middleware(
-        CORSMiddleware,
+        ProblemCORSMiddleware,
         allow_origins=settings.cors_origins,  # an explicit allowlist, never "*"
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=[

@@ -183,3 +183,43 @@ async def test_gzip_body_has_its_own_etag_and_both_validate(
     for etag in (plain.headers["etag"], zipped.headers["etag"]):
         again = await client.get(TASKS, headers={**auth_headers, "If-None-Match": etag})
         assert again.status_code == 304, etag
+
+
+@pytest.mark.parametrize(
+    ("origin", "method", "headers", "refused"),
+    [
+        ("https://evil.example", "GET", None, "origin"),
+        (ORIGIN, "TRACE", None, "method"),
+        (ORIGIN, "GET", "X-Debug-Token", "headers"),
+    ],
+    ids=["origin", "method", "header"],
+)
+async def test_a_refused_cors_preflight_is_a_problem_document(
+    settings: Settings, origin: str, method: str, headers: str | None, refused: str
+) -> None:
+    """Starlette answers a refused preflight in plain text; ours is RFC 9457 (#7)."""
+    app: FastAPI = create_app(settings.model_copy(update={"cors_origins": [ORIGIN]}))
+    asked = {"Origin": origin, "Access-Control-Request-Method": method}
+    if headers:
+        asked["Access-Control-Request-Headers"] = headers
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+    ):
+        allowed = await client.options(
+            TASKS, headers={"Origin": ORIGIN, "Access-Control-Request-Method": "GET"}
+        )
+        response = await client.options(TASKS, headers=asked)
+
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == ORIGIN
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "cors-preflight-refused"
+    assert problem["instance"] == TASKS
+    assert refused in problem["detail"]
+    assert response.headers.get("x-request-id")
+    for name in SECURITY:
+        assert response.headers.get(name) == allowed.headers[name], name
