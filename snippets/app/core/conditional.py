@@ -50,12 +50,22 @@ def _entity_tags(header: str) -> set[str]:
     return {_CODED_TAG.sub('"', tag) for tag in tags if tag}
 
 
-def none_match(if_none_match: str | None, etag: str) -> bool:
-    """If-None-Match uses the weak comparison: `W/"x"` matches `"x"`."""
+def held_tag(if_none_match: str | None, etag: str) -> str | None:
+    """The client's tag for the current state, as it sent it; None if it has none.
+
+    If-None-Match uses the weak comparison (`W/"x"` matches `"x"`) and either
+    coding's tag names the state. The 304 repeats the tag the client holds
+    ("abc-gzip" for a gzip copy): that is the tag its 200 would have carried.
+    """
     if if_none_match is None:
-        return False
-    tags = {tag.removeprefix("W/") for tag in _entity_tags(if_none_match)}
-    return "*" in tags or etag in tags
+        return None
+    for sent in (tag.strip() for tag in if_none_match.split(",")):
+        tag = sent.removeprefix("W/")
+        if tag == "*":
+            return etag
+        if _CODED_TAG.sub('"', tag) == etag:
+            return tag
+    return None
 
 
 def check_if_match(if_match: str | None, etag: str) -> None:
@@ -69,8 +79,9 @@ def check_if_match(if_match: str | None, etag: str) -> None:
 
 def cache_headers(response: Response, etag: str, if_none_match: str | None) -> None:
     """Answer 304 when the client's copy is current, else label this one."""
-    if none_match(if_none_match, etag):
-        raise NotModifiedError(etag)
+    held = held_tag(if_none_match, etag)
+    if held is not None:
+        raise NotModifiedError(held)
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = PRIVATE_NO_CACHE
     response.headers["Vary"] = "Authorization"
@@ -80,7 +91,10 @@ async def not_modified_handler(request: Request, exc: Exception) -> Response:
     """A 304 carries the validators again and no body at all."""
     assert isinstance(exc, NotModifiedError)  # noqa: S101  # registered for it only
     headers = {"ETag": exc.etag, "Cache-Control": PRIVATE_NO_CACHE}
-    return Response(status_code=304, headers=headers | {"Vary": "Authorization"})
+    # The Vary of the 200: GZip adds Accept-Encoding there, and a 304 is not
+    # compressed, so it names it here.
+    vary = {"Vary": "Authorization, Accept-Encoding"}
+    return Response(status_code=304, headers=headers | vary)
 
 
 # --8<-- [start:coding-etag]

@@ -185,6 +185,30 @@ async def test_gzip_body_has_its_own_etag_and_both_validate(
         assert again.status_code == 304, etag
 
 
+@pytest.mark.parametrize("coding", ["gzip", "identity"])
+async def test_a_304_names_the_representation_the_client_holds(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], coding: str
+) -> None:
+    """A 304 carries the ETag its 200 would have carried (RFC 9110 §15.4.5).
+
+    Else a cache that holds the gzip body relabels it with the identity tag.
+    """
+    for index in range(12):  # a page above the 1 KiB gzip threshold
+        body = {"title": f"task {index}", "description": "x" * 100}
+        await client.post(TASKS, json=body, headers=auth_headers)
+    asked = {**auth_headers, "Accept-Encoding": coding}
+
+    first = await client.get(TASKS, headers=asked)
+    again = await client.get(
+        TASKS, headers={**asked, "If-None-Match": first.headers["etag"]}
+    )
+
+    assert again.status_code == 304
+    assert again.headers["etag"] == first.headers["etag"]
+    vary = {v.strip().lower() for v in again.headers["vary"].split(",")}
+    assert {v.strip().lower() for v in first.headers["vary"].split(",")} <= vary
+
+
 @pytest.mark.parametrize(
     ("origin", "method", "headers", "refused"),
     [
