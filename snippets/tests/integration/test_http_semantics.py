@@ -1,12 +1,16 @@
 """HTTP details a generic client relies on: HEAD, Allow, redirects, codings, 204."""
 
 import json
+import uuid
 from pathlib import Path
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
 from app.main import create_app
@@ -247,3 +251,29 @@ async def test_a_refused_cors_preflight_is_a_problem_document(
     assert response.headers.get("x-request-id")
     for name in SECURITY:
         assert response.headers.get(name) == allowed.headers[name], name
+
+
+@pytest.mark.parametrize("instant", ["infinity", "-infinity"])
+async def test_the_database_refuses_a_date_the_api_cannot_write(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    sessions: async_sessionmaker[AsyncSession],
+    instant: str,
+) -> None:
+    """PostgreSQL stores ±infinity; Python has no such datetime, so reads would 500.
+
+    A row written by another tool (a script, psql) must fail at the write instead.
+    """
+    me = (await client.get("/api/v1/users/me", headers=auth_headers)).json()
+    with pytest.raises(IntegrityError, match="task_due_at_finite_check"):
+        async with sessions.begin() as session:
+            await session.execute(
+                text(
+                    "INSERT INTO task (owner_id, title, due_at) "
+                    "VALUES (:owner, 'from psql', CAST(CAST(:due AS text) AS timestamptz))"
+                ),
+                {"owner": uuid.UUID(me["id"]), "due": instant},
+            )
+
+    listed = await client.get(TASKS, headers=auth_headers)
+    assert listed.status_code == 200
