@@ -269,8 +269,8 @@ async def test_the_database_refuses_a_date_the_api_cannot_write(
         async with sessions.begin() as session:
             await session.execute(
                 text(
-                    "INSERT INTO task (owner_id, title, due_at) "
-                    "VALUES (:owner, 'from psql', CAST(CAST(:due AS text) AS timestamptz))"
+                    "INSERT INTO task (owner_id, title, due_at) VALUES "
+                    "(:owner, 'from psql', CAST(CAST(:due AS text) AS timestamptz))"
                 ),
                 {"owner": uuid.UUID(me["id"]), "due": instant},
             )
