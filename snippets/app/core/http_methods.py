@@ -16,14 +16,20 @@ class HeadAsGetMiddleware:
             await self.app(scope, receive, send)
             return
 
+        as_get = {**scope, "method": "GET"}
+
         async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.start" and "route" in as_get:
+                # The router marks the copy; outer middlewares (metrics) read
+                # the route template from the scope they were given.
+                scope["route"] = as_get["route"]
             if message["type"] != "http.response.body":
                 await send(message)
             elif not message.get("more_body", False):
                 await send({"type": "http.response.body", "body": b""})
             # Content-Length stays the GET's: a HEAD says how long GET would be.
 
-        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+        await self.app(as_get, receive, send_headers_only)
 
 
 async def method_not_allowed() -> Response:

@@ -52,7 +52,7 @@ async def test_log_lines_carry_the_request_id_and_no_secret(
         assert secret not in out
 
 
-async def scrape(app: FastAPI, *paths: str) -> str:
+async def scrape(app: FastAPI, *paths: str, method: str = "GET") -> str:
     async with (
         LifespanManager(app),
         httpx.AsyncClient(
@@ -60,7 +60,7 @@ async def scrape(app: FastAPI, *paths: str) -> str:
         ) as client,
     ):
         for path in paths:
-            await client.get(path)
+            await client.request(method, path)
         metrics = await client.get("/metrics", headers=SCRAPER)
     assert metrics.status_code == 200, metrics.text
     assert metrics.headers["content-type"].startswith("text/plain")
@@ -85,6 +85,17 @@ async def test_metrics_use_route_templates_problem_codes_and_pool_gauges(
     assert "db_pool_size 5.0" in text
     assert "db_pool_checked_out" in text
     assert 'route="/healthz"' not in other  # a fresh registry per app
+
+
+async def test_a_head_is_counted_under_its_routes_template(
+    settings: Settings,
+) -> None:
+    """HEAD runs as its GET (a copy of the scope): the route label must survive."""
+    settings = settings.model_copy(update={"metrics_token": SecretStr(METRICS_TOKEN)})
+    text = await scrape(create_app(settings), "/healthz", method="HEAD")
+
+    assert 'method="HEAD",route="/healthz",status="200"' in text
+    assert 'method="HEAD",route="unmatched"' not in text
 
 
 def test_configure_logging_is_left_to_the_lifespan(settings: Settings) -> None:
