@@ -31,6 +31,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from app.core.http_protocol import TrackingH11Protocol
 from app.core.logging import configure_logging
 
 SNIPPETS_DIR = Path(__file__).resolve().parents[1]
@@ -183,7 +184,7 @@ def serve(port: int) -> None:
         host="127.0.0.1",
         port=port,
         proxy_headers=False,
-        http="app.core.http_protocol:TrackingH11Protocol",
+        http=TrackingH11Protocol.IMPORT_PATH,
     )
 
 

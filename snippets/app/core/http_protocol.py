@@ -1,6 +1,7 @@
 """uvicorn's HTTP/1.1 protocol, with a kernel send queue that tracks the client."""
 
 import asyncio
+import logging
 import socket
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -13,18 +14,24 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 # default), a send completes about every slice (16 KiB) the client reads.
 NOTSENT_LOWAT_BYTES = 4 * 1024
 WRITE_BUFFER_HIGH_BYTES = 4 * 1024
+_TCP = (socket.AF_INET, socket.AF_INET6)
+logger = logging.getLogger(__name__)
 
 
 class TrackingH11Protocol(H11Protocol):
     """Run with `uvicorn --http app.core.http_protocol:TrackingH11Protocol`."""
 
+    IMPORT_PATH = "app.core.http_protocol:TrackingH11Protocol"  # for `--http`
+
     def connection_made(  # type: ignore[override]  # uvicorn's own signature
         self, transport: asyncio.Transport
     ) -> None:
         sock = transport.get_extra_info("socket")
-        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-            sock.setsockopt(
-                socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT, NOTSENT_LOWAT_BYTES
-            )
+        lowat = getattr(socket, "TCP_NOTSENT_LOWAT", None)  # Linux and macOS
+        if lowat is not None and sock is not None and sock.family in _TCP:
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, lowat, NOTSENT_LOWAT_BYTES)
+            except OSError:  # a stack without it: serve anyway, as stock uvicorn
+                logger.warning("TCP_NOTSENT_LOWAT refused; slow links may be cut off")
         transport.set_write_buffer_limits(high=WRITE_BUFFER_HIGH_BYTES, low=0)
         super().connection_made(transport)

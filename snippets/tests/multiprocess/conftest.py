@@ -21,6 +21,7 @@ import httpx
 import pytest
 import redis
 
+from app.core.http_protocol import TrackingH11Protocol
 from tests.conftest import JWT_SECRET
 
 SNIPPETS_DIR = Path(__file__).resolve().parents[2]
@@ -140,7 +141,7 @@ def stack(database_url: str, redis_url: str) -> Iterator[Stack]:
             [
                 sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
                 "--uds", str(socket), "--workers", str(API_PROCESSES),
-                "--no-access-log",
+                "--no-access-log", "--http", TrackingH11Protocol.IMPORT_PATH,
             ],
             environment,
             log,

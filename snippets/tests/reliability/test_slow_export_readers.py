@@ -1,14 +1,19 @@
 """Slow readers on the export never take the pool from everyone else (#4)."""
 
 import asyncio
+import json
 import logging
+import re
 import time
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import text
+from uvicorn.importer import import_from_string
 
+from app.core.http_protocol import TrackingH11Protocol
 from tests.reliability.conftest import LiveServer, LiveServerFactory, signed_up
 from tests.reliability.slow_clients import (
     SlowRead,
@@ -18,6 +23,7 @@ from tests.reliability.slow_clients import (
     steady_get,
 )
 
+DOCKERFILE = (Path(__file__).parents[2] / "Dockerfile").read_text(encoding="utf-8")
 EXPORT = "/api/v1/tasks/export"
 TASKS = "/api/v1/tasks"
 ROWS = 20_000  # ~9 MB of NDJSON: far more than the socket buffers hold
@@ -286,3 +292,20 @@ async def test_a_slow_link_is_not_cut_off_with_the_kernels_own_buffers(
     assert read.status == 200
     assert read.complete, f"cut off after {len(read.body)} bytes"
     assert len(rows) == LINK_ROWS
+
+
+def test_every_way_the_service_runs_uses_the_tracking_protocol() -> None:
+    """The fix above holds only where uvicorn is told to use it: the image's CMD.
+
+    `make run` and the multi-process tests pass the same import path; stock
+    uvicorn (`--http h11`) would cut slow links off again.
+    """
+    command = re.search(
+        r"^CMD (\[.*?\])$", DOCKERFILE.replace("\\\n", ""), re.MULTILINE | re.DOTALL
+    )
+    assert command, "no CMD in the Dockerfile"
+    argv: list[str] = json.loads(command.group(1))
+    http = argv[argv.index("--http") + 1]
+
+    assert http == TrackingH11Protocol.IMPORT_PATH
+    assert import_from_string(http) is TrackingH11Protocol
