@@ -29,19 +29,20 @@ build: $(STAMP)  ## Build the static site into site/ (with rules.json and the Ne
 build-zensical: $(STAMP)  ## Build the same site with Zensical into site-zensical/, with the same generated files
 	$(BIN)/python -m guidebook.zensical --site-dir site-zensical
 
-test: test-example test-site test-audit  ## Run the whole test suite (the example service's, the site's, the audit tool's)
+test: chromium test-example test-site test-audit  ## Run the whole test suite (the example service's, the site's, the audit tool's)
 
 # The example suite runs once, as a reader runs it: the template unpacked into an empty folder,
-# a fresh venv, docs/start.md's install and test commands (pytest arguments: ARGS="-k auth").
+# a fresh venv, docs/start.md's install and test commands (pytest arguments: ARGS="-k auth --no-cov").
 test-example: $(STAMP)  ## The example service's own tests (unit, integration, contract) with coverage, in the unpacked template
 	$(BIN)/python -m guidebook.standalone $(ARGS)
 
 test-site: $(STAMP) chromium  ## The site's tests: every block, rule IDs, the build, the browser
 	$(BIN)/python -m pytest
 
-# The browser tests drive Debian's Chromium (Playwright downloads nothing here): installed as root.
-chromium:
-	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM" ] \
+# The browser tests drive Debian's Chromium (Playwright downloads nothing here): checked first, the
+# way the tests look for it, and installed as root; anyone else is told the command at once.
+chromium: $(STAMP)
+	@$(BIN)/python -m guidebook.browser >/dev/null \
 		|| { [ "$$(id -u)" = 0 ] && apt-get update -qq \
 			&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } \
 		|| { echo "The browser tests need Chromium: sudo apt-get install chromium"; exit 1; }

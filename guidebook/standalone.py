@@ -9,6 +9,7 @@ from this repository's environment, paths or caches reaches it.
 Usage: `python -m guidebook.standalone [--keep] [pytest arguments...]`.
 """
 
+import importlib
 import os
 import shlex
 import shutil
@@ -24,8 +25,13 @@ from guidebook.template import FOLDER, build_archive
 PIP_UPGRADE = 'pip install --upgrade "pip>=25.1"'
 INSTALL = "pip install -e '.[embedded-db]' --group dev"
 TESTS = "python -m pytest"
-# What would tie the copy to this checkout's environment instead of its own.
-_FOREIGN_ENV = frozenset({"VIRTUAL_ENV", "PYTHONPATH", "DATABASE_URL", "PYTHONHOME"})
+# What would tie the copy to this checkout's environment instead of its own: the settings the
+# service and its worker read (a developer's DATABASE_URL, REDIS_URL, ...) are added below.
+# TEST_DATABASE_URL stays: it is how a reader points the tests at a server of their own.
+_FOREIGN_ENV = frozenset({"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTEST_ADDOPTS"})
+# A hung suite names its test (pytest's faulthandler) and ends long before CI's own limit; the
+# whole suite takes about 15 minutes on two cores.
+TESTS_TIMEOUT_SECONDS = 2400
 
 
 def open_folder() -> Path:
@@ -40,16 +46,38 @@ def open_folder() -> Path:
 
 
 def unpack(folder: Path) -> Path:
-    """Build the archive, unpack it into `folder` and return the project's root."""
+    """Build the archive, unpack it into `folder` as `unzip` would and return the project's root.
+
+    `ZipFile.extractall` drops the modes the archive records; a reader's unzip keeps them, so
+    they are set again (an executable script stays executable).
+    """
     archive = build_archive(folder / "download")
     with zipfile.ZipFile(archive) as zf:
-        zf.extractall(folder)
+        for entry in zf.infolist():
+            target = Path(zf.extract(entry, folder))
+            if mode := (entry.external_attr >> 16) & 0o777:
+                target.chmod(mode)
     return folder / FOLDER
 
 
-def reader_env() -> dict[str, str]:
-    """This process's environment without what points into this checkout."""
-    return {key: value for key, value in os.environ.items() if key not in _FOREIGN_ENV}
+def _service_settings() -> frozenset[str]:
+    """The environment names the service and its worker read (case-insensitive)."""
+    names: set[str] = set()
+    for module, model in (("app.core.config", "Settings"), ("app.worker.config", "WorkerSettings")):
+        fields: dict[str, object] = getattr(importlib.import_module(module), model).model_fields
+        names.update(name.upper() for name in fields)
+    return frozenset(names)
+
+
+def reader_env(project: Path) -> dict[str, str]:
+    """This process's environment without what points into this checkout, with the copy's
+    virtual environment active (as `source .venv/bin/activate` makes it)."""
+    foreign = _FOREIGN_ENV | _service_settings()
+    env = {key: value for key, value in os.environ.items() if key.upper() not in foreign}
+    venv = project / ".venv"
+    env["VIRTUAL_ENV"] = str(venv)
+    env["PATH"] = os.pathsep.join([str(venv / "bin"), env.get("PATH", os.defpath)])
+    return env
 
 
 def commands(project: Path, pytest_args: list[str]) -> list[list[str]]:
@@ -72,12 +100,18 @@ def run(pytest_args: list[str], keep: bool = False) -> int:
     """Every step in the unpacked project; the first failing step's exit code, else 0."""
     folder = open_folder()
     project = unpack(folder)
-    env = reader_env()
+    env = reader_env(project)
     _say(f"template unpacked into {project}")
     code = 0
     for command in commands(project, pytest_args):
         _say(f"+ {shlex.join(command)}")
-        code = subprocess.run(command, cwd=project, env=env, check=False).returncode
+        try:
+            code = subprocess.run(
+                command, cwd=project, env=env, check=False, timeout=TESTS_TIMEOUT_SECONDS
+            ).returncode
+        except subprocess.TimeoutExpired:
+            _say(f"timed out after {TESTS_TIMEOUT_SECONDS} s: {shlex.join(command)}")
+            code = 1
         if code != 0:
             break
     if code != 0 or keep:

@@ -122,30 +122,62 @@ def test_readme_commands_exist() -> None:
     assert mentioned <= targets, mentioned - targets
 
 
-def test_make_test_without_chromium_as_a_user_stops_with_the_install_command(
-    tmp_path: Path,
-) -> None:
-    """The README's promise: not root and no Chromium → one line naming the command, exit 1."""
+def _make_chromium_without_one(tmp_path: Path, uid: int) -> tuple[int, str, list[str]]:
+    """`make chromium` where no Chromium is found, as `uid`, with apt-get recorded, not run."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     make = shutil.which("make")
     assert make, "make is not installed"
     (bin_dir / "make").symlink_to(make)
-    fake_id = bin_dir / "id"  # an ordinary user, whoever runs the suite
-    fake_id.write_text("#!/bin/sh\necho 1000\n", encoding="utf-8")
-    fake_id.chmod(0o755)
-    env = {"PATH": str(bin_dir), "HOME": str(tmp_path)}
+    calls = tmp_path / "apt-get.calls"
+    for name, script in {
+        "id": f"echo {uid}",
+        "apt-get": f'echo "$*" >> {calls}',  # succeeds, installs nothing
+    }.items():
+        fake = bin_dir / name
+        fake.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+        fake.chmod(0o755)
     done = subprocess.run(
         [make, "-s", "-C", str(ROOT), "chromium"],
-        env=env,
+        env={"PATH": str(bin_dir), "HOME": str(tmp_path)},  # no CHROMIUM, none on PATH
         capture_output=True,
         text=True,
         check=False,
         timeout=60,
     )
-    assert done.returncode != 0
-    assert "sudo apt-get install chromium" in done.stdout, done.stdout + done.stderr
-    assert "apt-get update" not in done.stdout + done.stderr  # it tried to install nothing
+    recorded = calls.read_text(encoding="utf-8").splitlines() if calls.exists() else []
+    return done.returncode, done.stdout + done.stderr, recorded
+
+
+def test_make_test_without_chromium_as_a_user_stops_with_the_install_command(
+    tmp_path: Path,
+) -> None:
+    """The README's promise: not root and no Chromium → one line naming the command, exit 1."""
+    code, output, apt = _make_chromium_without_one(tmp_path, uid=1000)
+    assert code != 0
+    assert "sudo apt-get install chromium" in output, output
+    assert apt == []  # it tried to install nothing
+
+
+def test_make_test_as_root_without_chromium_installs_debians_package(tmp_path: Path) -> None:
+    """As root the same target updates the package lists and installs `chromium`."""
+    code, output, apt = _make_chromium_without_one(tmp_path, uid=0)
+    assert code == 0, output
+    assert apt[0] == "update -qq"
+    assert apt[1].startswith("install ")
+    assert apt[1].split()[-1] == "chromium"
+
+
+def test_make_test_checks_for_chromium_before_any_suite_runs() -> None:
+    """A user without Chromium hears it at once, not after the 15-minute example suite."""
+    dry_run = subprocess.run(
+        ["make", "-n", "-C", str(ROOT), "test"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    assert dry_run.index("guidebook.browser") < dry_run.index("guidebook.standalone")
 
 
 def test_netlify_builds_like_make_build() -> None:

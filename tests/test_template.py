@@ -1,6 +1,8 @@
 """tasks-service.zip: the example project as a template that works on its own."""
 
+import os
 import shlex
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -52,26 +54,37 @@ def test_archive_holds_exactly_the_files_git_would_commit(archive: Path) -> None
     assert {entry.removeprefix(f"{FOLDER}/") for entry in names(archive)} == expected
 
 
-def test_archive_has_no_caches_local_state_or_environments(archive: Path) -> None:
-    """No __pycache__, .local/, .venv, tool caches or coverage data, though snippets/ has some."""
-    banned = (
-        "/__pycache__/",
-        "/.local/",
-        "/.venv/",
-        "/.pytest_cache/",
-        "/.mypy_cache/",
-        "/.ruff_cache/",
-        "/.hypothesis/",
-        "/.coverage",
-        "/node_modules/",
-    )
-    bad = [entry for entry in names(archive) if any(part in f"/{entry}" for part in banned)]
-    assert not bad, bad
-    assert excluded("app/__pycache__/main.cpython-311.pyc")
-    assert excluded(".local/pgdata/PG_VERSION")
-    assert excluded(".coverage")
-    assert excluded("tests/contract/spectral/node_modules/.bin/spectral")
-    assert not excluded("app/main.py")
+LOCAL_STATE = (
+    "app/__pycache__/main.cpython-311.pyc",
+    ".local/pgdata/PG_VERSION",
+    ".venv/bin/python",
+    ".pytest_cache/README.md",
+    ".mypy_cache/3.11/app.json",
+    ".ruff_cache/CACHEDIR.TAG",
+    ".hypothesis/examples/x",
+    ".coverage",
+    ".coverage.host.1234",
+    "tests/contract/spectral/node_modules/.bin/spectral",
+)
+
+
+def test_archive_leaves_out_caches_local_state_and_environments(tmp_path: Path) -> None:
+    """A project with every kind of local state, one file of it even committed by mistake."""
+    project = tmp_path / "project"
+    (project / "app").mkdir(parents=True)
+    (project / "app" / "main.py").write_text("app = None\n", encoding="utf-8")
+    shutil.copy(SNIPPETS / ".gitignore", project / ".gitignore")
+    for name in LOCAL_STATE:
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text("local\n", encoding="utf-8")
+    git = ["git", "-C", str(project)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-f", LOCAL_STATE[-1], "app/main.py"], check=True)
+
+    packed = [e.removeprefix(f"{FOLDER}/") for e in names(build_archive(tmp_path, project))]
+
+    assert sorted(packed) == [".gitignore", "app/main.py"]
+    assert all(excluded(name) for name in LOCAL_STATE)
 
 
 def test_git_tracks_no_file_its_ignore_rules_exclude() -> None:
@@ -128,8 +141,21 @@ def test_the_standalone_run_takes_the_start_pages_steps_in_the_unpacked_copy(
     assert steps[3] == [python, *shlex.split(TESTS)[1:], "-x"]
     monkeypatch.setenv("VIRTUAL_ENV", str(ROOT / ".venv"))
     monkeypatch.setenv("DATABASE_URL", "postgresql://elsewhere/db")
+    monkeypatch.setenv("redis_url", "redis://elsewhere")  # settings are case-insensitive
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:randomly")
     monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://chosen/db")
-    env = reader_env()
-    assert "VIRTUAL_ENV" not in env
-    assert "DATABASE_URL" not in env
+    env = reader_env(project)
+    assert env["VIRTUAL_ENV"] == str(project / ".venv")  # the copy's, activated
+    assert env["PATH"].split(os.pathsep)[0] == str(project / ".venv" / "bin")
+    for foreign in ("DATABASE_URL", "redis_url", "PYTEST_ADDOPTS"):
+        assert foreign not in env, foreign
     assert env["TEST_DATABASE_URL"] == "postgresql://chosen/db"  # a reader's own choice stays
+
+
+def test_unpacking_keeps_the_modes_the_archive_records(tmp_path: Path) -> None:
+    """As `unzip` does: a script executable in snippets/ is executable in the copy."""
+    executables = [name for name in template_files() if (SNIPPETS / name).stat().st_mode & 0o111]
+    assert executables, "snippets/ has no executable file to check"
+    project = unpack(tmp_path)
+    for name in executables:
+        assert (project / name).stat().st_mode & 0o111, name
