@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.infra.clients.redis import create_queue
@@ -197,3 +197,44 @@ async def test_a_redis_outage_leaves_both_processes_serving(
     assert {a.status_code for a in answers + after} == {200}
     assert written.status_code == 201
     assert {a.json()["total"] for a in after} == {1}
+
+
+async def test_a_database_restart_costs_no_5xx_on_either_process(
+    stack: Stack, api: httpx.AsyncClient
+) -> None:
+    """A restart (or failover) ends every session: both pools must reconnect.
+
+    Each process and worker holds pooled connections that PostgreSQL has just
+    closed; a pool that hands one out again turns the next request into an
+    error. Ending them with pg_terminate_backend is what a restart does to them.
+    """
+    headers, _, _ = await sign_up(api)
+    await spread(stack, count=8)
+    before = await asyncio.gather(*(api.get(TASKS, headers=headers) for _ in range(8)))
+    engine = create_async_engine(stack.database_url)
+    try:
+        async with engine.connect() as connection:
+            ended = await connection.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+    finally:
+        await engine.dispose()
+    after = [
+        response
+        for _ in range(5)
+        for response in await asyncio.gather(
+            *(api.get(TASKS, headers=headers) for _ in range(8)),
+            api.post(TASKS, json={"title": "after the restart"}, headers=headers),
+        )
+    ]
+    ready = await api.get("/readyz")
+
+    assert {r.status_code for r in before} == {200}
+    assert ended, "no pooled session was ended: the test proves nothing"
+    assert sorted({r.status_code for r in after}) == [200, 201], [
+        (r.status_code, r.text[:200]) for r in after if r.status_code >= 500
+    ]
+    assert ready.status_code == 200
