@@ -33,6 +33,11 @@ def _run_migrations(connection: Connection) -> None:
         target_metadata=target_metadata,
         compare_type=True,
         compare_server_default=True,
+        # `alembic revision --autogenerate` sees CHECK constraints only with this.
+        autogenerate_plugins=[
+            "alembic.autogenerate.*",
+            "alembic.ext.checkconstraint_byname",
+        ],
         transaction_per_migration=True,  # a failed revision leaves the last good one
     )
     with context.begin_transaction():

@@ -16,16 +16,24 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # "Never due" written as infinity by another tool means no due date here.
-    op.execute("UPDATE task SET due_at = NULL WHERE NOT isfinite(due_at)")
-    # NOT VALID, then VALIDATE: the scan of existing rows runs without the
-    # exclusive lock that would block every read and write of the table.
+    # Adding the constraint takes an exclusive lock on `task`, held until this
+    # revision's transaction commits: give up rather than queue every query
+    # behind a long-running one, and check no row yet (NOT VALID).
+    op.execute("SET LOCAL lock_timeout = '5s'")
     op.execute(
         "ALTER TABLE task ADD CONSTRAINT task_due_at_finite_check "
         "CHECK (isfinite(due_at)) NOT VALID"
     )
-    op.execute("ALTER TABLE task VALIDATE CONSTRAINT task_due_at_finite_check")
+    # Committed first, so the scans below run without that lock: the UPDATE
+    # locks only the rows it changes, VALIDATE takes SHARE UPDATE EXCLUSIVE,
+    # which lets reads and writes go on.
+    with op.get_context().autocommit_block():
+        # "Never due" written as ±infinity by another tool means no due date
+        # here; those tasks now sort with the undated ones.
+        op.execute("UPDATE task SET due_at = NULL WHERE NOT isfinite(due_at)")
+        op.execute("ALTER TABLE task VALIDATE CONSTRAINT task_due_at_finite_check")
 
 
 def downgrade() -> None:
+    # The ±infinity values the upgrade cleared are not restored.
     op.drop_constraint(op.f("task_due_at_finite_check"), "task", type_="check")

@@ -10,6 +10,8 @@ from sqlalchemy import Connection, inspect, text
 from app.infra.db.models import Base
 from tests.plugins.postgres import downgrade, run_on_connection, upgrade
 
+AUTOGENERATE = ["alembic.autogenerate.*"]
+CHECKS_BY_NAME = "alembic.ext.checkconstraint_byname"
 ENUM_TYPES = text(
     "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
     " WHERE n.nspname = current_schema() AND t.typtype = 'e'"
@@ -29,7 +31,13 @@ def _schema_objects(connection: Connection) -> set[str]:
 
 def _differences(connection: Connection) -> list[Any]:
     context = MigrationContext.configure(
-        connection, opts={"compare_type": True, "compare_server_default": True}
+        connection,
+        opts={
+            "compare_type": True,
+            "compare_server_default": True,
+            # CHECK constraints are compared only through this opt-in plugin.
+            "autogenerate_plugins": [*AUTOGENERATE, CHECKS_BY_NAME],
+        },
     )
     return list(compare_metadata(context, Base.metadata))
 
