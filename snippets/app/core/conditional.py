@@ -27,8 +27,9 @@ ETAG_HEADER = {
 class NotModifiedError(Exception):
     """Raised by a GET whose representation the client already has."""
 
-    def __init__(self, etag: str) -> None:
-        self.etag = etag
+    def __init__(self, etag: str, held: list[str]) -> None:
+        self.etag = etag  # the identity body's tag
+        self.held = held  # the client's tags for this state, as it sent them
         super().__init__(etag)
 
 
@@ -50,22 +51,22 @@ def _entity_tags(header: str) -> set[str]:
     return {_CODED_TAG.sub('"', tag) for tag in tags if tag}
 
 
-def held_tag(if_none_match: str | None, etag: str) -> str | None:
-    """The client's tag for the current state, as it sent it; None if it has none.
+def coded_tag(etag: str, coding: str = "gzip") -> str:
+    """The strong tag of a content-coded body: "abc" -> "abc-gzip"."""
+    return f'{etag[:-1]}-{coding}"'
 
-    If-None-Match uses the weak comparison (`W/"x"` matches `"x"`) and either
-    coding's tag names the state. The 304 repeats the tag the client holds
-    ("abc-gzip" for a gzip copy): that is the tag its 200 would have carried.
+
+def held_tags(if_none_match: str | None, etag: str) -> list[str]:
+    """The client's tags that name this state, as it sent them (RFC 9110 §13.1.2).
+
+    If-None-Match uses the weak comparison (`W/"x"` matches `"x"`); the state
+    has two representations, identity and gzip (the only coding GZip writes).
     """
     if if_none_match is None:
-        return None
-    for sent in (tag.strip() for tag in if_none_match.split(",")):
-        tag = sent.removeprefix("W/")
-        if tag == "*":
-            return etag
-        if _CODED_TAG.sub('"', tag) == etag:
-            return tag
-    return None
+        return []
+    names = {etag, coded_tag(etag)}
+    sent = (tag.strip() for tag in if_none_match.split(","))
+    return [tag for tag in sent if tag == "*" or tag.removeprefix("W/") in names]
 
 
 def check_if_match(if_match: str | None, etag: str) -> None:
@@ -79,20 +80,35 @@ def check_if_match(if_match: str | None, etag: str) -> None:
 
 def cache_headers(response: Response, etag: str, if_none_match: str | None) -> None:
     """Answer 304 when the client's copy is current, else label this one."""
-    held = held_tag(if_none_match, etag)
-    if held is not None:
-        raise NotModifiedError(held)
+    if held := held_tags(if_none_match, etag):
+        raise NotModifiedError(etag, held)
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = PRIVATE_NO_CACHE
     response.headers["Vary"] = "Authorization"
 
 
 async def not_modified_handler(request: Request, exc: Exception) -> Response:
-    """A 304 carries the validators again and no body at all."""
+    """A 304 carries the validators again and no body at all.
+
+    Its ETag is the one this request's 200 would carry (RFC 9110 §15.4.5): the
+    gzip body's for a client that takes gzip and holds it, else the identity
+    body's. A cache that holds both then refreshes the one it will serve.
+    """
     assert isinstance(exc, NotModifiedError)  # noqa: S101  # registered for it only
-    headers = {"ETag": exc.etag, "Cache-Control": PRIVATE_NO_CACHE}
-    # The Vary of the 200: GZip adds Accept-Encoding there, and a 304 is not
-    # compressed, so it names it here.
+    takes_gzip = "gzip" in request.headers.get("accept-encoding", "")  # as GZip does
+    preferred = [coded_tag(exc.etag), exc.etag] if takes_gzip else [exc.etag]
+    etag = next(
+        (
+            tag
+            for name in preferred
+            for tag in exc.held
+            if tag.removeprefix("W/") == name
+        ),
+        exc.held[0] if exc.held[0] != "*" else exc.etag,
+    )
+    headers = {"ETag": etag, "Cache-Control": PRIVATE_NO_CACHE}
+    # A 304 is never compressed, so GZip adds no Vary here: name Accept-Encoding
+    # (at worst a cache keys a small body, which was never coded, more finely).
     vary = {"Vary": "Authorization, Accept-Encoding"}
     return Response(status_code=304, headers=headers | vary)
 

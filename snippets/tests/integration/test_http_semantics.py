@@ -214,6 +214,50 @@ async def test_a_304_names_the_representation_the_client_holds(
 
 
 @pytest.mark.parametrize(
+    ("coding", "sent", "expected"),
+    [
+        ("identity", "{gzip}, {plain}", "{plain}"),  # a cache with both copies
+        ("gzip", "{plain}, {gzip}", "{gzip}"),
+        ("gzip", "W/{gzip}", "W/{gzip}"),  # the client's own tag, weak stays weak
+    ],
+    ids=["identity-client-both-tags", "gzip-client-both-tags", "weak"],
+)
+async def test_a_304_picks_the_tag_of_the_body_this_request_would_get(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    coding: str,
+    sent: str,
+    expected: str,
+) -> None:
+    """A cache that asks with both tags refreshes the copy it will serve.
+
+    A client that takes no gzip must not get the gzip body (RFC 9111 §4.3.4).
+    """
+    for index in range(12):  # a page above the 1 KiB gzip threshold
+        body = {"title": f"task {index}", "description": "x" * 100}
+        await client.post(TASKS, json=body, headers=auth_headers)
+    tags = {
+        name: (
+            await client.get(TASKS, headers={**auth_headers, "Accept-Encoding": name})
+        ).headers["etag"]
+        for name in ("identity", "gzip")
+    }
+    fill = {"plain": tags["identity"], "gzip": tags["gzip"]}
+
+    again = await client.get(
+        TASKS,
+        headers={
+            **auth_headers,
+            "Accept-Encoding": coding,
+            "If-None-Match": sent.format(**fill),
+        },
+    )
+
+    assert again.status_code == 304
+    assert again.headers["etag"] == expected.format(**fill)
+
+
+@pytest.mark.parametrize(
     ("origin", "method", "headers", "refused"),
     [
         ("https://evil.example", "GET", None, "origin"),
