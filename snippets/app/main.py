@@ -123,7 +123,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.metrics = metrics
     # The last one added runs first: the request ID wraps everything else.
-    app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # small bodies: not worth it
     app.add_middleware(CodedETagMiddleware)  # a gzip body gets its own ETag
@@ -131,6 +130,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # outside GZip, which holds the response start until the first chunk: so
     # "started" here means the headers really left.
     app.add_middleware(UnhandledErrorMiddleware)
+    # Outside all that shapes a body: a HEAD gets its GET's coding, length and
+    # ETag (RFC 9110 §9.3.2), a crash included.
+    app.add_middleware(HeadAsGetMiddleware)
     add_cors(app, settings)
     app.add_middleware(SecurityHeadersMiddleware, docs=docs)
     app.add_middleware(MetricsMiddleware, metrics=metrics)

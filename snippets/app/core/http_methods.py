@@ -18,18 +18,25 @@ class HeadAsGetMiddleware:
 
         as_get = {**scope, "method": "GET"}
 
-        async def send_headers_only(message: Message) -> None:
-            if message["type"] == "http.response.start" and "route" in as_get:
-                # The router marks the copy; outer middlewares (metrics) read
-                # the route template from the scope they were given.
+        def carry_route() -> None:
+            # The router marks the copy; outer middlewares (metrics) read the
+            # route template from the scope they were given.
+            if "route" in as_get:
                 scope["route"] = as_get["route"]
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                carry_route()  # before metrics count the answer at its last byte
             if message["type"] != "http.response.body":
                 await send(message)
             elif not message.get("more_body", False):
                 await send({"type": "http.response.body", "body": b""})
             # Content-Length stays the GET's: a HEAD says how long GET would be.
 
-        await self.app(as_get, receive, send_headers_only)
+        try:
+            await self.app(as_get, receive, send_headers_only)
+        finally:
+            carry_route()  # a stream that failed after its start, too
 
 
 async def method_not_allowed() -> Response:

@@ -88,6 +88,24 @@ async def test_a_number_is_not_a_due_date(
     assert response.status_code == 422, response.text
 
 
+async def test_a_head_has_the_headers_of_its_get_when_the_get_is_compressed(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    """RFC 9110 §9.3.2: the same header fields as GET, coding and length included."""
+    for index in range(12):  # a page above the 1 KiB gzip threshold
+        body = {"title": f"task {index}", "description": "x" * 100}
+        await client.post(TASKS, json=body, headers=auth_headers)
+    asked = {**auth_headers, "Accept-Encoding": "gzip"}
+
+    get = await client.get(TASKS, headers=asked)
+    head = await client.head(TASKS, headers=asked)
+
+    assert get.headers["content-encoding"] == "gzip"
+    assert head.content == b""
+    for name in ("content-encoding", "content-length", "etag", "vary"):
+        assert head.headers.get(name) == get.headers.get(name), name
+
+
 async def test_head_answers_on_get_routes(
     client: httpx.AsyncClient, auth_headers: dict[str, str]
 ) -> None:

@@ -98,6 +98,22 @@ async def test_a_head_is_counted_under_its_routes_template(
     assert 'method="HEAD",route="unmatched"' not in text
 
 
+async def test_a_head_that_crashes_is_counted_under_its_routes_template(
+    settings: Settings,
+) -> None:
+    """The 500 of a crashing HEAD still names the route that crashed."""
+    settings = settings.model_copy(update={"metrics_token": SecretStr(METRICS_TOKEN)})
+    app = create_app(settings)
+
+    @app.get("/boom/{part}")
+    async def boom(part: str) -> None:
+        raise RuntimeError(part)
+
+    text = await scrape(app, "/boom/1", method="HEAD")
+
+    assert 'method="HEAD",route="/boom/{part}",status="500"' in text
+
+
 def test_configure_logging_is_left_to_the_lifespan(settings: Settings) -> None:
     """Building an app touches no global logging state."""
     configure_logging("WARNING")
