@@ -123,17 +123,24 @@ def test_temp_files_stay_private_and_are_removed(
 
 
 async def websocket_messages(
-    app: FastAPI, path: str, incoming: list[Message], cookie: str = ""
+    app: FastAPI,
+    path: str,
+    incoming: list[Message],
+    *,
+    cookie: str = "",
+    origin: str = next(iter(strm_ws_auth.ALLOWED_ORIGINS)),
+    query: str = "",
 ) -> list[Message]:
     """Open a WebSocket on the ASGI app and collect what the server sends."""
-    headers = [(b"host", b"t")] + ([(b"cookie", cookie.encode())] if cookie else [])
+    headers = [(b"host", b"t"), (b"origin", origin.encode())]
+    headers += [(b"cookie", cookie.encode())] if cookie else []
     scope = {
         "type": "websocket",
         "asgi": {"version": "3.0"},
         "scheme": "ws",
         "path": path,
         "raw_path": path.encode(),
-        "query_string": b"",
+        "query_string": query.encode(),
         "headers": headers,
         "subprotocols": [],
         "client": ("127.0.0.1", 1234),
@@ -167,6 +174,28 @@ async def test_no_socket_is_accepted_without_credentials(
     types = [message["type"] for message in sent]
     assert ("websocket.accept" not in types) is holds
     assert sent[-1] == {"type": "websocket.close", "code": 1008, "reason": ""}
+
+
+@pytest.mark.rule("STRM-004")
+@pytest.mark.parametrize(
+    ("router", "holds"),
+    [(strm_ws_auth.router, True), (strm_ws_accept_first.router, False)],
+    ids=["do", "dont"],
+)
+async def test_a_socket_from_another_site_is_refused_with_valid_credentials(
+    *, router: APIRouter, holds: bool
+) -> None:
+    """A page on evil.example opens the socket; the browser adds the user's cookie."""
+    sent = await websocket_messages(
+        app_with(router),
+        "/api/v1/tasks/events",
+        [],
+        cookie="access_token=valid-token",
+        origin="https://evil.example",
+        query="token=valid-token",  # where the Don't looks for it
+    )
+    types = [message["type"] for message in sent]
+    assert ("websocket.accept" not in types) is holds
 
 
 # --8<-- [end:strm-004]
