@@ -10,7 +10,7 @@ from pathlib import Path
 import redis
 
 from bench.common import Json, free_port, load_average, spread
-from bench.database import API, Seeded
+from bench.database import API, Seeded, fresh_token
 from bench.service import (
     CONNECTIONS,
     DURATION_SECONDS,
@@ -70,14 +70,13 @@ def measure(env: Mapping[str, str], seeded: Seeded) -> Json:
             log = Path(directory) / f"{variant}.log"
             bases[variant] = stack.enter_context(uvicorn_server("full", environment, log))
             _wait_ready(bases[variant], log)
-            _check(bases[variant], {NAME: PATH}, seeded.token)
-            wrk(bases[variant] + PATH, seeded.token, WARMUP_SECONDS, script)
+            token = fresh_token(bases[variant], seeded)
+            _check(bases[variant], {NAME: PATH}, token)
+            wrk(bases[variant] + PATH, token, WARMUP_SECONDS, script)
         for round_number in range(ROUNDS):
             order = list(runs) if round_number % 2 == 0 else list(reversed(runs))
             for variant in order:
-                runs[variant].append(
-                    wrk(bases[variant] + PATH, seeded.token, DURATION_SECONDS, script)
-                )
+                runs[variant].append(wrk(bases[variant] + PATH, token, DURATION_SECONDS, script))
     load = load_average()
     ratios = [c["rps"] / u["rps"] for c, u in zip(runs["cached"], runs["uncached"], strict=True)]
     return {

@@ -47,7 +47,8 @@ def service_environment(database_url: str) -> dict[str, str]:
         "JWT_SECRET": secrets.token_urlsafe(48),
         "ENVIRONMENT": "prod",
         "LOG_LEVEL": "INFO",  # the access line per request is part of the cost
-        "ACCESS_TOKEN_TTL": "PT1H",  # outlives the whole run
+        # Access tokens live 15 minutes at most (SEC-002): each section signs in
+        # anew (`fresh_token`) rather than reuse the seed's token.
     }
 
 
@@ -137,3 +138,10 @@ async def server_version(url: str) -> str:
             return str(await connection.scalar(text("SHOW server_version")))
     finally:
         await engine.dispose()
+
+
+def fresh_token(base_url: str, seeded: Seeded) -> str:
+    """A new access token of the seeded user, from the server at `base_url`."""
+    form = {"username": seeded.email, "password": seeded.password}
+    response = httpx.post(f"{base_url}{API}/auth/token", data=form, timeout=30)
+    return str(_expect(response, 200).json()["access_token"])

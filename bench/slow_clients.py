@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from bench.common import Json
-from bench.database import API, Seeded
+from bench.database import API, Seeded, fresh_token
 from bench.service import _wait_ready, uvicorn_server
 
 SLOW_CLIENTS = 12  # more than the pool's 5 + 5 connections
@@ -87,10 +87,11 @@ async def _worker(base: str, token: str, until: float, seen: list[tuple[int, flo
 
 async def _run(base: str, url: str, seeded: Seeded) -> Json:
     headers = await _exporter(base, url)
+    token = await asyncio.to_thread(fresh_token, base, seeded)  # tokens live 15 min
     seen: list[tuple[int, float]] = []
     until = time.monotonic() + SECONDS
     readers = [_slow_reader(base, headers, until) for _ in range(SLOW_CLIENTS)]
-    workers = [_worker(base, seeded.token, until, seen) for _ in range(WORKERS)]
+    workers = [_worker(base, token, until, seen) for _ in range(WORKERS)]
     exports = (await asyncio.gather(*readers, *workers))[:SLOW_CLIENTS]
     latencies = sorted(seconds * 1000 for _, seconds in seen)
     statuses = [status for status, _ in seen]

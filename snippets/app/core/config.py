@@ -1,6 +1,7 @@
 """Service configuration, read from the environment only."""
 
 import ipaddress
+import re
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -9,6 +10,9 @@ from typing import Annotated, Literal
 from fastapi import Depends, Request
 from pydantic import Field, HttpUrl, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# A browser's Origin: scheme, host and an optional port; no path, no wildcard.
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", re.IGNORECASE)
 
 
 # --8<-- [start:settings]
@@ -44,7 +48,12 @@ class Settings(DatabaseSettings):
 
     jwt_secret: SecretStr = Field(min_length=32)
     jwt_algorithm: Literal["HS256"] = "HS256"
-    access_token_ttl: timedelta = timedelta(minutes=15)
+    # SEC-002: access tokens live 15 minutes at most; refresh tokens renew them.
+    access_token_ttl: timedelta = Field(
+        default=timedelta(minutes=15),
+        gt=timedelta(0),
+        le=timedelta(minutes=15),
+    )
     refresh_token_ttl: timedelta = timedelta(days=14)
 
     docs_enabled: bool = False  # internal API: docs hidden unless asked for
@@ -170,6 +179,17 @@ class Settings(DatabaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _exact_origins(cls, origins: list[str]) -> list[str]:
+        # SEC-001: "*" (or "null") would let every site read the API.
+        for origin in origins:
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"CORS_ORIGINS: {origin!r} is not an origin like https://app.example.com"
+                )
+        return origins
 
 
 # --8<-- [end:settings]

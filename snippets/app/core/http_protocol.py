@@ -1,6 +1,7 @@
 """uvicorn's HTTP/1.1 protocol, with a kernel send queue that tracks the client."""
 
 import asyncio
+import functools
 import logging
 import socket
 
@@ -18,6 +19,11 @@ _TCP = (socket.AF_INET, socket.AF_INET6)
 logger = logging.getLogger(__name__)
 
 
+@functools.cache
+def _warn_once() -> None:
+    logger.warning("TCP_NOTSENT_LOWAT refused; slow links may be cut off")
+
+
 class TrackingH11Protocol(H11Protocol):
     """Run with `uvicorn --http app.core.http_protocol:TrackingH11Protocol`."""
 
@@ -32,6 +38,6 @@ class TrackingH11Protocol(H11Protocol):
             try:
                 sock.setsockopt(socket.IPPROTO_TCP, lowat, NOTSENT_LOWAT_BYTES)
             except OSError:  # a stack without it: serve anyway, as stock uvicorn
-                logger.warning("TCP_NOTSENT_LOWAT refused; slow links may be cut off")
+                _warn_once()
         transport.set_write_buffer_limits(high=WRITE_BUFFER_HIGH_BYTES, low=0)
         super().connection_made(transport)

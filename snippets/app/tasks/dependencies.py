@@ -25,7 +25,7 @@ from app.tasks.service import OnDone
 
 # --8<-- [start:service-dependency]
 async def get_owner_id(claims: AccessClaimsDep) -> uuid.UUID:
-    """The caller's user ID, from the verified token: no database round trip."""
+    """The caller's user ID, from the verified token and its live session (SEC-002)."""
     return claims.sub
 
 

@@ -44,7 +44,8 @@ class Task(Base):
             name="budget_complete",
         ),
         CheckConstraint("budget_amount >= 0", name="budget_non_negative"),
-        # PostgreSQL accepts ±infinity, which no Python datetime can hold.
+        # PostgreSQL accepts ±infinity; asyncpg reads it as a naive datetime.max
+        # or .min, which the API's aware datetimes refuse.
         CheckConstraint("isfinite(due_at)", name="due_at_finite"),
         # Serves "my tasks, newest first" and its keyset cursor.
         Index(None, "owner_id", "created_at", "id"),

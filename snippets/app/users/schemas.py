@@ -36,7 +36,7 @@ class UserCreate(ApiModel):
 
     email: EmailStr
     display_name: DisplayName
-    # Declared on the model: a validator for an undeclared field never runs.
+    # Declared on the model: Pydantic refuses a validator of an undeclared field.
     password: StorableStr = Field(
         min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH, repr=False
     )

@@ -38,9 +38,16 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
         {"refresh_token_ttl": timedelta(days=31)},
         {"database_url": "postgresql://u:p@localhost/db"},  # sync driver
         {"jwt_secret": "too-short"},
+        {"access_token_ttl": timedelta(days=30)},  # SEC-002: at most 15 minutes
+        {"access_token_ttl": timedelta(0)},
+        {"cors_origins": "*"},  # SEC-001: never a wildcard
+        {"cors_origins": "https://app.example.com,null"},
+        {"cors_origins": "app.example.com"},  # an origin has a scheme
+        {"cors_origins": "https://app.example.com/path"},  # and no path
     ],
 )
 def test_unsafe_settings_are_refused(overrides: dict[str, object]) -> None:
+    """Values that break a rule fail at start-up, not in production (CFG-002)."""
     values: dict[str, object] = {"database_url": URL, "jwt_secret": SECRET}
     with pytest.raises(ValidationError):
         Settings.model_validate(values | overrides)
