@@ -21,14 +21,15 @@ from app.core.config import Settings
 # --8<-- [start:setup]
 def create_tracer_provider(settings: Settings) -> TracerProvider | None:
     """A provider of the app's own (no global state), or None when tracing is off."""
-    if settings.otel_exporter == "none":
+    if settings.otel_traces_exporter == "none":
         return None
     # OTLP reads the standard OTEL_EXPORTER_OTLP_* variables (endpoint, headers).
-    if settings.otel_exporter == "console":  # local debugging only
+    if settings.otel_traces_exporter == "console":  # local debugging only
         exporter: SpanExporter = ConsoleSpanExporter()
     else:
         exporter = OTLPSpanExporter()
-    resource = Resource.create({SERVICE_NAME: settings.app_name})
+    name = settings.otel_service_name or settings.app_name
+    resource = Resource.create({SERVICE_NAME: name})
     provider = TracerProvider(resource=resource)
     provider.add_span_processor(BatchSpanProcessor(exporter))  # exports off-thread
     return provider

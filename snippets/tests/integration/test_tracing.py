@@ -1,6 +1,7 @@
 """OpenTelemetry: route, SQL and outgoing HTTP spans, in one trace."""
 
 import httpx
+import pytest
 from asgi_lifespan import LifespanManager
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -28,7 +29,10 @@ async def test_route_db_and_http_spans_share_the_request_trace(
     memory = InMemorySpanExporter()
     with webhook_receiver([200]) as receiver:
         traced = settings.model_copy(
-            update={"otel_exporter": "console", "webhook_url": HttpUrl(receiver.url)}
+            update={
+                "otel_traces_exporter": "console",
+                "webhook_url": HttpUrl(receiver.url),
+            }
         )
         app = create_app(traced)
         app.state.tracer_provider.add_span_processor(SimpleSpanProcessor(memory))
@@ -71,11 +75,28 @@ def test_tracing_is_off_by_default_and_exporters_are_selectable(
     settings: Settings,
 ) -> None:
     """`none` builds nothing; `console` and `otlp` each get a provider."""
-    assert settings.otel_exporter == "none"
+    assert settings.otel_traces_exporter == "none"
     assert create_tracer_provider(settings) is None
     for exporter in ("console", "otlp"):
         provider = create_tracer_provider(
-            settings.model_copy(update={"otel_exporter": exporter})
+            settings.model_copy(update={"otel_traces_exporter": exporter})
         )
         assert provider is not None
         provider.shutdown()
+
+
+def test_tracing_reads_the_sdks_own_variables(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OTEL_TRACES_EXPORTER and OTEL_SERVICE_NAME work as the SDK documents them."""
+    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "console")
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "tasks-eu")
+    configured = Settings(
+        database_url=settings.database_url, jwt_secret=settings.jwt_secret
+    )
+
+    provider = create_tracer_provider(configured)
+
+    assert provider is not None
+    assert provider.resource.attributes["service.name"] == "tasks-eu"
+    provider.shutdown()

@@ -416,7 +416,7 @@ class SpyExporter(OTLPSpanExporter):
 def service_tracing() -> TracerProvider | None:
     """Do: the service's provider, with the OTLP exporter chosen."""
     return tracing.create_tracer_provider(
-        OFFLINE.model_copy(update={"otel_exporter": "otlp"})
+        OFFLINE.model_copy(update={"otel_traces_exporter": "otlp"})
     )
 
 
@@ -455,7 +455,7 @@ def test_the_trace_backend_comes_from_the_environment(
 async def test_a_request_is_one_trace_with_its_sql_spans(settings: Settings) -> None:
     """The route's server span parents the INSERT it caused, in one trace."""
     memory = InMemorySpanExporter()
-    app = create_app(settings.model_copy(update={"otel_exporter": "console"}))
+    app = create_app(settings.model_copy(update={"otel_traces_exporter": "console"}))
     app.state.tracer_provider.add_span_processor(SimpleSpanProcessor(memory))
     user = UserCreateFactory.build(factory_use_construct=False)
     async with serving(app) as client:
