@@ -1,7 +1,7 @@
 """Application factory: `uvicorn app.main:create_app --factory`."""
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from functools import partial
 
 from fastapi import FastAPI
@@ -48,41 +48,42 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # serving, not whenever an app object is built (tests build dozens).
     configure_logging(settings.log_level)
     url = settings.database_url.get_secret_value()
-    engine, sessions = create_engine_and_sessionmaker(
-        url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-        timeouts=Timeouts(
-            pool=settings.db_pool_timeout_seconds,
-            statement=settings.db_statement_timeout,
-            lock=settings.db_lock_timeout,
-            idle_in_transaction=settings.db_idle_in_transaction_timeout,
-        ),
-    )
-    # Readiness asks the database on a connection of its own, so a busy pool
-    # is not mistaken for a dead database (and the pod is not restarted).
-    probe_engine = create_probe_engine(url)
-    http_client = create_http_client()
-    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
-    cache = create_cache(redis_url, timeout_seconds=settings.redis_timeout_seconds)
-    provider = app.state.tracer_provider
-    if provider is not None:
-        tracing.instrument_clients(provider, engine, http_client)
-    app.state.engine = engine
-    app.state.probe_engine = probe_engine
-    app.state.sessions = sessions
-    app.state.http_client = http_client
-    app.state.cache = cache
-    try:
-        yield
-    finally:
-        await http_client.aclose()
-        await cache.aclose()
-        await engine.dispose()
-        await probe_engine.dispose()
-        app.state.metrics.close()
+    # Everything opened here is closed by the stack, last opened first, each
+    # one even when closing another fails, or when a later one cannot open.
+    async with AsyncExitStack() as opened:
+        opened.callback(app.state.metrics.close)
+        provider = app.state.tracer_provider
         if provider is not None:
-            tracing.shutdown_tracing(provider)
+            opened.callback(tracing.shutdown_tracing, provider)
+        engine, sessions = create_engine_and_sessionmaker(
+            url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            timeouts=Timeouts(
+                pool=settings.db_pool_timeout_seconds,
+                statement=settings.db_statement_timeout,
+                lock=settings.db_lock_timeout,
+                idle_in_transaction=settings.db_idle_in_transaction_timeout,
+            ),
+        )
+        opened.push_async_callback(engine.dispose)
+        # Readiness asks the database on a connection of its own, so a busy pool
+        # is not mistaken for a dead database (and the pod is not restarted).
+        probe_engine = create_probe_engine(url)
+        opened.push_async_callback(probe_engine.dispose)
+        redis = settings.redis_url.get_secret_value() if settings.redis_url else None
+        cache = create_cache(redis, timeout_seconds=settings.redis_timeout_seconds)
+        opened.push_async_callback(cache.aclose)
+        http_client = create_http_client()
+        opened.push_async_callback(http_client.aclose)
+        if provider is not None:
+            tracing.instrument_clients(provider, engine, http_client)
+        app.state.engine = engine
+        app.state.probe_engine = probe_engine
+        app.state.sessions = sessions
+        app.state.http_client = http_client
+        app.state.cache = cache
+        yield
 
 
 # --8<-- [end:lifespan]

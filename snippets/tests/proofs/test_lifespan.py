@@ -124,3 +124,25 @@ def test_app_003_each_test_gets_its_own_app(
 
 
 # --8<-- [end:app-003]
+
+
+class FailingToCloseClient(httpx.AsyncClient):
+    """A client whose close fails, as a half-dead connection's can at shutdown."""
+
+    async def aclose(self) -> None:
+        await super().aclose()
+        raise RuntimeError("close failed")
+
+
+@pytest.mark.rule("APP-001")
+async def test_a_client_that_fails_to_close_does_not_leave_the_others_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Shutdown closes every client, last opened first, whatever one of them raises."""
+    monkeypatch.setattr(httpx, "AsyncClient", FailingToCloseClient)
+    app = service_app()
+    with pytest.raises(RuntimeError, match="close failed"):
+        async with LifespanManager(app):
+            pool = app.state.engine.pool
+
+    assert app.state.engine.pool is not pool  # dispose() replaced the pool
