@@ -47,6 +47,8 @@ class Task(Base):
         # PostgreSQL accepts ±infinity; asyncpg reads it as a naive datetime.max
         # or .min, which the API's aware datetimes refuse.
         CheckConstraint("isfinite(due_at)", name="due_at_finite"),
+        CheckConstraint("isfinite(created_at)", name="created_at_finite"),
+        CheckConstraint("isfinite(updated_at)", name="updated_at_finite"),
         # Serves "my tasks, newest first" and its keyset cursor.
         Index(None, "owner_id", "created_at", "id"),
     )

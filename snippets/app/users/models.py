@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, Enum, ForeignKey, String, func, text
+from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.infra.db.base import Base
@@ -17,6 +17,10 @@ class User(Base):
     # `user` is a reserved word in PostgreSQL; the domain prefix avoids quoting.
     __tablename__ = "user_account"
     __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012  # SQLAlchemy API
+    # An instant the API can write: PostgreSQL would also store ±infinity.
+    __table_args__ = (
+        CheckConstraint("isfinite(created_at)", name="created_at_finite"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(
         primary_key=True, default=uuid.uuid4, server_default=func.gen_random_uuid()

@@ -1,4 +1,4 @@
-"""A task's due date is a finite instant: PostgreSQL's ±infinity has no Python value.
+"""Every instant the API writes is finite: PostgreSQL's ±infinity has no Python value.
 
 Revision ID: 0006
 Revises: 0005
@@ -16,7 +16,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Adding the constraint takes an exclusive lock on `task`, held until this
+    # Adding a constraint takes an exclusive lock on its table, held until this
     # revision's transaction commits: give up rather than queue every query
     # behind a long-running one, and check no row yet (NOT VALID).
     op.execute("SET LOCAL lock_timeout = '5s'")
@@ -24,16 +24,44 @@ def upgrade() -> None:
         "ALTER TABLE task ADD CONSTRAINT task_due_at_finite_check "
         "CHECK (isfinite(due_at)) NOT VALID"
     )
-    # Committed first, so the scans below run without that lock: the UPDATE
+    op.execute(
+        "ALTER TABLE task ADD CONSTRAINT task_created_at_finite_check "
+        "CHECK (isfinite(created_at)) NOT VALID"
+    )
+    op.execute(
+        "ALTER TABLE task ADD CONSTRAINT task_updated_at_finite_check "
+        "CHECK (isfinite(updated_at)) NOT VALID"
+    )
+    op.execute(
+        "ALTER TABLE user_account ADD CONSTRAINT user_account_created_at_finite_check "
+        "CHECK (isfinite(created_at)) NOT VALID"
+    )
+    # Committed first, so the scans below run without that lock: an UPDATE
     # locks only the rows it changes, VALIDATE takes SHARE UPDATE EXCLUSIVE,
     # which lets reads and writes go on.
     with op.get_context().autocommit_block():
-        # "Never due" written as ±infinity by another tool means no due date
-        # here; those tasks now sort with the undated ones.
+        # "Never due" from another tool means no due date; a timestamp the
+        # database set becomes the time of this migration.
         op.execute("UPDATE task SET due_at = NULL WHERE NOT isfinite(due_at)")
+        op.execute("UPDATE task SET created_at = now() WHERE NOT isfinite(created_at)")
+        op.execute("UPDATE task SET updated_at = now() WHERE NOT isfinite(updated_at)")
+        op.execute(
+            "UPDATE user_account SET created_at = now() WHERE NOT isfinite(created_at)"
+        )
         op.execute("ALTER TABLE task VALIDATE CONSTRAINT task_due_at_finite_check")
+        op.execute("ALTER TABLE task VALIDATE CONSTRAINT task_created_at_finite_check")
+        op.execute("ALTER TABLE task VALIDATE CONSTRAINT task_updated_at_finite_check")
+        op.execute(
+            "ALTER TABLE user_account "
+            "VALIDATE CONSTRAINT user_account_created_at_finite_check"
+        )
 
 
 def downgrade() -> None:
-    # The ±infinity values the upgrade cleared are not restored.
+    # The ±infinity values the upgrade replaced are not restored.
+    op.drop_constraint(
+        op.f("user_account_created_at_finite_check"), "user_account", type_="check"
+    )
+    op.drop_constraint(op.f("task_updated_at_finite_check"), "task", type_="check")
+    op.drop_constraint(op.f("task_created_at_finite_check"), "task", type_="check")
     op.drop_constraint(op.f("task_due_at_finite_check"), "task", type_="check")

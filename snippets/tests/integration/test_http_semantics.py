@@ -1,7 +1,6 @@
 """HTTP details a generic client relies on: HEAD, Allow, redirects, codings, 204."""
 
 import json
-import uuid
 from pathlib import Path
 
 import httpx
@@ -315,27 +314,43 @@ async def test_a_refused_cors_preflight_is_a_problem_document(
         assert response.headers.get(name) == allowed.headers[name], name
 
 
+# The value is a bound parameter, cast from text: asyncpg binds a timestamptz
+# parameter from datetime objects only.
+WRITE_INSTANT = {
+    "task_due_at": (
+        "UPDATE task SET due_at = CAST(CAST(:value AS text) AS timestamptz)"
+    ),
+    "task_created_at": (
+        "UPDATE task SET created_at = CAST(CAST(:value AS text) AS timestamptz)"
+    ),
+    "task_updated_at": (
+        "UPDATE task SET updated_at = CAST(CAST(:value AS text) AS timestamptz)"
+    ),
+    "user_account_created_at": (
+        "UPDATE user_account SET created_at = CAST(CAST(:value AS text) AS timestamptz)"
+    ),
+}
+
+
 @pytest.mark.parametrize("instant", ["infinity", "-infinity"])
+@pytest.mark.parametrize("column", list(WRITE_INSTANT))
 async def test_the_database_refuses_a_date_the_api_cannot_write(
+    *,
     client: httpx.AsyncClient,
     auth_headers: dict[str, str],
     sessions: async_sessionmaker[AsyncSession],
+    column: str,
     instant: str,
 ) -> None:
-    """PostgreSQL stores ±infinity; Python has no such datetime, so reads would 500.
+    """PostgreSQL stores ±infinity; the API cannot write it, so its reads would 500.
 
-    A row written by another tool (a script, psql) must fail at the write instead.
+    A value written by another tool (a script, psql) must fail at the write.
     """
     me = (await client.get("/api/v1/users/me", headers=auth_headers)).json()
-    with pytest.raises(IntegrityError, match="task_due_at_finite_check"):
+    await client.post(TASKS, json={"title": "mine"}, headers=auth_headers)
+    with pytest.raises(IntegrityError, match=f"{column}_finite_check"):
         async with sessions.begin() as session:
-            await session.execute(
-                text(
-                    "INSERT INTO task (owner_id, title, due_at) VALUES "
-                    "(:owner, 'from psql', CAST(CAST(:due AS text) AS timestamptz))"
-                ),
-                {"owner": uuid.UUID(me["id"]), "due": instant},
-            )
+            await session.execute(text(WRITE_INSTANT[column]), {"value": instant})
 
-    listed = await client.get(TASKS, headers=auth_headers)
-    assert listed.status_code == 200
+    assert (await client.get(TASKS, headers=auth_headers)).status_code == 200
+    assert (await client.get("/api/v1/users/me", headers=auth_headers)).json() == me
