@@ -92,6 +92,15 @@ def _row(rule: IndexedRule, checks: Sequence[str] | None) -> str:
     return f"<tr {attributes}>" + "".join(cells) + "</tr>"
 
 
+def _caption(rows: Sequence[IndexedRule]) -> str:
+    """How many rules are in force; merged and retired IDs are counted apart, not as rules."""
+    tombstones = sum(1 for rule in rows if rule.retired)
+    count = f"{len(rows) - tombstones} rules in force"
+    if tombstones:
+        count += f", and {tombstones} merged or retired IDs that still resolve"
+    return f'<span class="{TABLE_CLASS}__count">{count}</span>, in the guideline\'s order'
+
+
 def render(rules: Iterable[IndexedRule], checks: Mapping[str, Sequence[str]] | None = None) -> str:
     """The index table as one HTML block (no blank line inside, so Markdown leaves it alone).
 
@@ -111,8 +120,7 @@ def render(rules: Iterable[IndexedRule], checks: Mapping[str, Sequence[str]] | N
         f'<div class="{TABLE_CLASS}" data-rules="{len(rows)}" role="region" '
         'aria-label="Rules index" tabindex="0">\n'
         f'<table class="{TABLE_CLASS}__table">\n'
-        f'<caption><span class="{TABLE_CLASS}__count">{len(rows)} rules</span>, '
-        "in the guideline's order</caption>\n"
+        f"<caption>{_caption(rows)}</caption>\n"
         f"<thead><tr>{head}</tr></thead>\n"
         f"<tbody>\n{body}\n</tbody>\n"
         "</table>\n"

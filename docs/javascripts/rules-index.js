@@ -3,7 +3,8 @@
  *
  * The page is a plain table that lists every rule; this script adds a row of controls above
  * it, built from the rows' own `data-*` attributes: level, section, check kind (only when the
- * table has a "Checked by" column) and free text over ID and title. The table's caption says
+ * table has a "Checked by" column), status (rules in force by default) and free text over ID and
+ * title. The table's caption says
  * how many rules are shown, and a change is announced politely to screen readers. Without
  * JavaScript nothing is hidden. No inline code, no eval: it runs under the site's CSP.
  */
@@ -11,6 +12,7 @@
   "use strict";
 
   const ALL = "";
+  const ACTIVE = "active";
 
   /** The distinct values of a space-separated or single-valued data attribute, in row order. */
   function values(rows, key, split) {
@@ -60,6 +62,10 @@
     add("level", "Level", "All levels", false);
     add("section", "Section", "All sections", false);
     add("check", "Checked by", "Any check", true);
+    // Rules in force by default; merged and retired IDs are one choice away.
+    add("status", "Status", "Any status", false);
+    const status = controls.find(({ key }) => key === "status");
+    if (status && values(rows, "status", false).includes(ACTIVE)) status.control.value = ACTIVE;
 
     const textLabel = document.createElement("label");
     textLabel.className = "rules-index__control rules-index__control--text";
@@ -99,8 +105,12 @@
         row.hidden = !visible;
         if (visible) shown += 1;
       }
-      count.textContent =
-        shown === rows.length ? `${rows.length} rules` : `${shown} of ${rows.length} rules`;
+      // Counted against the rows of the chosen status: "18 of 141 rules in force", not "of 178".
+      const wanted = status ? status.control.value : ALL;
+      const base = rows.filter((row) => wanted === ALL || row.dataset.status === wanted).length;
+      const what =
+        wanted === ACTIVE ? "rules in force" : wanted === ALL ? "rules and IDs" : `${wanted} IDs`;
+      count.textContent = shown === base ? `${base} ${what}` : `${shown} of ${base} ${what}`;
     };
 
     form.addEventListener("input", apply);
