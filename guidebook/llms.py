@@ -3,7 +3,8 @@
 Both are generated from the rule catalogue and the rule pages, like rules.json:
 
 - `guideline.md` is the whole guideline in one Markdown file: per section, every rule with its
-  ID, level, title, statement, the **Why** paragraph and the verified code of its **Do** tab
+  ID, level, title, statement, *Origin:* and *Checked by:* lines, the **Why** paragraph and the
+  verified code of its **Do** tab
   (the blocks exactly as the site shows them, includes expanded by `guidebook.pages.blocks`).
   A rule without a Do tab contributes the blocks outside any tab; a **Don't** block never
   appears, so an agent cannot copy an anti-pattern from it. Links become absolute URLs.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guidebook.checked_by import checks
 from guidebook.links import page_path, rule_path, short_path
 from guidebook.pages import Block, blocks, mkdocs_config
 from guidebook.paths import DOCS, MKDOCS_YML
@@ -152,6 +154,25 @@ def _preamble(name: str, description: str, base_url: str) -> list[str]:
     ]
 
 
+def provenance(rule: Rule) -> list[str]:
+    """The rule's *Origin:* and *Checked by:* lines, as its page writes them (audit included)."""
+    lines = []
+    if rule.origin is not None:
+        where = f" ({rule.origin.section})" if rule.origin.section else ""
+        quoted = rule.origin.kind == "original"  # the original's own sentence
+        said = f" — “{rule.origin.text}”" if quoted else f" — {rule.origin.text}"
+        said = said if rule.origin.text else ""
+        lines.append(f"*Origin:* {rule.origin.kind}{where}{said}")
+    found = checks(rule)
+    if found:
+        parts = [
+            f"reviewer — {c.value}" if c.kind == "reviewer" else f"{c.label} `{c.value}`"
+            for c in found
+        ]
+        lines.append("*Checked by:* " + " · ".join(parts))
+    return lines
+
+
 def guideline_markdown(rules: Sequence[Rule], docs: Path = DOCS) -> str:
     """The whole guideline as one Markdown file."""
     name, description, base_url = site_meta()
@@ -165,6 +186,8 @@ def guideline_markdown(rules: Sequence[Rule], docs: Path = DOCS) -> str:
                 f"**{rule.level}** · {absolute_links(rule.statement, page, base_url)}",
                 "",
             ]
+            for line in provenance(rule):
+                out += [absolute_links(line, page, base_url), ""]
             reason = why(rule, rules, docs)
             if reason:
                 out += [absolute_links(reason, page, base_url), ""]

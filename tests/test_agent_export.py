@@ -12,6 +12,7 @@ from urllib.error import URLError
 
 import pytest
 
+from guidebook.checked_by import checks
 from guidebook.export import export_site
 from guidebook.links import catalogue
 from guidebook.llms import (
@@ -132,6 +133,25 @@ def test_guideline_has_every_rule_with_its_level_and_statement(
         assert text.startswith(f"{rule.id} · {rule.title}\n"), rule.id
         statement = absolute_links(rule.statement, rule.page, site_meta()[2])
         assert f"**{rule.level}** · {statement}" in text, rule.id
+
+
+def test_every_rule_says_where_it_comes_from_and_how_it_is_checked(
+    guideline: str, rules: list[Rule]
+) -> None:
+    """A reviewer's agent sees the page's *Origin:* line and every check, the audit's too."""
+    sections = rule_sections(guideline)
+    for rule in (r for r in rules if not r.retired):
+        text = sections[rule.id]
+        page = (DOCS / rule.page).read_text(encoding="utf-8")
+        heading = page.index(f"## {rule.id} ·")
+        origin = next(line for line in page[heading:].splitlines() if line.startswith("*Origin:*"))
+        assert f"\n{absolute_links(origin, rule.page, site_meta()[2])}\n" in text, rule.id
+        found = checks(rule)
+        assert found, f"{rule.id} says nothing of how it is checked"
+        checked = next(line for line in text.splitlines() if line.startswith("*Checked by:*"))
+        for check in found:
+            value = absolute_links(check.value, rule.page, site_meta()[2])
+            assert value in checked, (rule.id, check)
 
 
 def test_every_do_block_is_in_its_rule_section_verbatim(
