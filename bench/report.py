@@ -494,7 +494,7 @@ def render(results: Json) -> str:
             "## Machine",
             "",
             *_markdown_table(
-                ["", ""],
+                ["part", "this machine"],  # named headers: an empty <th> names nothing
                 [
                     ["CPU", machine["cpu"]],
                     ["Cores", machine["cores"]],
