@@ -71,8 +71,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # is not mistaken for a dead database (and the pod is not restarted).
         probe_engine = create_probe_engine(url)
         opened.push_async_callback(probe_engine.dispose)
-        redis = settings.redis_url.get_secret_value() if settings.redis_url else None
-        cache = create_cache(redis, timeout_seconds=settings.redis_timeout_seconds)
+        secret = settings.redis_url
+        redis_url = secret.get_secret_value() if secret is not None else None
+        cache = create_cache(redis_url, timeout_seconds=settings.redis_timeout_seconds)
         opened.push_async_callback(cache.aclose)
         http_client = create_http_client()
         opened.push_async_callback(http_client.aclose)

@@ -62,9 +62,9 @@ class Settings(DatabaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
 
     # Observability: traces are off unless an exporter is chosen.
-    # The OpenTelemetry SDK's own names (OTEL_TRACES_EXPORTER, OTEL_SERVICE_NAME).
+    # The OpenTelemetry SDK's own name for it; off unless chosen (the SDK's own
+    # default is otlp). One exporter: a list such as "otlp,console" is refused.
     otel_traces_exporter: Literal["none", "console", "otlp"] = "none"
-    otel_service_name: str | None = None  # unset or empty: APP_NAME
     # Idempotency-Key records are kept this long, then ignored and purged.
     idempotency_key_ttl: timedelta = timedelta(hours=24)
     # Sign-in attempts per window, counted in PostgreSQL (shared by workers):

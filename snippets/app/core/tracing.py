@@ -28,8 +28,11 @@ def create_tracer_provider(settings: Settings) -> TracerProvider | None:
         exporter: SpanExporter = ConsoleSpanExporter()
     else:
         exporter = OTLPSpanExporter()
-    name = settings.otel_service_name or settings.app_name
-    resource = Resource.create({SERVICE_NAME: name})
+    # The SDK reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES itself;
+    # APP_NAME names the service only where neither does.
+    resource = Resource.create()
+    if str(resource.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
+        resource = resource.merge(Resource({SERVICE_NAME: settings.app_name}))
     provider = TracerProvider(resource=resource)
     provider.add_span_processor(BatchSpanProcessor(exporter))  # exports off-thread
     return provider

@@ -64,3 +64,53 @@ def test_models_and_migrations_do_not_drift(empty_database_url: str) -> None:
     differences = run_on_connection(empty_database_url, _differences)
 
     assert differences == [], "autogenerate would write:\n" + pformat(differences)
+
+
+INFINITE_ROWS = text(
+    "WITH owner AS ("
+    " INSERT INTO user_account (email, display_name, password_hash, created_at)"
+    " VALUES ('old@example.com', 'Old', 'x', 'infinity') RETURNING id)"
+    " INSERT INTO task (owner_id, title, due_at, created_at, updated_at)"
+    " SELECT id, 'from psql', '-infinity', 'infinity', 'infinity' FROM owner"
+)
+# What a run that failed inside the autocommit block leaves behind.
+HALF_DONE = text(
+    "ALTER TABLE task ADD CONSTRAINT task_due_at_finite_check"
+    " CHECK (isfinite(due_at)) NOT VALID"
+)
+FINITE_CHECKS = text(
+    "SELECT conname, convalidated FROM pg_constraint"
+    " WHERE conname LIKE '%finite_check' ORDER BY conname"
+)
+CLEANED = text(
+    "SELECT t.due_at IS NULL, isfinite(t.created_at), isfinite(t.updated_at),"
+    " isfinite(u.created_at) FROM task t JOIN user_account u ON u.id = t.owner_id"
+)
+
+
+def test_the_finite_dates_migration_cleans_old_rows_and_can_run_again(
+    empty_database_url: str,
+) -> None:
+    """Rows with several infinite instants and a half-done run: 0006 still applies."""
+    upgrade(empty_database_url, "0005")
+
+    def seed(connection: Connection) -> None:
+        connection.execute(INFINITE_ROWS)
+        connection.execute(HALF_DONE)
+        connection.commit()
+
+    run_on_connection(empty_database_url, seed)
+    upgrade(empty_database_url)
+
+    def read(connection: Connection) -> tuple[list[Any], list[Any]]:
+        checks = [tuple(row) for row in connection.execute(FINITE_CHECKS)]
+        return checks, [tuple(row) for row in connection.execute(CLEANED)]
+
+    checks, rows = run_on_connection(empty_database_url, read)
+    assert checks == [
+        ("task_created_at_finite_check", True),
+        ("task_due_at_finite_check", True),
+        ("task_updated_at_finite_check", True),
+        ("user_account_created_at_finite_check", True),
+    ]
+    assert rows == [(True, True, True, True)]

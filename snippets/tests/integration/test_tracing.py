@@ -85,18 +85,34 @@ def test_tracing_is_off_by_default_and_exporters_are_selectable(
         provider.shutdown()
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "name"),
+    [
+        ("OTEL_SERVICE_NAME", "tasks-eu", "tasks-eu"),
+        ("OTEL_RESOURCE_ATTRIBUTES", "service.name=tasks-us,region=us", "tasks-us"),
+        ("OTEL_RESOURCE_ATTRIBUTES", "region=us", "tasks-api"),  # APP_NAME
+    ],
+)
 def test_tracing_reads_the_sdks_own_variables(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+    *,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    value: str,
+    name: str,
 ) -> None:
-    """OTEL_TRACES_EXPORTER and OTEL_SERVICE_NAME work as the SDK documents them."""
+    """OTEL_TRACES_EXPORTER and the SDK's naming variables work as documented."""
     monkeypatch.setenv("OTEL_TRACES_EXPORTER", "console")
-    monkeypatch.setenv("OTEL_SERVICE_NAME", "tasks-eu")
+    monkeypatch.delenv("OTEL_SERVICE_NAME", raising=False)
+    monkeypatch.setenv(variable, value)
     configured = Settings(
-        database_url=settings.database_url, jwt_secret=settings.jwt_secret
+        database_url=settings.database_url,
+        jwt_secret=settings.jwt_secret,
+        app_name="tasks-api",
     )
 
     provider = create_tracer_provider(configured)
 
     assert provider is not None
-    assert provider.resource.attributes["service.name"] == "tasks-eu"
+    assert provider.resource.attributes["service.name"] == name
     provider.shutdown()
