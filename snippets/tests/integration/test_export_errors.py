@@ -72,8 +72,12 @@ async def test_a_stream_that_fails_before_its_first_byte_is_a_full_500(
 @pytest.mark.parametrize(
     ("spoil", "status"),
     [
-        # A row another writer stored that the schema cannot read back.
-        ("UPDATE task SET due_at = 'infinity'", 500),
+        # A row another writer stored that the schema cannot read back (a
+        # currency the service does not know; ±infinity the database refuses).
+        (
+            "UPDATE task SET budget_amount = 1, budget_currency = 'XXX'",
+            500,
+        ),
         # The table is locked (a migration): the first batch waits, then gives up.
         ("LOCK TABLE task IN ACCESS EXCLUSIVE MODE", 503),
     ],
