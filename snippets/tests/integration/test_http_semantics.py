@@ -20,6 +20,15 @@ SECURITY = ("x-content-type-options", "strict-transport-security", "x-frame-opti
 ORIGIN = "https://app.example.com"
 
 
+async def fill_a_page_worth_compressing(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    """Enough tasks that the first page is over GZip's 1 KiB threshold."""
+    for index in range(12):
+        body = {"title": f"task {index}", "description": "x" * 100}
+        await client.post(TASKS, json=body, headers=headers)
+
+
 async def test_a_500_carries_the_same_headers_as_any_response(
     settings: Settings,
 ) -> None:
@@ -91,9 +100,7 @@ async def test_a_head_has_the_headers_of_its_get_when_the_get_is_compressed(
     client: httpx.AsyncClient, auth_headers: dict[str, str]
 ) -> None:
     """RFC 9110 §9.3.2: the same header fields as GET, coding and length included."""
-    for index in range(12):  # a page above the 1 KiB gzip threshold
-        body = {"title": f"task {index}", "description": "x" * 100}
-        await client.post(TASKS, json=body, headers=auth_headers)
+    await fill_a_page_worth_compressing(client, auth_headers)
     asked = {**auth_headers, "Accept-Encoding": "gzip"}
 
     get = await client.get(TASKS, headers=asked)
@@ -186,9 +193,7 @@ async def test_gzip_body_has_its_own_etag_and_both_validate(
     client: httpx.AsyncClient, auth_headers: dict[str, str]
 ) -> None:
     """Two codings are two representations: one strong ETag each (RFC 9110 §8.8.3)."""
-    for index in range(12):  # a page above the 1 KiB gzip threshold
-        body = {"title": f"task {index}", "description": "x" * 100}
-        await client.post(TASKS, json=body, headers=auth_headers)
+    await fill_a_page_worth_compressing(client, auth_headers)
 
     plain = await client.get(
         TASKS, headers={**auth_headers, "Accept-Encoding": "identity"}
@@ -214,9 +219,7 @@ async def test_a_304_names_the_representation_the_client_holds(
 
     Else a cache that holds the gzip body relabels it with the identity tag.
     """
-    for index in range(12):  # a page above the 1 KiB gzip threshold
-        body = {"title": f"task {index}", "description": "x" * 100}
-        await client.post(TASKS, json=body, headers=auth_headers)
+    await fill_a_page_worth_compressing(client, auth_headers)
     asked = {**auth_headers, "Accept-Encoding": coding}
 
     first = await client.get(TASKS, headers=asked)
@@ -250,9 +253,7 @@ async def test_a_304_picks_the_tag_of_the_body_this_request_would_get(
 
     A client that takes no gzip must not get the gzip body (RFC 9111 §4.3.4).
     """
-    for index in range(12):  # a page above the 1 KiB gzip threshold
-        body = {"title": f"task {index}", "description": "x" * 100}
-        await client.post(TASKS, json=body, headers=auth_headers)
+    await fill_a_page_worth_compressing(client, auth_headers)
     tags = {
         name: (
             await client.get(TASKS, headers={**auth_headers, "Accept-Encoding": name})
