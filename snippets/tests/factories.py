@@ -1,7 +1,8 @@
 """Test data factories: valid by default, overridable per field."""
 
+import uuid
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from faker import Faker
@@ -9,6 +10,7 @@ from polyfactory import Use
 from polyfactory.factories.pydantic_factory import ModelFactory
 
 from app.tasks.constants import Currency, TaskStatus
+from app.tasks.repository import TaskRow
 from app.tasks.schemas import Money, TaskCreate
 from app.users.schemas import UserCreate
 
@@ -52,6 +54,24 @@ class TaskCreateFactory(ModelFactory[TaskCreate]):
 
 
 # --8<-- [end:task-factory]
+
+
+def task_row(title: str, *, created_at: datetime | None = None) -> TaskRow:
+    """A row as the repository's reads return it, for tests that fake them."""
+    created = created_at or datetime(2026, 11, 27, tzinfo=UTC)
+    return TaskRow(
+        id=uuid.uuid4(),
+        title=title,
+        description="",
+        status=TaskStatus.TODO,
+        due_at=None,
+        budget_amount=None,
+        budget_currency=None,
+        created_at=created,
+        updated_at=created,
+        owner_id=uuid.uuid4(),
+        owner_display_name="Ada",
+    )
 
 
 @dataclass

@@ -43,8 +43,11 @@ class Settings(DatabaseSettings):
     environment: Literal["dev", "test", "staging", "prod"] = "dev"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
-    db_pool_size: int = Field(default=5, ge=1, le=50)
-    db_max_overflow: int = Field(default=5, ge=0, le=50)
+    # Connections per process: as many as requests it runs in the database at
+    # once, kept open. Overflow ones are opened per burst and closed after it
+    # (a new PostgreSQL backend each time): 0 unless bursts are rare.
+    db_pool_size: int = Field(default=10, ge=1, le=50)
+    db_max_overflow: int = Field(default=0, ge=0, le=50)
 
     jwt_secret: SecretStr = Field(min_length=32)
     jwt_algorithm: Literal["HS256"] = "HS256"

@@ -2,7 +2,10 @@
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     DateTime,
@@ -26,6 +29,7 @@ from sqlalchemy.orm import joinedload
 
 from app.tasks.constants import TITLE_MAX_LENGTH, TaskSort, TaskStatus
 from app.tasks.models import IdempotencyKey, Task
+from app.users.models import User
 
 _NO_DUE_DATE = "infinity"  # undated tasks sort after every dated one
 _TIMESTAMPTZ = DateTime(timezone=True)
@@ -44,6 +48,65 @@ _SORT_KEYS: dict[str, tuple[SortKey, DateTime | String]] = {
 def _owned(owner_id: uuid.UUID) -> Select[Task]:
     # Every query starts here: a user can only ever read their own tasks.
     return select(Task).where(Task.owner_id == owner_id).options(joinedload(Task.owner))
+
+
+# --8<-- [start:read-columns]
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """A task as a read selects it: exactly the columns a TaskRead shows."""
+
+    id: uuid.UUID
+    title: str
+    description: str
+    status: TaskStatus
+    due_at: datetime | None
+    budget_amount: Decimal | None
+    budget_currency: str | None
+    created_at: datetime
+    updated_at: datetime
+    owner_id: uuid.UUID
+    owner_display_name: str
+
+
+# Reads get plain rows: no ORM instance, identity map or change tracking is
+# built only to be dropped once the response is written.
+READ_COLUMNS = (
+    Task.id,
+    Task.title,
+    Task.description,
+    Task.status,
+    Task.due_at,
+    Task.budget_amount,
+    Task.budget_currency,
+    Task.created_at,
+    Task.updated_at,
+    User.id.label("owner_id"),
+    User.display_name.label("owner_display_name"),
+)
+
+
+def _owned_rows(owner_id: uuid.UUID) -> Select[*tuple[Any, ...]]:
+    # The same ownership filter, for reads: one SELECT ... JOIN user_account.
+    query = select(*READ_COLUMNS).join(Task.owner)
+    return query.where(Task.owner_id == owner_id)
+
+
+async def _task_rows(
+    session: AsyncSession, query: Select[*tuple[Any, ...]]
+) -> list[TaskRow]:
+    result = await session.execute(query)
+    return [TaskRow(**row) for row in result.mappings()]
+
+
+async def read_owned(
+    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID
+) -> TaskRow | None:
+    """One task as a TaskRow, for a response that changes nothing."""
+    rows = await _task_rows(session, _owned_rows(owner_id).where(Task.id == task_id))
+    return rows[0] if rows else None
+
+
+# --8<-- [end:read-columns]
 
 
 async def get_owned(
@@ -66,13 +129,13 @@ async def export_batch(
     *,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
-) -> Sequence[Task]:
+) -> list[TaskRow]:
     """The next `limit` rows in (created_at, id) order: keyset, no open cursor."""
-    query = _owned(owner_id)
+    query = _owned_rows(owner_id)
     if after is not None:
         query = query.where(tuple_(Task.created_at, Task.id) > tuple_(*after))
     query = query.order_by(Task.created_at, Task.id).limit(limit)
-    return (await session.scalars(query)).all()
+    return await _task_rows(session, query)
 
 
 # --8<-- [end:export-batch]
@@ -92,12 +155,12 @@ def is_sort_value(sort: TaskSort, value: str) -> bool:
     return parsed.tzinfo is not None  # the service writes offsets, always
 
 
-def sort_value(task: Task, sort: TaskSort) -> str:
+def sort_value(row: TaskRow, sort: TaskSort) -> str:
     """The sort key of a row as text, the form a cursor stores it in."""
     key = sort.removeprefix("-")
     if key == "title":
-        return task.title
-    value = task.created_at if key == "created_at" else task.due_at
+        return row.title
+    value = row.created_at if key == "created_at" else row.due_at
     return _NO_DUE_DATE if value is None else value.isoformat()
 
 
@@ -112,11 +175,11 @@ async def list_with_owner(  # keyword-only filters, one per param
     after: tuple[str, uuid.UUID] | None = None,
     status: TaskStatus | None = None,
     due_before: datetime | None = None,
-) -> Sequence[Task]:
+) -> list[TaskRow]:
     """One SELECT ... JOIN user_account: the owners come with the page (no N+1)."""
     expression, sql_type = _SORT_KEYS[sort.removeprefix("-")]
     descending = sort.startswith("-")
-    query = _owned(owner_id)  # joinedload(Task.owner): a JOIN, not a query per row
+    query = _owned_rows(owner_id)  # the JOIN brings each owner, not a query per row
     if status is not None:
         query = query.where(Task.status == status)
     if due_before is not None:
@@ -129,7 +192,7 @@ async def list_with_owner(  # keyword-only filters, one per param
         query = query.where(row < position if descending else row > position)
     order = [expression, Task.id]
     query = query.order_by(*(col.desc() if descending else col for col in order))
-    return (await session.scalars(query.limit(limit).offset(offset))).all()
+    return await _task_rows(session, query.limit(limit).offset(offset))
 
 
 # --8<-- [end:list-with-owner]

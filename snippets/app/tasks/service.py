@@ -16,8 +16,8 @@ from app.tasks import repository as task_repo
 from app.tasks.constants import EXPORT_BATCH_SIZE, TaskSort, TaskStatus
 from app.tasks.exceptions import TaskNotFoundError
 from app.tasks.models import Task
-from app.tasks.schemas import Money, TaskCreate, TaskRead, TaskUpdate
-from app.tasks.utils import task_etag
+from app.tasks.schemas import Money, TaskCreate, TaskUpdate
+from app.tasks.utils import task_etag, task_read
 from app.users import service as user_service
 
 # --8<-- [end:cross-domain-imports]
@@ -64,8 +64,19 @@ async def get_task(
     task = await task_repo.get_owned(session, owner_id, task_id, for_update=lock)
     if task is None:
         raise TaskNotFoundError
-    check_if_match(if_match, task_etag(task))  # 412 when the client's copy is stale
+    if lock:  # 412 when the client's copy is stale
+        check_if_match(if_match, task_etag(task))
     return task
+
+
+async def read_task(
+    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID
+) -> task_repo.TaskRow:
+    """One of the owner's tasks for a response: a row, no ORM object to track."""
+    row = await task_repo.read_owned(session, owner_id, task_id)
+    if row is None:
+        raise TaskNotFoundError
+    return row
 
 
 def _notify_if_done(task: Task, was: TaskStatus, on_done: OnDone | None) -> None:
@@ -81,7 +92,7 @@ async def list_tasks(  # keyword-only filters, one per param
     sort: TaskSort,
     status: TaskStatus | None = None,
     due_before: datetime | None = None,
-) -> tuple[Sequence[Task], str | None]:
+) -> tuple[Sequence[task_repo.TaskRow], str | None]:
     """One page of the owner's tasks and the cursor of the next one, if any."""
     # A cursor continues only the query it came from: same user, same filters.
     scope = cursor_scope(owner_id, status, due_before)
@@ -184,15 +195,15 @@ async def export_ndjson(
     after = None
     while True:
         async with sessions() as session:
-            tasks = await task_repo.export_batch(
+            rows = await task_repo.export_batch(
                 session, owner_id, after=after, limit=batch
             )
-            lines = [TaskRead.model_validate(task).model_dump_json() for task in tasks]
+        lines = [task_read(row).model_dump_json() for row in rows]
         if lines:
             yield "".join(f"{line}\n" for line in lines).encode()
-        if len(tasks) < batch:
+        if len(rows) < batch:
             return
-        after = (tasks[-1].created_at, tasks[-1].id)
+        after = (rows[-1].created_at, rows[-1].id)
 
 
 # --8<-- [end:export]

@@ -12,6 +12,7 @@ from app.core.conditional import strong_etag
 from app.core.problem_details import problem_responses
 from app.core.request_id import mark_aborted
 from app.tasks.models import Task
+from app.tasks.repository import TaskRow
 from app.tasks.schemas import TaskRead
 
 logger = logging.getLogger(__name__)
@@ -20,6 +21,29 @@ logger = logging.getLogger(__name__)
 def task_etag(task: Task) -> str:
     """The ETag of a task: the hash of exactly what GET would send."""
     return strong_etag(TaskRead.model_validate(task))
+
+
+# --8<-- [start:task-read-from-row]
+def task_read(row: TaskRow) -> TaskRead:
+    """The representation of a row: validated, and then dumped, in pydantic-core."""
+    amount, currency = row.budget_amount, row.budget_currency
+    budget = None if amount is None else {"amount": amount, "currency": currency}
+    return TaskRead.model_validate(
+        {
+            "id": row.id,
+            "title": row.title,
+            "description": row.description,
+            "status": row.status,
+            "due_at": row.due_at,
+            "budget": budget,
+            "owner": {"id": row.owner_id, "display_name": row.owner_display_name},
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+        }
+    )
+
+
+# --8<-- [end:task-read-from-row]
 
 
 # --8<-- [start:ndjson-response]

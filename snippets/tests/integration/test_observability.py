@@ -82,7 +82,7 @@ async def test_metrics_use_route_templates_problem_codes_and_pool_gauges(
     assert "0b8e4a52" not in text
     assert 'http_problems_total{code="unauthorized",status="401"} 1.0' in text
     assert "http_request_duration_seconds_bucket" in text
-    assert "db_pool_size 5.0" in text
+    assert "db_pool_size 10.0" in text
     assert "db_pool_checked_out" in text
     assert 'route="/healthz"' not in other  # a fresh registry per app
 

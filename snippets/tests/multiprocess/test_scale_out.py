@@ -170,7 +170,7 @@ async def test_every_scrape_counts_the_requests_of_both_processes(
     scrapes = [(await api.get("/metrics", headers=SCRAPER)).text for _ in range(8)]
 
     assert {healthz_total(text) - before for text in scrapes} == {50.0}
-    assert all("db_pool_size 10.0" in text for text in scrapes)  # 5 per process
+    assert all("db_pool_size 20.0" in text for text in scrapes)  # 10 per process
 
 
 # --8<-- [end:metrics-across-processes]
@@ -206,7 +206,8 @@ async def test_a_database_restart_costs_no_5xx_on_either_process(
 
     Each process and worker holds pooled connections that PostgreSQL has just
     closed; a pool that hands one out again turns the next request into an
-    error. Ending them with pg_terminate_backend is what a restart does to them.
+    error. Ending them with pg_terminate_backend (waiting for each backend to
+    exit) is what a restart does to them.
     """
     headers, _, _ = await sign_up(api)
     await spread(stack, count=8)
@@ -216,7 +217,8 @@ async def test_a_database_restart_costs_no_5xx_on_either_process(
         async with engine.connect() as connection:
             ended = await connection.scalar(
                 text(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "SELECT count(pg_terminate_backend(pid, 5000)) "
+                    "FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
             )

@@ -358,7 +358,7 @@ async def test_metrics_cover_traffic_errors_pool_and_retries() -> None:
     assert "http_request_duration_seconds_bucket{" in text
     assert 'http_requests_total{method="GET",route="/healthz",status="200"} 1.0' in text
     assert re.search(r'http_problems_total\{code="[a-z-]+",status="401"\} 1\.0', text)
-    assert "db_pool_size 5.0" in text
+    assert "db_pool_size 10.0" in text
     assert "db_pool_checked_out 0.0" in text
     assert "# TYPE http_client_retries_total counter" in text
 

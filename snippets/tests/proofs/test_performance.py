@@ -140,7 +140,7 @@ async def test_a_page_is_never_parsed_back_before_it_is_sent(
 
 def service_engine() -> AsyncEngine:
     """Do: the engine the lifespan builds, with the default settings' sizes."""
-    engine, _ = create_engine_and_sessionmaker(URL, pool_size=5, max_overflow=5)
+    engine, _ = create_engine_and_sessionmaker(URL)
     return engine
 
 
@@ -158,14 +158,15 @@ def demo_engine() -> AsyncEngine:
 async def test_the_pool_is_bounded_and_fails_fast(
     *, make_engine: Callable[[], AsyncEngine], holds: bool
 ) -> None:
-    """At most 50 connections per process, a wait of seconds, a pre-ping."""
+    """At most 50 connections per process, a wait of seconds, none kept for ever."""
     engine = make_engine()
     pool = engine.pool
     assert isinstance(pool, QueuePool)
-    ceiling = pool.size() + pool._max_overflow  # no public getter
+    ceiling = pool.size() + pool._max_overflow  # no public getters
     bounded = pool._max_overflow >= 0 and ceiling <= 50
-    fails_fast = pool.timeout() <= 10 and pool._pre_ping
-    assert (bounded and fails_fast) is holds
+    fails_fast = pool.timeout() <= 10
+    renewed = 0 < pool._recycle <= 300  # below the idle timeouts on the way
+    assert (bounded and fails_fast and renewed) is holds
     await engine.dispose()
 
 

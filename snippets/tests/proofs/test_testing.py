@@ -32,6 +32,7 @@ from app.tasks import repository as task_repo
 from app.tasks import service as task_service
 from app.tasks.constants import TaskSort
 from app.tasks.models import Task
+from app.tasks.repository import TaskRow
 from app.tasks.schemas import TaskCreate
 from app.users.models import User
 from demos import (
@@ -42,7 +43,7 @@ from demos import (
     tst_sqlite_standin,
     tst_two_loops,
 )
-from tests.factories import TaskCreateFactory
+from tests.factories import TaskCreateFactory, task_row
 
 SNIPPETS = Path(__file__).resolve().parents[2]
 # The service only passes the session on to the (faked) repository.
@@ -51,8 +52,8 @@ NO_SESSION: Any = None
 
 async def fake_list(
     session: AsyncSession, owner_id: uuid.UUID, *, limit: int, **_: object
-) -> Sequence[Task]:
-    return [Task(id=uuid.uuid4(), title="only", due_at=None)]
+) -> Sequence[TaskRow]:
+    return [task_row("only")]
 
 
 async def service_with_a_fake_repository() -> object:

@@ -2,7 +2,6 @@
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,15 +13,12 @@ from app.tasks import service as task_service
 from app.tasks.constants import TaskSort
 from app.tasks.exceptions import TaskNotFoundError
 from app.tasks.models import Task
+from app.tasks.repository import TaskRow
+from tests.factories import task_row
 
 # The service only passes the session through to the (faked) repository.
 NO_SESSION: Any = None
 SIGNER = CursorSigner(b"k" * 32)
-
-
-def make_task(title: str) -> Task:
-    created = datetime(2026, 11, 27, tzinfo=UTC)
-    return Task(id=uuid.uuid4(), title=title, created_at=created, due_at=None)
 
 
 # --8<-- [start:unit-test]
@@ -30,12 +26,12 @@ async def test_list_returns_a_cursor_only_when_more_rows_exist(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The service asks for one extra row and turns it into `next_cursor`."""
-    rows = [make_task("a"), make_task("b"), make_task("c")]
+    rows = [task_row("a"), task_row("b"), task_row("c")]
     calls: list[int] = []
 
     async def fake_list(
         session: AsyncSession, owner_id: uuid.UUID, *, limit: int, **_: object
-    ) -> Sequence[Task]:
+    ) -> Sequence[TaskRow]:
         calls.append(limit)
         return rows[:limit]
 
@@ -61,8 +57,8 @@ async def test_list_returns_a_cursor_only_when_more_rows_exist(
 async def test_last_page_has_no_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fewer rows than asked for means this is the last page."""
 
-    async def fake_list(*_: object, **__: object) -> Sequence[Task]:
-        return [make_task("only")]
+    async def fake_list(*_: object, **__: object) -> Sequence[TaskRow]:
+        return [task_row("only")]
 
     monkeypatch.setattr(task_repo, "list_with_owner", fake_list)
     page = PageParams(limit=2, offset=0, cursor=None, signer=SIGNER)
@@ -96,4 +92,4 @@ async def test_missing_task_raises_not_found(monkeypatch: pytest.MonkeyPatch) ->
 )
 def test_sort_value_is_the_keyset_text(sort: TaskSort, expected: str) -> None:
     """Undated tasks sort last, as PostgreSQL's `infinity`."""
-    assert task_repo.sort_value(make_task("t"), sort) == expected
+    assert task_repo.sort_value(task_row("t"), sort) == expected

@@ -7,8 +7,9 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData
-from sqlalchemy.exc import DBAPIError, InterfaceError
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool, PoolProxiedConnection
 
 from app.core.exceptions import DatabaseBusyError, DatabaseUnavailableError
 
@@ -58,21 +59,39 @@ def _milliseconds(value: timedelta) -> str:
     return str(int(value.total_seconds() * 1000))
 
 
+# Older connections are replaced at checkout: below the idle timeouts of the
+# firewalls and load balancers on the way (4 minutes on some clouds), which
+# drop a connection without telling either end.
+POOL_RECYCLE_SECONDS = 240
+
+
+def _replace_if_closed(
+    _dbapi_connection: DBAPIConnection,
+    record: ConnectionPoolEntry,
+    _proxy: PoolProxiedConnection,
+) -> None:
+    # A restart or failover closes every session: asyncpg has seen the socket
+    # close, so asking it costs no round trip (a pre-ping costs three per
+    # checkout: BEGIN, `;`, ROLLBACK). The pool then connects afresh.
+    if record.driver_connection is None or record.driver_connection.is_closed():
+        raise DisconnectionError("closed by the server")
+
+
 def create_engine_and_sessionmaker(
     url: str,
     *,
-    pool_size: int = 5,
-    max_overflow: int = 5,
+    pool_size: int = 10,
+    max_overflow: int = 0,
     timeouts: Timeouts | None = None,
 ) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
     """One engine per process: created in the lifespan, disposed at shutdown."""
     timeouts = timeouts or Timeouts()
     engine = create_async_engine(
         url,
-        pool_size=pool_size,  # connections kept open
-        max_overflow=max_overflow,  # extra ones under bursts, closed after
+        pool_size=pool_size,  # kept open: one per request in the database at once
+        max_overflow=max_overflow,  # opened for a burst and closed after it
         pool_timeout=timeouts.pool,  # fail fast (a 503) instead of queueing on
-        pool_pre_ping=True,  # survive database restarts and idle timeouts
+        pool_recycle=POOL_RECYCLE_SECONDS,
         # Set per connection at connect time: PostgreSQL itself cancels a
         # statement or a lock wait that runs too long, whatever the client does.
         connect_args={
@@ -86,6 +105,7 @@ def create_engine_and_sessionmaker(
             }
         },
     )
+    event.listen(engine.sync_engine, "checkout", _replace_if_closed)
     # expire_on_commit=False: the response is serialized after the commit,
     # and an expired attribute would trigger lazy I/O there.
     sessions = async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,121 @@
+"""The database pool under steady load, and after the server ends its sessions."""
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import event, text
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from app.core.config import Settings
+
+TASKS = "/api/v1/tasks"
+ROUNDS = 20
+
+
+@contextmanager
+def new_connections(engine: AsyncEngine) -> Iterator[list[object]]:
+    """Every PostgreSQL session the pool opens while the block runs."""
+    opened: list[object] = []
+
+    def record(dbapi_connection: object, _record: object) -> None:
+        opened.append(dbapi_connection)
+
+    event.listen(engine.sync_engine, "connect", record)
+    try:
+        yield opened
+    finally:
+        event.remove(engine.sync_engine, "connect", record)
+
+
+async def busy_rounds(
+    client: httpx.AsyncClient, headers: dict[str, str], *, width: int, rounds: int
+) -> set[int]:
+    statuses = set()
+    for _ in range(rounds):
+        answers = await asyncio.gather(
+            *(client.get(TASKS, headers=headers) for _ in range(width))
+        )
+        statuses |= {answer.status_code for answer in answers}
+    return statuses
+
+
+async def test_steady_load_at_the_pools_size_opens_no_new_sessions(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], app: FastAPI
+) -> None:
+    """A pool sized to the worker's concurrency: no connect/close per burst.
+
+    With overflow, every connection above `pool_size` is opened for a burst and
+    closed when it is returned: a new PostgreSQL backend (a fork) per request.
+    """
+    settings: Settings = app.state.settings
+    width = settings.db_pool_size + settings.db_max_overflow  # all a worker may use
+    await busy_rounds(client, auth_headers, width=width, rounds=2)  # warm the pool
+
+    with new_connections(app.state.engine) as opened:
+        statuses = await busy_rounds(client, auth_headers, width=width, rounds=ROUNDS)
+
+    assert statuses == {200}
+    assert opened == [], f"{len(opened)} new sessions for {width * ROUNDS} requests"
+
+
+async def test_a_checkout_costs_no_round_trip(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    app: FastAPI,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No pre-ping: with asyncpg that is BEGIN, `;` and ROLLBACK per checkout."""
+    engine: AsyncEngine = app.state.engine
+    dialect = engine.sync_engine.dialect
+    pings: list[DBAPIConnection] = []
+    ping = dialect.do_ping
+
+    def counted(dbapi_connection: DBAPIConnection) -> bool:
+        pings.append(dbapi_connection)
+        return ping(dbapi_connection)
+
+    monkeypatch.setattr(dialect, "do_ping", counted)
+    statuses = await busy_rounds(client, auth_headers, width=3, rounds=3)
+
+    assert statuses == {200}
+    assert pings == []
+
+
+async def test_sessions_the_server_ended_are_replaced_without_an_error(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    app: FastAPI,
+    database_url: str,
+) -> None:
+    """What a restart or failover does to a warm pool: not one request fails.
+
+    `pg_terminate_backend(pid, 5000)` returns once each backend has exited, as
+    after a restart. A session ended in the middle of a request fails that one
+    request (a 503 with Retry-After), ping or no ping.
+    """
+    settings: Settings = app.state.settings
+    width = settings.db_pool_size
+    await busy_rounds(client, auth_headers, width=width, rounds=2)
+    admin = create_async_engine(database_url)
+    try:
+        async with admin.connect() as connection:
+            ended = await connection.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid, 5000)) "
+                    "FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND backend_type = 'client backend'"
+                )
+            )
+    finally:
+        await admin.dispose()
+
+    statuses = await busy_rounds(client, auth_headers, width=width, rounds=3)
+
+    assert ended, "no pooled session was ended: the test proves nothing"
+    assert statuses == {200}

@@ -1,0 +1,121 @@
+"""The read path as the performance rules teach it: rows, one dump, no ORM objects."""
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from pydantic import BaseModel, TypeAdapter
+from sqlalchemy import event
+
+from app.tasks.models import Task
+
+TASKS = "/api/v1/tasks"
+IDENTITY = {"Accept-Encoding": "identity"}  # the bytes as the app wrote them
+
+
+@contextmanager
+def loaded_tasks() -> Iterator[list[Task]]:
+    """Every Task instance the ORM builds from a row while the block runs."""
+    loaded: list[Task] = []
+
+    def record(target: Task, _context: object) -> None:
+        loaded.append(target)
+
+    event.listen(Task, "load", record)
+    try:
+        yield loaded
+    finally:
+        event.remove(Task, "load", record)
+
+
+async def stored_tasks(
+    client: httpx.AsyncClient, headers: dict[str, str], count: int
+) -> list[str]:
+    ids = []
+    for n in range(count):
+        body = {"title": f"t{n}", "budget": {"amount": "1.50", "currency": "EUR"}}
+        response = await client.post(TASKS, json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        ids.append(response.json()["id"])
+    return ids
+
+
+async def test_reads_build_no_orm_objects(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    """List, detail and export select columns: no identity map to fill and drop."""
+    ids = await stored_tasks(client, auth_headers, 3)
+
+    with loaded_tasks() as loaded:
+        page = await client.get(TASKS, headers=auth_headers)
+        one = await client.get(f"{TASKS}/{ids[0]}", headers=auth_headers)
+        export = await client.get(f"{TASKS}/export", headers=auth_headers)
+
+    assert page.status_code == one.status_code == export.status_code == 200
+    assert len(page.json()["items"]) == 3
+    assert len(export.text.splitlines()) == 3
+    assert loaded == []
+
+
+@pytest.fixture
+def dumps(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every Pydantic JSON dump (a model's or a TypeAdapter's, as FastAPI uses)."""
+    calls: list[str] = []
+    model_dump_json = BaseModel.model_dump_json
+    adapter_dump_json = TypeAdapter.dump_json
+
+    def counted_model(self: BaseModel, **kwargs: object) -> str:
+        calls.append(type(self).__name__)
+        return model_dump_json(self, **kwargs)  # type: ignore[arg-type]  # passed on
+
+    def counted_adapter(
+        self: TypeAdapter[object], value: object, **kw: object
+    ) -> bytes:
+        calls.append(f"TypeAdapter[{type(value).__name__}]")
+        return adapter_dump_json(self, value, **kw)  # type: ignore[arg-type]  # passed on
+
+    monkeypatch.setattr(BaseModel, "model_dump_json", counted_model)
+    monkeypatch.setattr(TypeAdapter, "dump_json", counted_adapter)
+    return calls
+
+
+@pytest.mark.parametrize("path", ["", "/{id}"], ids=["list", "detail"])
+async def test_a_read_is_serialized_once_and_tagged_by_the_bytes_sent(
+    *,
+    path: str,
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    dumps: list[str],
+) -> None:
+    """One dump per response, and the ETag is the hash of exactly that body."""
+    ids = await stored_tasks(client, auth_headers, 2)
+    dumps.clear()
+
+    response = await client.get(
+        TASKS + path.format(id=ids[0]), headers=auth_headers | IDENTITY
+    )
+
+    assert response.status_code == 200, response.text
+    assert len(dumps) == 1, dumps
+    digest = hashlib.sha256(response.content).hexdigest()[:32]
+    assert response.headers["ETag"] == f'"{digest}"'
+    assert response.headers["content-type"] == "application/json"
+
+
+async def test_a_read_sends_what_its_schema_documents(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], app: FastAPI
+) -> None:
+    """Bypassing FastAPI's serialization keeps the declared schema in the document."""
+    document = app.openapi()
+    list_schema = document["paths"][TASKS]["get"]["responses"]["200"]["content"]
+    one_schema = document["paths"][TASKS + "/{task_id}"]["get"]["responses"]["200"]
+
+    assert list_schema["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Page_TaskRead_"
+    }
+    assert one_schema["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/TaskRead"
+    }
