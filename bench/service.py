@@ -1,28 +1,45 @@
-"""(d) The example service under uvicorn and wrk: full stack, no middleware, BaseHTTPMiddleware."""
+"""(d) The example service under uvicorn and wrk: full stack, no middleware, BaseHTTPMiddleware,
+and the floor (the same requests on raw Starlette and asyncpg, bench/floor.py)."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 
 from bench.common import ROOT, Json, free_port, load_average, spread, tool
 from bench.database import API, Seeded, fresh_token
 
-VARIANTS = ("full", "bare", "basehttp")
+VARIANTS = ("full", "bare", "basehttp", "floor")
+# What uvicorn imports for each: the floor's process never loads FastAPI or the service.
+FACTORIES = {
+    "full": "bench.variants:full",
+    "bare": "bench.variants:bare",
+    "basehttp": "bench.variants:basehttp",
+    "floor": "bench.floor:create_app",
+}
+# Each throughput ratio compares the shipped stack with one other variant, round by round.
+RATIOS = {f"full/{variant}": variant for variant in VARIANTS if variant != "full"}
+CPU_NOTE = (
+    "user + system CPU time of the uvicorn process (/proc/<pid>/stat) over a wrk run, "
+    "divided by the requests it answered; PostgreSQL's and wrk's CPU are not in it"
+)
 ROUNDS = 5
 DURATION_SECONDS = 4
 WARMUP_SECONDS = 2
 CONNECTIONS = 10  # the app's pool: 5 connections plus 5 overflow
 THREADS = 1  # one core for wrk, the other for uvicorn and PostgreSQL
 LIST_LIMIT = 50
+LIST = f"GET /tasks?limit={LIST_LIMIT}"
+CURSOR_FIELD = re.compile(rb'"next_cursor":"[^"\\]*"')  # base64url and dots: no escapes
 # What browsers, httpx and requests send: the GZip middleware then compresses large bodies.
 ACCEPT_ENCODING = "gzip"
 START_TIMEOUT = 60.0
@@ -43,24 +60,32 @@ end
 
 
 def endpoints(seeded: Seeded) -> dict[str, str]:
-    """The two measured requests, by the name the report uses."""
+    """The measured requests, by the name the report uses."""
     return {
-        f"GET /tasks?limit={LIST_LIMIT}": f"{API}/tasks?limit={LIST_LIMIT}",
+        LIST: f"{API}/tasks?limit={LIST_LIMIT}",
         "GET /tasks/{id}": f"{API}/tasks/{seeded.task_ids[0]}",
         # Reference only (no target): no database, so the middleware is most of the work.
         REFERENCE: "/healthz",
     }
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running server: where to send requests, and its process (to read its CPU time)."""
+
+    base: str
+    pid: int
+
+
 @contextmanager
-def uvicorn_server(variant: str, env: Mapping[str, str], log: Path) -> Iterator[str]:
+def served(variant: str, env: Mapping[str, str], log: Path) -> Iterator[Served]:
     """Serve one variant with uvicorn (1 worker, no access log) on a loopback port."""
     port = free_port()
     args = [
         sys.executable,
         "-m",
         "uvicorn",
-        f"bench.variants:{variant}",
+        FACTORIES[variant],
         "--factory",
         "--host",
         "127.0.0.1",
@@ -76,7 +101,8 @@ def uvicorn_server(variant: str, env: Mapping[str, str], log: Path) -> Iterator[
             args, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=errors
         )
         try:
-            yield f"http://127.0.0.1:{port}"
+            # `python -m uvicorn` with one worker serves in this very process.
+            yield Served(f"http://127.0.0.1:{port}", server.pid)
         finally:
             server.terminate()
             try:
@@ -84,6 +110,22 @@ def uvicorn_server(variant: str, env: Mapping[str, str], log: Path) -> Iterator[
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+@contextmanager
+def uvicorn_server(variant: str, env: Mapping[str, str], log: Path) -> Iterator[str]:
+    """`served`, for the sections that need only the base URL."""
+    with served(variant, env, log) as server:
+        yield server.base
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far, from /proc/<pid>/stat."""
+    stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    # Fields after the command name, which is in parentheses and may hold spaces.
+    fields = stat.rsplit(")", 1)[1].split()
+    utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
+    return (utime + stime) / os.sysconf("SC_CLK_TCK")
 
 
 def _wait_ready(base: str, log: Path) -> None:
@@ -113,6 +155,41 @@ def _check(base: str, paths: Mapping[str, str], token: str) -> dict[str, list[st
     return seen
 
 
+def _identity_body(base: str, path: str, token: str) -> bytes:
+    # Identity: the bytes the endpoint wrote, not what the GZip middleware made of them.
+    headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"}
+    response = httpx.get(base + path, headers=headers, timeout=10)
+    if response.status_code != 200:
+        raise SystemExit(f"bench: {base}{path} answered {response.status_code}")
+    return response.content
+
+
+def _comparable(endpoint: str, body: bytes) -> bytes:
+    """The body, with a page's `next_cursor` string masked: the floor cannot sign the
+    service's cursors without its code, so the list is compared without it (null stays)."""
+    return CURSOR_FIELD.sub(b'"next_cursor":"(masked)"', body) if endpoint == LIST else body
+
+
+def same_bodies(full: str, floor: str, paths: Mapping[str, str], token: str) -> Json:
+    """The floor answers the full stack's bytes, or its figures would compare other work."""
+    sizes = {}
+    for endpoint, path in paths.items():
+        expected, got = _identity_body(full, path, token), _identity_body(floor, path, token)
+        want, have = _comparable(endpoint, expected), _comparable(endpoint, got)
+        if want != have:
+            at = next(
+                (i for i, (a, b) in enumerate(zip(want, have, strict=False)) if a != b),
+                min(len(want), len(have)),
+            )
+            raise SystemExit(
+                f"bench: the floor's {endpoint} body differs from the full stack's at byte "
+                f"{at} (next_cursor masked):\n  full:  {want[max(0, at - 80) : at + 120]!r}"
+                f"\n  floor: {have[max(0, at - 80) : at + 120]!r}"
+            )
+        sizes[endpoint] = {"full": len(expected), "floor": len(got)}
+    return sizes
+
+
 def wrk(url: str, token: str, seconds: int, script: Path) -> Json:
     """One wrk run; fails on any error or non-2xx answer."""
     args = [tool("wrk"), f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "5s"]
@@ -131,72 +208,104 @@ def wrk(url: str, token: str, seconds: int, script: Path) -> Json:
     return result
 
 
+def _run(server: Served, path: str, token: str, seconds: int, script: Path) -> Json:
+    """One wrk run, plus the server's CPU time per request it answered (µs)."""
+    before = cpu_seconds(server.pid)
+    result = wrk(server.base + path, token, seconds, script)
+    result["cpu_us"] = (cpu_seconds(server.pid) - before) / result["requests"] * 1e6
+    return result
+
+
 def _summary(runs: list[Json]) -> Json:
-    return {
+    summary = {
         "rps": spread([run["rps"] for run in runs]),
         "p50_ms": spread([run["p50_us"] / 1000 for run in runs]),
         "p99_ms": spread([run["p99_us"] / 1000 for run in runs]),
     }
+    if all("cpu_us" in run for run in runs):  # the cache section does not read it
+        summary["cpu_us"] = spread([run["cpu_us"] for run in runs])
+    return summary
+
+
+def _ratios(by_variant: Mapping[str, list[Json]]) -> Json:
+    """Full-stack throughput over each other variant's, taken round by round."""
+    return {
+        ratio: spread(
+            [
+                full["rps"] / other["rps"]
+                for full, other in zip(by_variant["full"], by_variant[other_name], strict=True)
+            ]
+        )
+        for ratio, other_name in RATIOS.items()
+    }
+
+
+def _endpoint_results(by_variant: Mapping[str, list[Json]]) -> Json:
+    return {
+        "variants": {variant: _summary(runs) for variant, runs in by_variant.items()},
+        "ratios": _ratios(by_variant),
+        "rounds": {
+            variant: [
+                {
+                    "rps": round(run["rps"], 1),
+                    "p50_ms": run["p50_us"] / 1000,
+                    "p99_ms": run["p99_us"] / 1000,
+                    "cpu_us": round(run["cpu_us"], 1),
+                }
+                for run in runs
+            ]
+            for variant, runs in by_variant.items()
+        },
+    }
+
+
+def _start(stack: ExitStack, directory: Path, env: Mapping[str, str]) -> dict[str, Served]:
+    """Every variant's server, started together and then waited for."""
+    servers = {
+        variant: stack.enter_context(served(variant, env, directory / f"{variant}.log"))
+        for variant in VARIANTS
+    }
+    for variant, server in servers.items():
+        _wait_ready(server.base, directory / f"{variant}.log")
+    return servers
+
+
+def _rounds(
+    servers: Mapping[str, Served], paths: Mapping[str, str], token: str, script: Path
+) -> dict[str, dict[str, list[Json]]]:
+    """A warm-up of each variant on each endpoint, then ROUNDS measured rounds."""
+    runs: dict[str, dict[str, list[Json]]] = {e: {v: [] for v in VARIANTS} for e in paths}
+    for path in paths.values():
+        for variant in VARIANTS:
+            wrk(servers[variant].base + path, token, WARMUP_SECONDS, script)
+    for round_number in range(ROUNDS):
+        # Rotate the order, so no variant always runs first (or right after another).
+        shift = round_number % len(VARIANTS)
+        order = VARIANTS[shift:] + VARIANTS[:shift]
+        for endpoint, path in paths.items():
+            for variant in order:
+                run = _run(servers[variant], path, token, DURATION_SECONDS, script)
+                runs[endpoint][variant].append(run)
+    return runs
 
 
 def measure(env: Mapping[str, str], seeded: Seeded) -> Json:
     """Warm up, then ROUNDS interleaved rounds of every variant on every endpoint."""
     paths = endpoints(seeded)
-    runs: dict[str, dict[str, list[Json]]] = {e: {v: [] for v in VARIANTS} for e in paths}
     started = time.perf_counter()
     load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="bench-service-") as directory, ExitStack() as stack:
         script = Path(directory) / "report.lua"
         script.write_text(WRK_REPORT, encoding="utf-8")
-        bases = {}
-        for variant in VARIANTS:
-            log = Path(directory) / f"{variant}.log"
-            bases[variant] = stack.enter_context(uvicorn_server(variant, env, log))
-        for variant, base in bases.items():
-            _wait_ready(base, Path(directory) / f"{variant}.log")
-        token = fresh_token(next(iter(bases.values())), seeded)  # one secret, any server
-        headers = {variant: _check(base, paths, token) for variant, base in bases.items()}
-        for path in paths.values():
-            for variant in VARIANTS:
-                wrk(bases[variant] + path, token, WARMUP_SECONDS, script)
-        for round_number in range(ROUNDS):
-            # Rotate the order, so no variant always runs first (or right after another).
-            order = VARIANTS[round_number % 3 :] + VARIANTS[: round_number % 3]
-            for endpoint, path in paths.items():
-                for variant in order:
-                    runs[endpoint][variant].append(
-                        wrk(bases[variant] + path, token, DURATION_SECONDS, script)
-                    )
-    results: dict[str, Any] = {}
-    for endpoint, by_variant in runs.items():
-        ratios = {
-            "full/bare": [
-                f["rps"] / b["rps"]
-                for f, b in zip(by_variant["full"], by_variant["bare"], strict=True)
-            ],
-            "full/basehttp": [
-                f["rps"] / b["rps"]
-                for f, b in zip(by_variant["full"], by_variant["basehttp"], strict=True)
-            ],
-        }
-        results[endpoint] = {
-            "variants": {variant: _summary(r) for variant, r in by_variant.items()},
-            "ratios": {name: spread(values) for name, values in ratios.items()},
-            "rounds": {
-                variant: [
-                    {
-                        "rps": round(r["rps"], 1),
-                        "p50_ms": r["p50_us"] / 1000,
-                        "p99_ms": r["p99_us"] / 1000,
-                    }
-                    for r in by_variant[variant]
-                ]
-                for variant in VARIANTS
-            },
-        }
+        servers = _start(stack, Path(directory), env)
+        token = fresh_token(servers["full"].base, seeded)  # the floor signs no one in
+        headers = {variant: _check(s.base, paths, token) for variant, s in servers.items()}
+        body_bytes = same_bodies(servers["full"].base, servers["floor"].base, paths, token)
+        runs = _rounds(servers, paths, token, script)
     return {
-        "endpoints": results,
+        "endpoints": {endpoint: _endpoint_results(v) for endpoint, v in runs.items()},
         "response_headers": headers,
+        "body_bytes": body_bytes,
         "settings": {
             "rounds": ROUNDS,
             "duration_seconds": DURATION_SECONDS,
@@ -205,6 +314,7 @@ def measure(env: Mapping[str, str], seeded: Seeded) -> Json:
             "wrk_threads": THREADS,
             "accept_encoding": ACCEPT_ENCODING,
             "tasks_seeded": len(seeded.task_ids),
+            "cpu": CPU_NOTE,
         },
         "load_average_before": load_before,
         "load_average_after": load_average(),

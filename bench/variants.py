@@ -1,4 +1,5 @@
-"""The three apps the service benchmark compares, each from `create_app()` (uvicorn factories)."""
+"""The three FastAPI apps the service benchmark compares, each from `create_app()` (uvicorn
+factories); the fourth variant, the floor, is bench/floor.py and loads none of them."""
 
 from fastapi import FastAPI
 
