@@ -220,12 +220,12 @@ def asyncpg_dsn(url: str) -> str:
 def create_app() -> Starlette:
     """The uvicorn factory: the service's DATABASE_URL, JWT_* and pool size variables."""
     environ = dict(os.environ)
-    size = int(environ.get("DB_POOL_SIZE", "5"))
-    overflow = int(environ.get("DB_MAX_OVERFLOW", "5"))
+    size = int(environ.get("DB_POOL_SIZE", "10"))  # the service's defaults
+    overflow = int(environ.get("DB_MAX_OVERFLOW", "0"))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # min/max as the app's QueuePool: 5 kept open, 5 more under load.
+        # min/max as the app's QueuePool: `size` kept open, `overflow` more under load.
         app.state.pool = await asyncpg.create_pool(
             asyncpg_dsn(environ["DATABASE_URL"]),
             min_size=size,

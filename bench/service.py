@@ -35,7 +35,7 @@ CPU_NOTE = (
 ROUNDS = 5
 DURATION_SECONDS = 4
 WARMUP_SECONDS = 2
-CONNECTIONS = 10  # the app's pool: 5 connections plus 5 overflow
+CONNECTIONS = 10  # the app's pool: 10 connections, no overflow
 THREADS = 1  # one core for wrk, the other for uvicorn and PostgreSQL
 LIST_LIMIT = 50
 LIST = f"GET /tasks?limit={LIST_LIMIT}"

@@ -48,8 +48,12 @@ class BodySizeLimitMiddleware:
         await self.app(scope, receive_capped, send)
 
 
-def require_json(request: Request) -> None:
-    """Reject a body that is not JSON, instead of a misleading 422."""
+async def require_json(request: Request) -> None:
+    """Reject a body that is not JSON, instead of a misleading 422.
+
+    `async` although it awaits nothing: FastAPI runs a plain `def` dependency
+    in its thread pool, a hop per write for a header check.
+    """
     content_type = request.headers.get("content-type", "")
     media_type = content_type.partition(";")[0].strip().lower()
     if media_type != "application/json":

@@ -44,6 +44,8 @@ async def busy_rounds(
     return statuses
 
 
+# --8<-- [start:no-churn]
+@pytest.mark.rule("PERF-004")
 async def test_steady_load_at_the_pools_size_opens_no_new_sessions(
     client: httpx.AsyncClient, auth_headers: dict[str, str], app: FastAPI
 ) -> None:
@@ -63,6 +65,10 @@ async def test_steady_load_at_the_pools_size_opens_no_new_sessions(
     assert opened == [], f"{len(opened)} new sessions for {width * ROUNDS} requests"
 
 
+# --8<-- [end:no-churn]
+
+
+@pytest.mark.rule("PERF-004")
 async def test_a_checkout_costs_no_round_trip(
     client: httpx.AsyncClient,
     auth_headers: dict[str, str],
@@ -86,6 +92,7 @@ async def test_a_checkout_costs_no_round_trip(
     assert pings == []
 
 
+@pytest.mark.rule("PERF-004")
 async def test_sessions_the_server_ended_are_replaced_without_an_error(
     client: httpx.AsyncClient,
     auth_headers: dict[str, str],

@@ -1,16 +1,24 @@
 """The read path as the performance rules teach it: rows, one dump, no ORM objects."""
 
 import hashlib
-from collections.abc import Iterator
+import inspect
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import event
 
+from app.core.health import router as health_router
+from app.core.metrics import router as metrics_router
 from app.tasks.models import Task
+from app.tasks.router import router as tasks_router
+from app.users.router import auth_router
+from app.users.router import router as users_router
 
 TASKS = "/api/v1/tasks"
 IDENTITY = {"Accept-Encoding": "identity"}  # the bytes as the app wrote them
@@ -43,6 +51,7 @@ async def stored_tasks(
     return ids
 
 
+@pytest.mark.rule("PERF-003")
 async def test_reads_build_no_orm_objects(
     client: httpx.AsyncClient, auth_headers: dict[str, str]
 ) -> None:
@@ -82,6 +91,8 @@ def dumps(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
+# --8<-- [start:one-dump]
+@pytest.mark.rule("PERF-003")
 @pytest.mark.parametrize("path", ["", "/{id}"], ids=["list", "detail"])
 async def test_a_read_is_serialized_once_and_tagged_by_the_bytes_sent(
     *,
@@ -105,6 +116,9 @@ async def test_a_read_is_serialized_once_and_tagged_by_the_bytes_sent(
     assert response.headers["content-type"] == "application/json"
 
 
+# --8<-- [end:one-dump]
+
+
 async def test_a_read_sends_what_its_schema_documents(
     client: httpx.AsyncClient, auth_headers: dict[str, str], app: FastAPI
 ) -> None:
@@ -119,3 +133,36 @@ async def test_a_read_sends_what_its_schema_documents(
     assert one_schema["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/TaskRead"
     }
+
+
+def _calls(dependant: Dependant) -> Iterator[Callable[..., object]]:
+    """The endpoint and every dependency FastAPI solves for it, at any depth."""
+    if dependant.call is not None:
+        yield dependant.call
+    for sub in dependant.dependencies:
+        yield from _calls(sub)
+
+
+def _runs_on_the_loop(call: Callable[..., object]) -> bool:
+    method = call if inspect.isfunction(call) else type(call).__call__
+    return inspect.iscoroutinefunction(method) or inspect.isasyncgenfunction(method)
+
+
+def test_no_route_hops_to_a_thread() -> None:
+    """FastAPI runs a plain `def` in its thread pool: a hop per call, and a
+    pool of 40 threads that every request shares. Nothing here blocks."""
+    routes = [
+        route
+        for router in (health_router, metrics_router, auth_router, users_router)
+        for route in router.routes
+    ] + list(tasks_router.routes)
+    checked = [route for route in routes if isinstance(route, APIRoute)]
+    hops = {
+        f"{route.path} {getattr(call, '__name__', type(call).__name__)}"
+        for route in checked
+        for call in _calls(route.dependant)
+        if not _runs_on_the_loop(call)
+    }
+
+    assert len(checked) > 10, "the routers' routes were not found"
+    assert hops == set()

@@ -1,5 +1,6 @@
 """Proofs of the Performance rules: the example's image, app and database pool."""
 
+import gzip
 import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -52,7 +53,7 @@ def test_the_worker_count_is_left_to_the_environment(
 # --8<-- [start:perf-002]
 @pytest.mark.rule("PERF-002")
 async def test_large_responses_are_compressed_small_ones_not() -> None:
-    """The OpenAPI document (tens of KiB) is gzipped; a probe's 16 bytes are not."""
+    """The OpenAPI document is gzipped, and fast; a probe's 16 bytes are not."""
     settings = Settings(
         database_url=SecretStr(URL), jwt_secret=SecretStr("x" * 32), docs_enabled=True
     )
@@ -61,11 +62,15 @@ async def test_large_responses_are_compressed_small_ones_not() -> None:
         async with httpx.AsyncClient(
             transport=transport, base_url="http://t"
         ) as client:
-            large = await client.get("/openapi.json")
+            async with client.stream("GET", "/openapi.json") as large:
+                sent = b"".join([chunk async for chunk in large.aiter_raw()])
             small = await client.get("/healthz")
 
     assert large.headers["content-encoding"] == "gzip"
     assert "content-encoding" not in small.headers
+    # Not zlib's slowest level 9 (Starlette's default): ~4 % smaller on JSON,
+    # for about seven times the CPU.
+    assert len(sent) > len(gzip.compress(gzip.decompress(sent), compresslevel=9))
 
 
 # --8<-- [end:perf-002]

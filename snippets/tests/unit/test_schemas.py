@@ -100,6 +100,7 @@ def _serializers(schema: object) -> Iterator[str]:
             yield from _serializers(value)
 
 
+@pytest.mark.rule("PERF-003")
 def test_utc_times_are_written_by_pydantic_core_without_a_python_hook() -> None:
     """No per-value Python call for the ~150 datetimes of a page; still `Z`."""
     adapter = TypeAdapter(UtcDatetime)

@@ -23,7 +23,9 @@ ENGINES = {
     "sqlalchemy.create_engine",
     "sqlalchemy.ext.asyncio.engine.create_async_engine",
 }
-POOL_ARGUMENTS = ("pool_size", "max_overflow", "pool_timeout", "pool_pre_ping")
+POOL_ARGUMENTS = ("pool_size", "max_overflow", "pool_timeout")
+# A stale connection is caught by a ping per checkout or avoided by renewing old ones.
+POOL_RENEWAL = ("pool_pre_ping", "pool_recycle")
 SQL = re.compile(
     r"\b(select\b.+\bfrom|insert\s+into|update\s+\w+\s+set|delete\s+from|where\s+\w+\s*(=|like|in)"
     r"|order\s+by|drop\s+table)",
@@ -61,6 +63,8 @@ def engine_pool(module: Module, project: Project) -> Iterator[Hit]:
         if keyword(call, "poolclass") is not None:
             continue  # NullPool / StaticPool: no pool to bound
         missing = [name for name in POOL_ARGUMENTS if keyword(call, name) is None]
+        if all(keyword(call, name) is None for name in POOL_RENEWAL):
+            missing.append(" or ".join(POOL_RENEWAL))
         overflow = keyword(call, "max_overflow")
         if isinstance(overflow, ast.UnaryOp) and isinstance(overflow.op, ast.USub):
             missing.append("max_overflow=-1 (unbounded)")
