@@ -141,7 +141,8 @@ def stack(database_url: str, redis_url: str) -> Iterator[Stack]:
             [
                 sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
                 "--uds", str(socket), "--workers", str(API_PROCESSES),
-                "--no-access-log", "--http", TrackingH11Protocol.IMPORT_PATH,
+                "--no-access-log", "--loop", "uvloop",
+                "--http", TrackingH11Protocol.IMPORT_PATH,
             ],
             environment,
             log,

@@ -65,3 +65,37 @@ async def test_hostile_request_heads_are_4xx_and_healthz_stays_up(
     if from_app:
         assert b"content-type: application/problem+json" in response.lower()
     assert health.status_code == 200
+
+
+MIB = KIB * KIB
+
+
+async def bytes_taken_before_hang_up(server: LiveServer, *, up_to: int) -> int:
+    """Send one request head that never ends; how much the server took first."""
+    reader, writer = await asyncio.open_connection(*server.address)
+    writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Junk: ")
+    sent, chunk = 0, b"b" * 64 * KIB
+    try:
+        while sent < up_to and not reader.at_eof():
+            writer.write(chunk)
+            await asyncio.wait_for(writer.drain(), 10)
+            sent += len(chunk)
+            await asyncio.sleep(0)  # lets the reader see the server's EOF
+    except ConnectionError:
+        pass  # reset by the server: it hung up
+    finally:
+        writer.close()
+    return sent
+
+
+async def test_an_endless_request_head_is_cut_off_early(
+    live_server: LiveServerFactory,
+) -> None:
+    """h11 refuses a head above 16 KiB. httptools (uvicorn[standard]'s parser)
+    buffers it without limit: 118 MiB in 20 s of one connection, measured."""
+    async with live_server() as server:
+        taken = await bytes_taken_before_hang_up(server, up_to=64 * MIB)
+
+    # The kernel's socket buffers take a few MiB before the server's refusal
+    # is seen; a server that buffered the head would take all 64.
+    assert taken < 16 * MIB, f"{taken // MIB} MiB of one request head taken"
