@@ -10,7 +10,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import event
 
 from app.core.health import router as health_router
@@ -19,6 +18,7 @@ from app.tasks.models import Task
 from app.tasks.router import router as tasks_router
 from app.users.router import auth_router
 from app.users.router import router as users_router
+from tests.dump_counter import counted_dumps
 
 TASKS = "/api/v1/tasks"
 IDENTITY = {"Accept-Encoding": "identity"}  # the bytes as the app wrote them
@@ -69,29 +69,6 @@ async def test_reads_build_no_orm_objects(
     assert loaded == []
 
 
-@pytest.fixture
-def dumps(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every Pydantic JSON dump (a model's or a TypeAdapter's, as FastAPI uses)."""
-    calls: list[str] = []
-    model_dump_json = BaseModel.model_dump_json
-    adapter_dump_json = TypeAdapter.dump_json
-
-    def counted_model(self: BaseModel, **kwargs: object) -> str:
-        calls.append(type(self).__name__)
-        return model_dump_json(self, **kwargs)  # type: ignore[arg-type]  # passed on
-
-    def counted_adapter(
-        self: TypeAdapter[object], value: object, **kw: object
-    ) -> bytes:
-        calls.append(f"TypeAdapter[{type(value).__name__}]")
-        return adapter_dump_json(self, value, **kw)  # type: ignore[arg-type]  # passed on
-
-    monkeypatch.setattr(BaseModel, "model_dump_json", counted_model)
-    monkeypatch.setattr(TypeAdapter, "dump_json", counted_adapter)
-    return calls
-
-
-# --8<-- [start:one-dump]
 @pytest.mark.rule("PERF-003")
 @pytest.mark.parametrize("path", ["", "/{id}"], ids=["list", "detail"])
 async def test_a_read_is_serialized_once_and_tagged_by_the_bytes_sent(
@@ -99,24 +76,20 @@ async def test_a_read_is_serialized_once_and_tagged_by_the_bytes_sent(
     path: str,
     client: httpx.AsyncClient,
     auth_headers: dict[str, str],
-    dumps: list[str],
 ) -> None:
     """One dump per response, and the ETag is the hash of exactly that body."""
     ids = await stored_tasks(client, auth_headers, 2)
-    dumps.clear()
 
-    response = await client.get(
-        TASKS + path.format(id=ids[0]), headers=auth_headers | IDENTITY
-    )
+    with counted_dumps() as dumps:
+        response = await client.get(
+            TASKS + path.format(id=ids[0]), headers=auth_headers | IDENTITY
+        )
 
     assert response.status_code == 200, response.text
     assert len(dumps) == 1, dumps
     digest = hashlib.sha256(response.content).hexdigest()[:32]
     assert response.headers["ETag"] == f'"{digest}"'
     assert response.headers["content-type"] == "application/json"
-
-
-# --8<-- [end:one-dump]
 
 
 async def test_a_read_sends_what_its_schema_documents(

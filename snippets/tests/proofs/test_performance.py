@@ -1,6 +1,7 @@
 """Proofs of the Performance rules: the example's image, app and database pool."""
 
 import gzip
+import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -17,7 +18,8 @@ from sqlalchemy.pool import QueuePool
 from app.core.config import Settings
 from app.infra.db.base import create_engine_and_sessionmaker
 from app.main import create_app
-from demos import perf_double_serialization, perf_unbounded_pool
+from demos import perf_double_serialization, perf_etag_dumps_twice, perf_unbounded_pool
+from tests.dump_counter import counted_dumps
 
 SNIPPETS = Path(__file__).resolve().parents[2]
 URL = "postgresql+asyncpg://u:p@127.0.0.1:9/none"  # no connection is opened
@@ -141,6 +143,58 @@ async def test_a_page_is_never_parsed_back_before_it_is_sent(
 
 
 # --8<-- [end:perf-003]
+
+
+async def service_read(
+    client: httpx.AsyncClient, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Request:
+    """Do: the service's task route, one task stored first."""
+    created = await client.post("/api/v1/tasks", json={"title": "a"}, headers=headers)
+    url = f"/api/v1/tasks/{created.json()['id']}"
+    return lambda: client.get(url, headers=headers)
+
+
+async def demo_read(
+    client: httpx.AsyncClient, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Request:
+    """Don't: the demo's route, its stand-in loader returning one task."""
+    task = perf_etag_dumps_twice.TaskRead(
+        id=1, title="a", created_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    monkeypatch.setattr(perf_etag_dumps_twice, "load_task", lambda _: task)
+    app = FastAPI()
+    app.include_router(perf_etag_dumps_twice.router)
+    other = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    )
+    return lambda: other.get("/api/v1/tasks/1")
+
+
+# --8<-- [start:perf-003-once]
+@pytest.mark.rule("PERF-003")
+@pytest.mark.parametrize(
+    ("read", "holds"), [(service_read, True), (demo_read, False)], ids=["do", "dont"]
+)
+async def test_a_tagged_read_is_dumped_once_and_tagged_by_its_bytes(
+    *,
+    read: Callable[..., Awaitable[Request]],
+    holds: bool,
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every Pydantic JSON dump is counted: a model's and FastAPI's TypeAdapter's."""
+    send = await read(client, auth_headers, monkeypatch)
+    with counted_dumps() as dumps:
+        response = await send()
+
+    digest = hashlib.sha256(response.content).hexdigest()[:32]
+    tagged_by_its_bytes = response.headers["ETag"] == f'"{digest}"'
+    assert response.status_code == 200
+    assert (len(dumps) == 1 and tagged_by_its_bytes) is holds, dumps
+
+
+# --8<-- [end:perf-003-once]
 
 
 def service_engine() -> AsyncEngine:

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import fields
 from typing import Any
 
 import pytest
@@ -93,3 +94,11 @@ async def test_missing_task_raises_not_found(monkeypatch: pytest.MonkeyPatch) ->
 def test_sort_value_is_the_keyset_text(sort: TaskSort, expected: str) -> None:
     """Undated tasks sort last, as PostgreSQL's `infinity`."""
     assert task_repo.sort_value(task_row("t"), sort) == expected
+
+
+def test_read_columns_are_task_rows_fields_in_order() -> None:
+    """Rows become TaskRow positionally: one column out of place would shift
+    every value after it into the wrong field."""
+    names = [column.key for column in task_repo.READ_COLUMNS]
+
+    assert names == [field.name for field in fields(TaskRow)]
