@@ -95,9 +95,7 @@ def tagged_json(body: BaseModel, if_none_match: str | None) -> Response:
         raise NotModifiedError(etag, held)
     headers = {"ETag": etag, "Cache-Control": PRIVATE_NO_CACHE, "Vary": "Authorization"}
     return Response(content, media_type="application/json", headers=headers)
-
-
-# --8<-- [end:tagged-json]
+    # --8<-- [end:tagged-json]
 
 
 async def not_modified_handler(request: Request, exc: Exception) -> Response:
