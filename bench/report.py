@@ -404,7 +404,7 @@ def render(results: Json) -> str:
             f"{settings['slow_clients']} clients start the NDJSON export of 20 000 tasks, read the "
             "head and then one byte a second; meanwhile "
             f"{settings['workers']} clients list tasks in a loop for {settings['seconds']:g} s "
-            "(the shipped app under uvicorn, one worker, pool 5 + 5).",
+            "(the shipped app under uvicorn, one worker, pool 10 + 0).",
             "",
             *_markdown_table(["Measure", "Value"], [[str(a), str(b)] for a, b in _slow_rows(slow)]),
             "",

@@ -22,7 +22,7 @@ from bench.common import Json
 from bench.database import API, Seeded, fresh_token
 from bench.service import _wait_ready, uvicorn_server
 
-SLOW_CLIENTS = 12  # more than the pool's 5 + 5 connections
+SLOW_CLIENTS = 12  # more than the pool's 10 connections
 WORKERS = 3
 SECONDS = 10.0
 EXPORT_ROWS = 20_000  # ~9 MB of NDJSON: more than loopback's socket buffers
