@@ -1,11 +1,13 @@
 """The example service (snippets/app), imported by name: bench/ is typed apart from it."""
 
 import importlib
+import uuid
 from contextvars import ContextVar
 from types import ModuleType
 from typing import Any
 
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import create_async_engine
 
 
 def module(name: str) -> ModuleType:
@@ -24,3 +26,15 @@ def request_id_var() -> ContextVar[str | None]:
     """The context variable the service's log filter reads the request ID from."""
     variable: ContextVar[str | None] = module("app.core.logging").request_id_var
     return variable
+
+
+def read_sql() -> dict[str, str]:
+    """The SQL of the service's two measured reads (default sort; no filter or cursor)."""
+    repository, models = module("app.tasks.repository"), module("app.tasks.models")
+    task = models.Task
+    dialect = create_async_engine("postgresql+asyncpg://").dialect  # connects to nothing
+    owned = repository._owned_rows(uuid.uuid4())  # the query itself
+    expression, _ = repository._SORT_KEYS["created_at"]  # its sort key
+    page = owned.order_by(expression.desc(), task.id.desc()).limit(1).offset(0)
+    one = owned.where(task.id == uuid.uuid4())
+    return {name: str(q.compile(dialect=dialect)) for name, q in (("list", page), ("detail", one))}

@@ -10,8 +10,8 @@ Differences from the service, by design:
 - auth: the bearer JWT's HS256 signature, `alg`, `kid`, `exp`, `type`, `iss` and `aud`
   are checked with the standard library, but not its session (the service reads the
   session row on every request);
-- SQL: the one SELECT the service's repository sends, column for column, on a pool of
-  the same size; no transaction, no pre-ping, no reset query on release;
+- SQL: the one SELECT the service's repository sends (checked before any load), on a
+  pool of the same size; no transaction and no reset query on release;
 - `next_cursor`: signed, but not the service's format (its signer is the service's own
   code), so the check compares list pages without it.
 """
@@ -51,15 +51,13 @@ WHITESPACE = (
 )
 JSON_TYPE = "application/json"
 # What SQLAlchemy compiles for app.tasks.repository's list_with_owner (default sort,
-# no filter, no cursor) and get_owned: the same statements, so PostgreSQL does the same.
+# no filter, no cursor) and read_owned: the same statements, so PostgreSQL does the
+# same work (bench.service.same_sql compares them with the app's before any load).
 _SELECT = (
-    "SELECT task.id, task.owner_id, task.title, task.description, task.status, "
-    "task.due_at, task.budget_amount, task.budget_currency, task.created_at, "
-    "task.updated_at, user_account_1.id AS id_1, user_account_1.email, "
-    "user_account_1.display_name, user_account_1.password_hash, user_account_1.role, "
-    "user_account_1.created_at AS created_at_1 \n"
-    "FROM task LEFT OUTER JOIN user_account AS user_account_1 "
-    "ON user_account_1.id = task.owner_id \n"
+    "SELECT task.id, task.title, task.description, task.status, task.due_at, "
+    "task.budget_amount, task.budget_currency, task.created_at, task.updated_at, "
+    "user_account.id AS owner_id, user_account.display_name AS owner_display_name \n"
+    "FROM task JOIN user_account ON user_account.id = task.owner_id \n"
 )
 LIST_SQL = (
     _SELECT + "WHERE task.owner_id = $1::UUID ORDER BY task.created_at DESC, task.id DESC \n"
@@ -140,7 +138,10 @@ def task_json(row: Row) -> dict[str, object]:
         "status": row["status"],
         "due_at": rfc3339(row["due_at"]),
         "budget": budget,
-        "owner": {"id": str(row["id_1"]), "display_name": row["display_name"].strip(WHITESPACE)},
+        "owner": {
+            "id": str(row["owner_id"]),
+            "display_name": row["owner_display_name"].strip(WHITESPACE),
+        },
         "created_at": rfc3339(row["created_at"]),
         "updated_at": rfc3339(row["updated_at"]),
     }

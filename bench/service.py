@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+from bench import example
 from bench.common import ROOT, Json, free_port, load_average, spread, tool
 from bench.database import API, Seeded, fresh_token
 
@@ -170,6 +171,16 @@ def _comparable(endpoint: str, body: bytes) -> bytes:
     return CURSOR_FIELD.sub(b'"next_cursor":"(masked)"', body) if endpoint == LIST else body
 
 
+def same_sql() -> None:
+    """The floor sends the SQL the app's repository compiles, or it measures other work."""
+    from bench import floor  # noqa: PLC0415  # asyncpg: only where the service runs
+
+    floor_sql = {"list": floor.LIST_SQL, "detail": floor.DETAIL_SQL}
+    for name, sql in example.read_sql().items():
+        if floor_sql[name] != sql:
+            raise SystemExit(f"bench: the floor's {name} SQL is not the app's: update floor.py")
+
+
 def same_bodies(full: str, floor: str, paths: Mapping[str, str], token: str) -> Json:
     """The floor answers the full stack's bytes, or its figures would compare other work."""
     sizes = {}
@@ -297,6 +308,7 @@ def measure(env: Mapping[str, str], seeded: Seeded) -> Json:
     with tempfile.TemporaryDirectory(prefix="bench-service-") as directory, ExitStack() as stack:
         script = Path(directory) / "report.lua"
         script.write_text(WRK_REPORT, encoding="utf-8")
+        same_sql()
         servers = _start(stack, Path(directory), env)
         token = fresh_token(servers["full"].base, seeded)  # the floor signs no one in
         headers = {variant: _check(s.base, paths, token) for variant, s in servers.items()}
