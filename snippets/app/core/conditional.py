@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from collections.abc import Mapping
 
 from pydantic import BaseModel
 from starlette.datastructures import MutableHeaders
@@ -83,18 +84,31 @@ def check_if_match(if_match: str | None, etag: str) -> None:
 
 
 # --8<-- [start:tagged-json]
+def _dumped(body: BaseModel) -> tuple[bytes, str]:
+    content = body.model_dump_json().encode()
+    return content, etag_of(content)
+
+
 def tagged_json(body: BaseModel, if_none_match: str | None) -> Response:
     """Serialize once, hash those bytes, send them: or a 304 if the client has them.
 
     Returning the model would make FastAPI validate and dump it again after the
     ETag's own dump: two passes over every row, and two chances to differ.
     """
-    content = body.model_dump_json().encode()
-    etag = etag_of(content)
+    content, etag = _dumped(body)
     if held := held_tags(if_none_match, etag):
         raise NotModifiedError(etag, held)
     headers = {"ETag": etag, "Cache-Control": PRIVATE_NO_CACHE, "Vary": "Authorization"}
     return Response(content, media_type="application/json", headers=headers)
+
+
+def json_with_etag(
+    body: BaseModel, headers: Mapping[str, str] | None = None
+) -> Response:
+    """A write's answer: the new representation and its tag, from one dump."""
+    content, etag = _dumped(body)
+    tagged = {**(headers or {}), "ETag": etag}
+    return Response(content, media_type="application/json", headers=tagged)
     # --8<-- [end:tagged-json]
 
 

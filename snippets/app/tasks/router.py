@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Response, status
 
-from app.core.conditional import ETAG_HEADER, tagged_json
+from app.core.conditional import ETAG_HEADER, json_with_etag, tagged_json
 from app.core.config import SettingsDep
 from app.core.http_methods import method_not_allowed
 from app.core.pagination import Page, PageParamsDep
@@ -37,15 +37,14 @@ from app.tasks.utils import (
     NDJSON_RESPONSES,
     NdjsonResponse,
     first_chunk_now,
-    task_etag,
     task_read,
 )
 
 # Where the response model is declared: in the return annotation, and only
 # there. FastAPI reads it as `response_model`, mypy checks every `return`
 # against it, and ruff's FAST001 forbids repeating it in the decorator. The
-# two cached reads are the exception: they return the bytes they hashed into
-# the ETag (a Response), so their model is named in the decorator instead.
+# routes that send an ETag are the exception: they return the bytes they
+# hashed into it (a Response), so their model is named in the decorator.
 
 # --8<-- [start:router]
 router = APIRouter(
@@ -235,6 +234,7 @@ async def get_task(
     summary="Update a task",
     description="Changes only the fields sent; `null` clears `due_at` or "
     "`budget`. `If-Match` (optional) makes it a 412 if the task changed since.",
+    response_model=TaskRead,  # the schema of what `json_with_etag` sends
     responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 412, 413, 415)},
     dependencies=JsonBody,
 )
@@ -244,15 +244,13 @@ async def update_task(
     data: TaskUpdate,
     owner_id: OwnerIdDep,
     session: SessionDep,
-    response: Response,
     on_done: OnDoneDep,
     if_match: IfMatchHeader = None,
-) -> TaskRead:
+) -> Response:
     task = await task_service.update_task(
         session, owner_id, task_id, data, if_match=if_match, on_done=on_done
     )
-    response.headers["ETag"] = task_etag(task)
-    return TaskRead.model_validate(task)
+    return json_with_etag(TaskRead.model_validate(task))
 
 
 # --8<-- [start:replace-task-deprecated]
@@ -262,6 +260,7 @@ async def update_task(
     summary="Replace a task (deprecated)",
     description=f"Deprecated since {PUT_DEPRECATED_AT:%Y-%m-%d}; removed after "
     f"{PUT_SUNSET_AT:%Y-%m-%d}. Use `PATCH /api/v1/tasks/{{task_id}}` instead.",
+    response_model=TaskRead,  # the schema of what `json_with_etag` sends
     responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 412, 413, 415)},
     dependencies=JsonBody,
     deprecated=True,
@@ -272,19 +271,19 @@ async def replace_task(
     data: TaskCreate,
     owner_id: OwnerIdDep,
     session: SessionDep,
-    response: Response,
     on_done: OnDoneDep,
     if_match: IfMatchHeader = None,
-) -> TaskRead:
-    # RFC 9745: when it was deprecated; RFC 8594: when it stops working.
-    response.headers["Deprecation"] = f"@{int(PUT_DEPRECATED_AT.timestamp())}"
-    response.headers["Sunset"] = format_datetime(PUT_SUNSET_AT, usegmt=True)
-    response.headers["Link"] = f'<{router.prefix}/{task_id}>; rel="successor-version"'
+) -> Response:
     task = await task_service.replace_task(
         session, owner_id, task_id, data, if_match=if_match, on_done=on_done
     )
-    response.headers["ETag"] = task_etag(task)
-    return TaskRead.model_validate(task)
+    # RFC 9745: when it was deprecated; RFC 8594: when it stops working.
+    deprecation = {
+        "Deprecation": f"@{int(PUT_DEPRECATED_AT.timestamp())}",
+        "Sunset": format_datetime(PUT_SUNSET_AT, usegmt=True),
+        "Link": f'<{router.prefix}/{task_id}>; rel="successor-version"',
+    }
+    return json_with_etag(TaskRead.model_validate(task), headers=deprecation)
 
 
 # --8<-- [end:replace-task-deprecated]

@@ -139,3 +139,26 @@ def test_no_route_hops_to_a_thread() -> None:
 
     assert len(checked) > 10, "the routers' routes were not found"
     assert hops == set()
+
+
+@pytest.mark.rule("PERF-003")
+@pytest.mark.parametrize("method", ["PATCH", "PUT"])
+async def test_a_write_is_serialized_once_and_tagged_by_the_bytes_sent(
+    *, method: str, client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    """A write answers its new representation, tagged like a read: one dump."""
+    (task_id,) = await stored_tasks(client, auth_headers, 1)
+
+    with counted_dumps() as dumps:
+        response = await client.request(
+            method,
+            f"{TASKS}/{task_id}",
+            json={"title": "renamed"},
+            headers=auth_headers | IDENTITY,
+        )
+    again = await client.get(f"{TASKS}/{task_id}", headers=auth_headers | IDENTITY)
+
+    assert response.status_code == 200, response.text
+    assert len(dumps) == 1, dumps
+    digest = hashlib.sha256(response.content).hexdigest()[:32]
+    assert response.headers["ETag"] == f'"{digest}"' == again.headers["ETag"]
