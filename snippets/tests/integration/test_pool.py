@@ -1,6 +1,8 @@
 """The database pool under steady load, and after the server ends its sessions."""
 
 import asyncio
+import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,6 +14,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.core.config import Settings
+from app.infra.db.base import Timeouts, create_engine_and_sessionmaker
 
 TASKS = "/api/v1/tasks"
 ROUNDS = 20
@@ -126,3 +129,25 @@ async def test_sessions_the_server_ended_are_replaced_without_an_error(
 
     assert ended, "no pooled session was ended: the test proves nothing"
     assert statuses == {200}
+
+
+async def test_a_server_that_never_answers_costs_a_timeout_not_a_minute() -> None:
+    """A connection is opened inside a request (a recycled one, a restart): a
+    host that accepts TCP and never answers must not hold it for asyncpg's
+    default of 60 s. A listener that never reads stands in for it, on loopback."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        url = f"postgresql+asyncpg://u:p@127.0.0.1:{port}/none"
+        engine, _ = create_engine_and_sessionmaker(url, timeouts=Timeouts(connect=0.5))
+        started = time.perf_counter()
+        try:
+            with pytest.raises(TimeoutError):
+                async with engine.connect():
+                    pass
+        finally:
+            await engine.dispose()
+        waited = time.perf_counter() - started
+
+    assert waited < 10, f"waited {waited:.1f} s for a connection"

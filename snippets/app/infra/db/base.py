@@ -50,6 +50,9 @@ class Timeouts:
     """How long anything may wait on the database; every wait has an end."""
 
     pool: float = 2.0  # seconds for a free pooled connection, then a 503
+    # Seconds to open one (asyncpg waits 60 by default): a pool opens them
+    # inside requests, after a recycle or a restart.
+    connect: float = 3.0
     statement: timedelta = timedelta(seconds=5)  # one query, server-side
     lock: timedelta = timedelta(seconds=2)  # waiting for a row or table lock
     idle_in_transaction: timedelta = timedelta(seconds=10)  # a stalled client
@@ -59,10 +62,11 @@ def _milliseconds(value: timedelta) -> str:
     return str(int(value.total_seconds() * 1000))
 
 
-# Older connections are replaced at checkout: below the idle timeouts of the
-# firewalls and load balancers on the way (4 minutes on some clouds), which
-# drop a connection without telling either end.
-POOL_RECYCLE_SECONDS = 240
+# Older connections are replaced at checkout (a new PostgreSQL session each,
+# so with 10 kept, one about every 20 s per process): below the idle timeouts
+# of the firewalls and load balancers on the way (4 minutes on some clouds),
+# which drop a connection without telling either end.
+POOL_RECYCLE_SECONDS = 200
 
 
 def _replace_if_closed(
@@ -95,6 +99,7 @@ def create_engine_and_sessionmaker(
         # Set per connection at connect time: PostgreSQL itself cancels a
         # statement or a lock wait that runs too long, whatever the client does.
         connect_args={
+            "timeout": timeouts.connect,
             "server_settings": {
                 "timezone": "UTC",
                 "statement_timeout": _milliseconds(timeouts.statement),
@@ -102,7 +107,7 @@ def create_engine_and_sessionmaker(
                 "idle_in_transaction_session_timeout": _milliseconds(
                     timeouts.idle_in_transaction
                 ),
-            }
+            },
         },
     )
     event.listen(engine.sync_engine, "checkout", _replace_if_closed)
