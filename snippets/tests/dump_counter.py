@@ -29,5 +29,5 @@ def counted_dumps() -> Iterator[list[str]]:
     try:
         yield dumps
     finally:
-        BaseModel.model_dump_json = model_dump_json  # type: ignore[method-assign]
-        TypeAdapter.dump_json = adapter_dump_json  # type: ignore[method-assign]
+        BaseModel.model_dump_json = model_dump_json  # type: ignore[method-assign]  # put back
+        TypeAdapter.dump_json = adapter_dump_json  # type: ignore[method-assign]  # put back

@@ -24,8 +24,10 @@ ENGINES = {
     "sqlalchemy.ext.asyncio.engine.create_async_engine",
 }
 POOL_ARGUMENTS = ("pool_size", "max_overflow", "pool_timeout")
-# A stale connection is caught by a ping per checkout or avoided by renewing old ones.
-POOL_RENEWAL = ("pool_pre_ping", "pool_recycle")
+# Stale connections: a ping per checkout, or old ones renewed (at most this old)
+# together with a checkout listener that drops connections the server closed.
+MAX_RECYCLE_SECONDS = 300
+LISTENERS = {"sqlalchemy.event.listen", "sqlalchemy.event.listens_for"}
 SQL = re.compile(
     r"\b(select\b.+\bfrom|insert\s+into|update\s+\w+\s+set|delete\s+from|where\s+\w+\s*(=|like|in)"
     r"|order\s+by|drop\s+table)",
@@ -63,8 +65,8 @@ def engine_pool(module: Module, project: Project) -> Iterator[Hit]:
         if keyword(call, "poolclass") is not None:
             continue  # NullPool / StaticPool: no pool to bound
         missing = [name for name in POOL_ARGUMENTS if keyword(call, name) is None]
-        if all(keyword(call, name) is None for name in POOL_RENEWAL):
-            missing.append(" or ".join(POOL_RENEWAL))
+        if stale := _stale_connections(call, module):
+            missing.append(stale)
         overflow = keyword(call, "max_overflow")
         if isinstance(overflow, ast.UnaryOp) and isinstance(overflow.op, ast.USub):
             missing.append("max_overflow=-1 (unbounded)")
@@ -74,6 +76,36 @@ def engine_pool(module: Module, project: Project) -> Iterator[Hit]:
                 missing.append(f"pool_timeout={timeout.value} (not short)")
         if missing:
             yield Hit(module.path, call.lineno, call.col_offset + 1, ", ".join(missing))
+
+
+def _constant(node: ast.expr | None) -> object:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _constant(node.operand)
+        return -inner if isinstance(inner, int | float) else None
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def _has_checkout_listener(module: Module) -> bool:
+    return any(
+        module.qualname(call.func) in LISTENERS
+        and any(_constant(arg) == "checkout" for arg in call.args)
+        for call, _ in module.calls
+    )
+
+
+def _stale_connections(call: ast.Call, module: Module) -> str | None:
+    """What the engine lacks against stale connections, or None."""
+    ping, recycle = keyword(call, "pool_pre_ping"), keyword(call, "pool_recycle")
+    if ping is not None and _constant(ping) is not False:
+        return None  # True, or a value from settings
+    if recycle is None:
+        return "pool_pre_ping, or pool_recycle with a checkout listener"
+    age = _constant(recycle)
+    if isinstance(age, int | float) and not 0 < age <= MAX_RECYCLE_SECONDS:
+        return f"pool_recycle={age} (never, or longer than {MAX_RECYCLE_SECONDS} s)"
+    if not _has_checkout_listener(module):
+        return "pool_recycle without a checkout listener for closed connections"
+    return None
 
 
 @check(

@@ -25,8 +25,10 @@ def engines(url: str, size: int) -> None:
     create_async_engine(url)  # expect: ENGINE-POOL
     create_async_engine(url, pool_size=100, max_overflow=-1, pool_timeout=300, pool_pre_ping=True)  # expect: ENGINE-POOL
     create_async_engine(url, pool_size=size, max_overflow=5, pool_timeout=5, pool_pre_ping=True)  # near: ENGINE-POOL
-    create_async_engine(url, pool_size=size, max_overflow=0, pool_timeout=2, pool_recycle=240)  # near: ENGINE-POOL
     create_async_engine(url, pool_size=size, max_overflow=0, pool_timeout=2)  # expect: ENGINE-POOL
+    create_async_engine(url, pool_size=size, max_overflow=5, pool_timeout=5, pool_pre_ping=False)  # expect: ENGINE-POOL
+    create_async_engine(url, pool_size=size, max_overflow=5, pool_timeout=5, pool_recycle=-1)  # expect: ENGINE-POOL
+    create_async_engine(url, pool_size=size, max_overflow=5, pool_timeout=5, pool_recycle=3600)  # expect: ENGINE-POOL
     create_async_engine(url, poolclass=NullPool)  # near: ENGINE-POOL
 
 
