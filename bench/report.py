@@ -334,10 +334,11 @@ def _service_section(service: Json) -> list[str]:
         "Starlette and asyncpg: no FastAPI, SQLAlchemy, Pydantic or middleware. Before the "
         "load, the benchmark checks that it answers the full stack's JSON bytes (uncompressed; "
         f"the list's {_code('next_cursor')} is left out, as the floor cannot sign the "
-        "service's cursors). It sends the SELECT the service sends, on a pool of the same "
-        "size, and checks the token's HS256 signature and claims with the standard library; "
-        "it reads no session row, opens no transaction and pings no connection, so that "
-        "database work of the service counts on the stack's side of the ratio.",
+        "service's cursors). It sends the SELECT the service sends (compared with the app's "
+        "compiled statement first), on a pool of the same size, and checks the token's HS256 "
+        "signature and claims with the standard library; it reads no session row and opens "
+        "no transaction, so that database work of the service counts on the stack's side of "
+        "the ratio.",
         "",
         "![Requests per second of the four variants](assets/benchmarks/service.svg)",
         "",
