@@ -65,7 +65,7 @@ def engine_pool(module: Module, project: Project) -> Iterator[Hit]:
         if keyword(call, "poolclass") is not None:
             continue  # NullPool / StaticPool: no pool to bound
         missing = [name for name in POOL_ARGUMENTS if keyword(call, name) is None]
-        if stale := _stale_connections(call, module):
+        if stale := _stale_connections(call, module, project):
             missing.append(stale)
         overflow = keyword(call, "max_overflow")
         if isinstance(overflow, ast.UnaryOp) and isinstance(overflow.op, ast.USub):
@@ -78,32 +78,46 @@ def engine_pool(module: Module, project: Project) -> Iterator[Hit]:
             yield Hit(module.path, call.lineno, call.col_offset + 1, ", ".join(missing))
 
 
-def _constant(node: ast.expr | None) -> object:
+def _literal(module: Module, node: ast.expr | None) -> object:
+    """A constant's value (module-level names resolved, `-1` included), else None."""
+    node = module.constant(node)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        inner = _constant(node.operand)
+        inner = _literal(module, node.operand)
         return -inner if isinstance(inner, int | float) else None
     return node.value if isinstance(node, ast.Constant) else None
 
 
-def _has_checkout_listener(module: Module) -> bool:
+def _listens_on_checkout(module: Module, call: ast.Call) -> bool:
+    if module.qualname(call.func) not in LISTENERS:
+        return False
+    identifier = [*call.args[1:2], *(k.value for k in call.keywords if k.arg == "identifier")]
+    return any(_literal(module, node) == "checkout" for node in identifier)
+
+
+def _has_checkout_listener(project: Project) -> bool:
+    # The listener may sit anywhere in the service (an engine module, a db package).
     return any(
-        module.qualname(call.func) in LISTENERS
-        and any(_constant(arg) == "checkout" for arg in call.args)
-        for call, _ in module.calls
+        _listens_on_checkout(module, call) for module in project.modules for call, _ in module.calls
     )
 
 
-def _stale_connections(call: ast.Call, module: Module) -> str | None:
+def _stale_connections(call: ast.Call, module: Module, project: Project) -> str | None:
     """What the engine lacks against stale connections, or None."""
     ping, recycle = keyword(call, "pool_pre_ping"), keyword(call, "pool_recycle")
-    if ping is not None and _constant(ping) is not False:
-        return None  # True, or a value from settings
+    if ping is not None:
+        value = _literal(module, ping)
+        if value is None and not isinstance(module.constant(ping), ast.Constant):
+            return None  # from settings: trusted
+        if value:
+            return None
     if recycle is None:
         return "pool_pre_ping, or pool_recycle with a checkout listener"
-    age = _constant(recycle)
-    if isinstance(age, int | float) and not 0 < age <= MAX_RECYCLE_SECONDS:
+    age = _literal(module, recycle)
+    if isinstance(age, bool) or (
+        isinstance(age, int | float) and not 0 < age <= MAX_RECYCLE_SECONDS
+    ):
         return f"pool_recycle={age} (never, or longer than {MAX_RECYCLE_SECONDS} s)"
-    if not _has_checkout_listener(module):
+    if not _has_checkout_listener(project):
         return "pool_recycle without a checkout listener for closed connections"
     return None
 

@@ -21,7 +21,10 @@ loose = MetaData()  # expect: METADATA-NAMING
 task = Table("task", MetaData(naming_convention=CONVENTION), Column("id", Integer, primary_key=True))
 
 
-def engines(url: str, size: int) -> None:
+AN_HOUR = 3600
+
+
+def engines(url: str, size: int, ping: bool) -> None:
     create_async_engine(url)  # expect: ENGINE-POOL
     create_async_engine(url, pool_size=100, max_overflow=-1, pool_timeout=300, pool_pre_ping=True)  # expect: ENGINE-POOL
     create_async_engine(url, pool_size=size, max_overflow=5, pool_timeout=5, pool_pre_ping=True)  # near: ENGINE-POOL
@@ -29,6 +32,10 @@ def engines(url: str, size: int) -> None:
     create_async_engine(url, pool_size=size, max_overflow=5, pool_timeout=5, pool_pre_ping=False)  # expect: ENGINE-POOL
     create_async_engine(url, pool_size=size, max_overflow=5, pool_timeout=5, pool_recycle=-1)  # expect: ENGINE-POOL
     create_async_engine(url, pool_size=size, max_overflow=5, pool_timeout=5, pool_recycle=3600)  # expect: ENGINE-POOL
+    create_async_engine(url, pool_size=size, max_overflow=5, pool_timeout=5, pool_pre_ping=None)  # expect: ENGINE-POOL
+    create_async_engine(url, pool_size=size, max_overflow=5, pool_timeout=5, pool_recycle=True)  # expect: ENGINE-POOL
+    create_async_engine(url, pool_size=size, max_overflow=5, pool_timeout=5, pool_recycle=AN_HOUR)  # expect: ENGINE-POOL
+    create_async_engine(url, pool_size=size, max_overflow=5, pool_timeout=5, pool_pre_ping=ping)  # near: ENGINE-POOL
     create_async_engine(url, poolclass=NullPool)  # near: ENGINE-POOL
 
 

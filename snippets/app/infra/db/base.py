@@ -102,6 +102,11 @@ def create_engine_and_sessionmaker(
             "timeout": timeouts.connect,
             "server_settings": {
                 "timezone": "UTC",
+                # The server sends TCP keepalives on an idle session, so the
+                # firewalls on the way keep it open; the recycle age is the
+                # backstop where they do not (ignored on a Unix socket).
+                "tcp_keepalives_idle": "60",
+                "tcp_keepalives_interval": "10",
                 "statement_timeout": _milliseconds(timeouts.statement),
                 "lock_timeout": _milliseconds(timeouts.lock),
                 "idle_in_transaction_session_timeout": _milliseconds(
