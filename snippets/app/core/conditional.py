@@ -74,10 +74,8 @@ def held_tags(if_none_match: str | None, etag: str) -> list[str]:
     return [tag for tag in sent if tag == "*" or tag.removeprefix("W/") in names]
 
 
-def check_if_match(if_match: str | None, etag: str) -> None:
+def check_if_match(if_match: str, etag: str) -> None:
     """If-Match uses the strong comparison; a stale tag is a 412, not a lost update."""
-    if if_match is None:
-        return
     tags = _entity_tags(if_match)
     if "*" not in tags and etag not in tags:
         raise PreconditionFailedError("The task changed since you read it.")

@@ -64,7 +64,7 @@ async def get_task(
     task = await task_repo.get_owned(session, owner_id, task_id, for_update=lock)
     if task is None:
         raise TaskNotFoundError
-    if lock:  # 412 when the client's copy is stale
+    if if_match is not None:  # 412 when the client's copy is stale
         check_if_match(if_match, task_etag(task))
     return task
 
