@@ -62,6 +62,7 @@ run: $(STAMP)  ## Run the example service at http://127.0.0.1:8001
 bench: $(STAMP)  ## Measure the site, the test suite and the example service; print tables and JSON
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; } \
 		|| { echo "make bench needs the wrk load generator: sudo apt-get install wrk"; exit 1; }
+	$(BIN)/python -m pip install --quiet --group bench
 	$(BIN)/python -m bench
 
 clean:  ## Remove the virtual environment and build output

@@ -9,10 +9,33 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from bench import audit, auth, cache, pages, report, service, site, slow_clients, sql, suite
+from bench import (
+    audit,
+    auth,
+    cache,
+    pages,
+    report,
+    service,
+    site,
+    slow_clients,
+    sql,
+    suite,
+    workers,
+)
 from bench.common import Json, machine, print_json
 
-SECTIONS = ("site", "tests", "pages", "sql", "service", "slow", "auth", "audit", "cache")
+SECTIONS = (
+    "site",
+    "tests",
+    "pages",
+    "sql",
+    "service",
+    "workers",
+    "slow",
+    "auth",
+    "audit",
+    "cache",
+)
 
 
 def _service_sections(selected: set[str], results: Json) -> None:
@@ -47,6 +70,9 @@ def _service_sections(selected: set[str], results: Json) -> None:
             measured["stack"] = rebuild_on_basehttp(in_process_app())
             results["service"] = measured
             print_json("service", results["service"])
+        if "workers" in selected:
+            results["workers"] = workers.measure(env, seeded)
+            print_json("workers", results["workers"])
         if "auth" in selected:
             results["auth"] = auth.measure(env, seeded)
             print_json("auth", results["auth"])
@@ -85,7 +111,7 @@ def main() -> None:
                 site.build_site(built)
             results["pages"] = pages.measure(built)
             print_json("pages", results["pages"])
-    if selected & {"sql", "service", "slow", "auth", "cache"}:
+    if selected & {"sql", "service", "workers", "slow", "auth", "cache"}:
         _service_sections(selected, results)
     if "audit" in selected:
         results["audit"] = audit.measure()

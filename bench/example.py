@@ -1,8 +1,10 @@
 """The example service (snippets/app), imported by name: bench/ is typed apart from it."""
 
 import importlib
+import json
 import uuid
 from contextvars import ContextVar
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -38,3 +40,14 @@ def read_sql() -> dict[str, str]:
     page = owned.order_by(expression.desc(), task.id.desc()).limit(1).offset(0)
     one = owned.where(task.id == uuid.uuid4())
     return {name: str(q.compile(dialect=dialect)) for name, q in (("list", page), ("detail", one))}
+
+
+def server_options() -> dict[str, str]:
+    """The event loop and HTTP protocol the image's `CMD` gives uvicorn (`--loop`, `--http`)."""
+    text = (Path(__file__).parents[1] / "snippets" / "Dockerfile").read_text(encoding="utf-8")
+    joined = text.replace("\\\n", " ")
+    command = [line for line in joined.splitlines() if line.startswith("CMD ")][-1]
+    args: list[str] = json.loads(command.removeprefix("CMD "))
+    return {
+        option: args[args.index(option) + 1] for option in ("--loop", "--http") if option in args
+    }

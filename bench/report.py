@@ -201,6 +201,29 @@ def print_results(results: Json) -> None:
             ["endpoint", *RATIOS],
             [[endpoint, *_ratio_cells(data)] for endpoint, data in service["endpoints"].items()],
         )
+        for endpoint, data in service.get("profile", {}).items():
+            print_table(
+                f"Profile of the full stack, {endpoint} ({data['samples']} samples)",
+                ["frame on CPU", "%"],
+                [[row["frame"], row["percent"]] for row in data["self_by_frame"]],
+            )
+    if workers := results.get("workers"):
+        print_table(
+            f"uvicorn processes (median (min{DASH}max) over rounds)",
+            ["endpoint", "processes", "req/s", "p99 ms", "CPU µs/req", "÷ 1 process"],
+            [
+                [
+                    endpoint,
+                    count,
+                    _range(summary["rps"]),
+                    _range(summary["p99_ms"], 2),
+                    _cpu(summary),
+                    _range(data["over_one"][count], 2) if count in data["over_one"] else "1",
+                ]
+                for endpoint, data in workers["endpoints"].items()
+                for count, summary in data["processes"].items()
+            ],
+        )
     if auth := results.get("auth"):
         lag = auth["loop_lag"]
         print_table(
@@ -380,6 +403,79 @@ def _service_section(service: Json) -> list[str]:
     ]
 
 
+def _profile_section(profiles: Json) -> list[str]:
+    """The full stack's profile per endpoint: shares of CPU samples by package and by frame."""
+    if not profiles:
+        return []
+    first = next(iter(profiles.values()))
+    out = [
+        "### Where the full stack's CPU goes",
+        "",
+        f"py-spy sampled the full stack's uvicorn process at {first['rate_hz']} Hz for "
+        f"{first['seconds']} s of the same wrk load, after the rounds above (sampling slows "
+        "the server a little; these runs are not in the figures). A sample counts for the "
+        "frame that was on CPU, and that frame's package; time in C code called from Python "
+        "counts for the Python frame that called it.",
+        "",
+    ]
+    for endpoint, data in profiles.items():
+        packages = ", ".join(
+            f"{row['package']} {row['percent']:.1f} %" for row in data["self_by_package"]
+        )
+        out += [
+            f"{_code(endpoint)}, {data['samples']:,} samples. By package: {packages}.",
+            "",
+            *_markdown_table(
+                ["Frame on CPU (top)", "Samples (%)"],
+                [[_code(row["frame"]), f"{row['percent']:.1f}"] for row in data["self_by_frame"]],
+            ),
+        ]
+    return out
+
+
+def _workers_section(workers: Json) -> list[str]:
+    """Throughput of the full stack by uvicorn process count."""
+    rows = []
+    for endpoint, data in workers["endpoints"].items():
+        for count, summary in data["processes"].items():
+            over = data["over_one"].get(count)
+            rows.append(
+                [
+                    _code(endpoint),
+                    count,
+                    _range(summary["rps"]),
+                    _range(summary["p99_ms"], 1),
+                    _cpu(summary),
+                    _range(over, 2) if over else "1",
+                ]
+            )
+    return [
+        "## Worker processes",
+        "",
+        "The full stack as it ships, started with `--workers 1`, `2` and `4` (several processes "
+        "with a shared `PROMETHEUS_MULTIPROC_DIR`, as in one container), "
+        f"{workers['settings']['rounds']} interleaved wrk rounds of "
+        f"{workers['settings']['duration_seconds']} s with {workers['connections']} connections, "
+        "on this machine's cores, which PostgreSQL and wrk share. CPU µs per request adds up "
+        "every process of the server.",
+        "",
+        *_markdown_table(
+            [
+                "Endpoint",
+                "Processes",
+                "Requests/s",
+                "p99 latency (ms)",
+                "CPU µs per request",
+                "Throughput ÷ 1 process",
+            ],
+            rows,
+        ),
+        f"Load average (1, 5, 15 min) before: {workers['load_average_before']}, after: "
+        f"{workers['load_average_after']}.",
+        "",
+    ]
+
+
 def render(results: Json) -> str:
     """The generated part of the page: Markdown tables and prose, never a code fence."""
     machine = results.get("machine", {})
@@ -397,6 +493,9 @@ def render(results: Json) -> str:
     ]
     if service := results.get("service"):
         out += _service_section(service)
+        out += _profile_section(service.get("profile", {}))
+    if workers := results.get("workers"):
+        out += _workers_section(workers)
     if slow := results.get("slow_clients"):
         settings = slow["settings"]
         out += [

@@ -11,11 +11,12 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import httpx
 
-from bench import example
+from bench import example, profile
 from bench.common import ROOT, Json, free_port, load_average, spread, tool
 from bench.database import API, Seeded, fresh_token
 
@@ -30,7 +31,7 @@ FACTORIES = {
 # Each throughput ratio compares the shipped stack with one other variant, round by round.
 RATIOS = {f"full/{variant}": variant for variant in VARIANTS if variant != "full"}
 CPU_NOTE = (
-    "user + system CPU time of the uvicorn process (/proc/<pid>/stat) over a wrk run, "
+    "user + system CPU time of the uvicorn processes (/proc/<pid>/stat) over a wrk run, "
     "divided by the requests it answered; PostgreSQL's and wrk's CPU are not in it"
 )
 ROUNDS = 5
@@ -45,6 +46,9 @@ CURSOR_FIELD = re.compile(rb'"next_cursor":"[^"\\]*"')  # base64url and dots: no
 ACCEPT_ENCODING = "gzip"
 START_TIMEOUT = 60.0
 REFERENCE = "GET /healthz"
+# The image's uvicorn options after the app: `--loop X --http Y`, read from its Dockerfile.
+SERVER_OPTIONS = example.server_options()
+PROFILE_SECONDS = 10
 # wrk reports through Lua: one JSON line the script can parse, latencies in microseconds.
 WRK_REPORT = """
 done = function(summary, latency, requests)
@@ -79,30 +83,25 @@ class Served:
 
 
 @contextmanager
-def served(variant: str, env: Mapping[str, str], log: Path) -> Iterator[Served]:
-    """Serve one variant with uvicorn (1 worker, no access log) on a loopback port."""
+def served(
+    variant: str, env: Mapping[str, str], log: Path, *, workers: int = 1
+) -> Iterator[Served]:
+    """Serve one variant with uvicorn (no access log) on a loopback port: the FastAPI
+    variants with the image's loop and HTTP protocol, the floor with the image's loop."""
     port = free_port()
-    args = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        FACTORIES[variant],
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
+    args = [sys.executable, "-m", "uvicorn", FACTORIES[variant], "--factory"]
+    args += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    args += ["--log-level", "warning", "--workers", str(workers)]
+    for option, value in SERVER_OPTIONS.items():
+        if option == "--loop" or variant != "floor":  # the floor keeps uvicorn's own h11
+            args += [option, value]
     with log.open("wb") as errors:
         # The app's JSON access lines go to stdout, as in production; nobody reads them here.
         server = subprocess.Popen(
             args, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=errors
         )
         try:
-            # `python -m uvicorn` with one worker serves in this very process.
+            # One worker serves in this very process; several are its children.
             yield Served(f"http://127.0.0.1:{port}", server.pid)
         finally:
             server.terminate()
@@ -120,13 +119,33 @@ def uvicorn_server(variant: str, env: Mapping[str, str], log: Path) -> Iterator[
         yield server.base
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process so far, from /proc/<pid>/stat."""
+def _own_cpu_seconds(pid: int) -> float:
     stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
     # Fields after the command name, which is in parentheses and may hold spaces.
     fields = stat.rsplit(")", 1)[1].split()
     utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
     return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time so far of a process and its living descendants (uvicorn's
+    worker processes), from /proc/<pid>/stat."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            total += _own_cpu_seconds(current)
+            pending += _children(current)
+        except FileNotFoundError:  # exited between the listing and the read
+            continue
+    return total
 
 
 def _wait_ready(base: str, log: Path) -> None:
@@ -314,8 +333,19 @@ def measure(env: Mapping[str, str], seeded: Seeded) -> Json:
         headers = {variant: _check(s.base, paths, token) for variant, s in servers.items()}
         body_bytes = same_bodies(servers["full"].base, servers["floor"].base, paths, token)
         runs = _rounds(servers, paths, token, script)
+        profiles = {
+            endpoint: profile.record(
+                servers["full"].pid,
+                PROFILE_SECONDS,
+                partial(wrk, servers["full"].base + path, token, PROFILE_SECONDS, script),
+            )
+            for endpoint, path in paths.items()
+            if endpoint != REFERENCE
+        }
     return {
         "endpoints": {endpoint: _endpoint_results(v) for endpoint, v in runs.items()},
+        "profile": profiles,
+        "server_options": SERVER_OPTIONS,
         "response_headers": headers,
         "body_bytes": body_bytes,
         "settings": {

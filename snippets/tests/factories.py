@@ -4,7 +4,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
+import httpx
 from faker import Faker
 from polyfactory import Use
 from polyfactory.factories.pydantic_factory import ModelFactory
@@ -54,6 +56,21 @@ class TaskCreateFactory(ModelFactory[TaskCreate]):
 
 
 # --8<-- [end:task-factory]
+
+
+async def create_tasks(
+    client: httpx.AsyncClient, headers: dict[str, str], count: int, **fields: object
+) -> list[dict[str, Any]]:
+    """`count` valid tasks created through the API, `fields` fixed; as it answered."""
+    created = []
+    for _ in range(count):
+        body = TaskCreateFactory.build(factory_use_construct=False, **fields)
+        response = await client.post(
+            "/api/v1/tasks", json=body.model_dump(mode="json"), headers=headers
+        )
+        assert response.status_code == 201, response.text
+        created.append(response.json())
+    return created
 
 
 def task_row(title: str, *, created_at: datetime | None = None) -> TaskRow:

@@ -73,7 +73,10 @@ def create_worker(
     async def startup(ctx: WorkerContext) -> None:
         configure_logging(settings.log_level)
         engine, sessions = create_engine_and_sessionmaker(
-            settings.database_url.get_secret_value()
+            settings.database_url.get_secret_value(),
+            # Each job in flight holds one connection for its transaction.
+            pool_size=settings.worker_concurrency,
+            max_overflow=0,
         )
         ctx["settings"], ctx["engine"], ctx["sessions"] = settings, engine, sessions
         redis_url = settings.redis_url.get_secret_value()
@@ -120,8 +123,8 @@ async def run(settings: WorkerSettings) -> None:
 async def purge_once(settings: PurgeSettings, *, now: datetime) -> dict[str, int]:
     """One retention run over every purge step; its own engine, then disposed."""
     engine, sessions = create_engine_and_sessionmaker(
-        settings.database_url.get_secret_value()
-    )
+        settings.database_url.get_secret_value(), pool_size=1, max_overflow=0
+    )  # one purge step at a time
     try:
         steps = worker_service.purge_steps(settings)
         return await worker_service.purge(sessions, steps, now=now)

@@ -6,7 +6,7 @@ import json
 import httpx
 import pytest
 
-from tests.integration.test_tasks_list import create_tasks
+from tests.factories import create_tasks
 
 TASKS = "/api/v1/tasks"
 

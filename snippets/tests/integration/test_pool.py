@@ -3,36 +3,28 @@
 import asyncio
 import socket
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.core.config import Settings
 from app.infra.db.base import Timeouts, create_engine_and_sessionmaker
+from tests.sql_recorder import recorded
 
 TASKS = "/api/v1/tasks"
 ROUNDS = 20
 
 
-@contextmanager
-def new_connections(engine: AsyncEngine) -> Iterator[list[object]]:
+def new_connections(engine: AsyncEngine) -> AbstractContextManager[list[object]]:
     """Every PostgreSQL session the pool opens while the block runs."""
-    opened: list[object] = []
-
-    def record(dbapi_connection: object, _record: object) -> None:
-        opened.append(dbapi_connection)
-
-    event.listen(engine.sync_engine, "connect", record)
-    try:
-        yield opened
-    finally:
-        event.remove(engine.sync_engine, "connect", record)
+    return recorded(
+        engine.sync_engine, "connect", lambda connection, _record: connection
+    )
 
 
 async def busy_rounds(
@@ -140,7 +132,9 @@ async def test_a_server_that_never_answers_costs_a_timeout_not_a_minute() -> Non
         silent.listen(8)
         port = silent.getsockname()[1]
         url = f"postgresql+asyncpg://u:p@127.0.0.1:{port}/none"
-        engine, _ = create_engine_and_sessionmaker(url, timeouts=Timeouts(connect=0.5))
+        engine, _ = create_engine_and_sessionmaker(
+            url, pool_size=1, max_overflow=0, timeouts=Timeouts(connect=0.5)
+        )
         started = time.perf_counter()
         try:
             with pytest.raises(TimeoutError):

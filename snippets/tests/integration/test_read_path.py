@@ -3,14 +3,13 @@
 import hashlib
 import inspect
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from sqlalchemy import event
 
 from app.core.health import router as health_router
 from app.core.metrics import router as metrics_router
@@ -19,36 +18,26 @@ from app.tasks.router import router as tasks_router
 from app.users.router import auth_router
 from app.users.router import router as users_router
 from tests.dump_counter import counted_dumps
+from tests.factories import create_tasks
+from tests.sql_recorder import recorded
 
 TASKS = "/api/v1/tasks"
 IDENTITY = {"Accept-Encoding": "identity"}  # the bytes as the app wrote them
 
 
-@contextmanager
-def loaded_tasks() -> Iterator[list[Task]]:
+def loaded_tasks() -> AbstractContextManager[list[Task]]:
     """Every Task instance the ORM builds from a row while the block runs."""
-    loaded: list[Task] = []
-
-    def record(target: Task, _context: object) -> None:
-        loaded.append(target)
-
-    event.listen(Task, "load", record)
-    try:
-        yield loaded
-    finally:
-        event.remove(Task, "load", record)
+    return recorded(Task, "load", lambda task, _context: task)
 
 
 async def stored_tasks(
     client: httpx.AsyncClient, headers: dict[str, str], count: int
 ) -> list[str]:
-    ids = []
-    for n in range(count):
-        body = {"title": f"t{n}", "budget": {"amount": "1.50", "currency": "EUR"}}
-        response = await client.post(TASKS, json=body, headers=headers)
-        assert response.status_code == 201, response.text
-        ids.append(response.json()["id"])
-    return ids
+    """Tasks with a budget, so money is on the read path too; their IDs."""
+    budget = {"amount": "1.50", "currency": "EUR"}
+    return [
+        task["id"] for task in await create_tasks(client, headers, count, budget=budget)
+    ]
 
 
 @pytest.mark.rule("PERF-003")

@@ -1,30 +1,15 @@
 """Listing tasks: caps, cursors, sort whitelist, filters and no N+1."""
 
 from contextlib import AbstractContextManager
-from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.factories import TaskCreateFactory
+from tests.factories import create_tasks
 from tests.sql_recorder import recorded_sql
 
 TASKS = "/api/v1/tasks"
-
-
-async def create_tasks(
-    client: httpx.AsyncClient, headers: dict[str, str], count: int, **fields: object
-) -> list[dict[str, Any]]:
-    created = []
-    for _ in range(count):
-        body = TaskCreateFactory.build(
-            factory_use_construct=False, **fields
-        ).model_dump(mode="json")
-        response = await client.post(TASKS, json=body, headers=headers)
-        assert response.status_code == 201, response.text
-        created.append(response.json())
-    return created
 
 
 def count_statements(app: FastAPI) -> AbstractContextManager[list[str]]:

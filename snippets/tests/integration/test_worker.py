@@ -267,3 +267,40 @@ async def test_a_redis_outage_pauses_the_worker_then_it_resumes(
     assert during <= 3 * worker.concurrency
     assert done.status == Status.COMPLETE
     assert await count(sessions, Task) == 1
+
+
+async def test_every_concurrent_job_gets_a_connection(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    database_url: str,
+    redis_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """WORKER_CONCURRENCY jobs in the database at once each hold a pooled
+    connection: the pool is sized to it, so none waits out the pool timeout."""
+    concurrency = 12  # above the API's default pool of 10
+    settings = worker_settings(
+        database_url, redis_url, worker_concurrency=concurrency, job_max_attempts=1
+    )
+    together = asyncio.Barrier(concurrency)
+    real = worker_service.HANDLERS[JobType.TASK_IMPORT]
+
+    async def held(
+        session: AsyncSession, payload: dict[str, JsonValue]
+    ) -> Sequence[str]:
+        await session.execute(select(1))  # the connection is checked out now
+        async with asyncio.timeout(10):
+            await together.wait()  # every job holds one at the same time
+        return await real(session, payload)
+
+    monkeypatch.setitem(worker_service.HANDLERS, JobType.TASK_IMPORT, held)
+    owner = await owner_id(client, auth_headers)
+    jobs = [import_job(owner, title=f"Held {n}") for n in range(concurrency)]
+    async with connected_queue(settings) as queue, running_worker(settings, queue):
+        for job in jobs:
+            await worker_service.enqueue(queue, job, settings)
+        done = [await wait_until_done(queue, str(job.id), 30) for job in jobs]
+
+    assert [job.status for job in done] == [Status.COMPLETE] * concurrency, [
+        job.error for job in done
+    ]

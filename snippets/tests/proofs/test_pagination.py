@@ -12,19 +12,10 @@ from demos import (
     page_unbounded_limit,
     page_unsigned_cursor,
 )
+from tests.factories import create_tasks
 from tests.sql_recorder import recorded_sql
 
 TASKS = "/api/v1/tasks"
-
-
-async def create_tasks(
-    client: httpx.AsyncClient, headers: dict[str, str], count: int
-) -> list[str]:
-    ids = []
-    for n in range(count):
-        response = await client.post(TASKS, json={"title": f"T{n}"}, headers=headers)
-        ids.append(response.json()["id"])
-    return ids
 
 
 # --8<-- [start:page-001]

@@ -199,7 +199,10 @@ async def test_a_tagged_read_is_dumped_once_and_tagged_by_its_bytes(
 
 def service_engine() -> AsyncEngine:
     """Do: the engine the lifespan builds, with the default settings' sizes."""
-    engine, _ = create_engine_and_sessionmaker(URL)
+    settings = Settings(database_url=SecretStr(URL), jwt_secret=SecretStr("x" * 32))
+    engine, _ = create_engine_and_sessionmaker(
+        URL, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
     return engine
 
 

@@ -84,11 +84,12 @@ def _replace_if_closed(
 def create_engine_and_sessionmaker(
     url: str,
     *,
-    pool_size: int = 10,
-    max_overflow: int = 0,
+    pool_size: int,
+    max_overflow: int,
     timeouts: Timeouts | None = None,
 ) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
-    """One engine per process: created in the lifespan, disposed at shutdown."""
+    """One engine per process: created in the lifespan, disposed at shutdown;
+    its pool holds as many connections as the process runs queries at once."""
     timeouts = timeouts or Timeouts()
     engine = create_async_engine(
         url,
