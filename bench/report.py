@@ -334,13 +334,23 @@ def _service_rows(service: Json) -> tuple[list[list[object]], list[list[object]]
     return rows, ratio_rows
 
 
+def _options(service: Json) -> str:
+    """The image's uvicorn options the FastAPI variants ran with (the floor: the loop only)."""
+    options = service.get("server_options")
+    if not options:
+        return "uvicorn's default loop and protocol"
+    shown = " ".join(f"{option} {value}" for option, value in options.items())
+    return f"the image's {_code(shown)} (the floor: the same loop, uvicorn's own h11)"
+
+
 def _service_section(service: Json) -> list[str]:
     settings = service["settings"]
     rows, ratio_rows = _service_rows(service)
     return [
         "## Example service",
         "",
-        f"uvicorn, one worker, {_code('--no-access-log')}, on loopback, against a real "
+        f"uvicorn, one worker, {_code('--no-access-log')}, {_options(service)}, on loopback, "
+        "against a real "
         f"PostgreSQL seeded with one user and {settings['tasks_seeded']} tasks; loaded by "
         f"wrk with {settings['connections']} connections on {settings['wrk_threads']} "
         f"thread, bearer token and {_code('Accept-Encoding: ' + settings['accept_encoding'])}. "
@@ -415,7 +425,9 @@ def _profile_section(profiles: Json) -> list[str]:
         f"{first['seconds']} s of the same wrk load, after the rounds above (sampling slows "
         "the server a little; these runs are not in the figures). A sample counts for the "
         "frame that was on CPU, and that frame's package; time in C code called from Python "
-        "counts for the Python frame that called it.",
+        "counts for the Python frame that called it: "
+        f"{_code('Runner.run')} is the event loop itself (uvloop's C code: sockets, "
+        "timers, callbacks).",
         "",
     ]
     for endpoint, data in profiles.items():

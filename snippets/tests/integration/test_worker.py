@@ -269,6 +269,7 @@ async def test_a_redis_outage_pauses_the_worker_then_it_resumes(
     assert await count(sessions, Task) == 1
 
 
+@pytest.mark.rule("PERF-004")
 async def test_every_concurrent_job_gets_a_connection(
     client: httpx.AsyncClient,
     auth_headers: dict[str, str],
