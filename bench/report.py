@@ -127,6 +127,19 @@ def verdict(target: Target) -> str:
     return "—" if target.met is None else ("PASS" if target.met else "MISS")
 
 
+def _print_profiles(profiles: Json) -> None:
+    """The profile's top frames per endpoint, or why there is none."""
+    for endpoint, data in profiles.items():
+        if "error" in data:
+            print(f"Profile of the full stack, {endpoint}: {data['error']}")  # noqa: T201
+            continue
+        print_table(
+            f"Profile of the full stack, {endpoint} ({data['samples']} samples)",
+            ["frame on CPU", "%"],
+            [[row["frame"], row["percent"]] for row in data["self_by_frame"]],
+        )
+
+
 def print_results(results: Json) -> None:
     """Every section as a plain table, then the targets."""
     if site := results.get("site"):
@@ -201,12 +214,7 @@ def print_results(results: Json) -> None:
             ["endpoint", *RATIOS],
             [[endpoint, *_ratio_cells(data)] for endpoint, data in service["endpoints"].items()],
         )
-        for endpoint, data in service.get("profile", {}).items():
-            print_table(
-                f"Profile of the full stack, {endpoint} ({data['samples']} samples)",
-                ["frame on CPU", "%"],
-                [[row["frame"], row["percent"]] for row in data["self_by_frame"]],
-            )
+        _print_profiles(service.get("profile", {}))
     if workers := results.get("workers"):
         print_table(
             f"uvicorn processes (median (min{DASH}max) over rounds)",
@@ -415,8 +423,10 @@ def _service_section(service: Json) -> list[str]:
 
 def _profile_section(profiles: Json) -> list[str]:
     """The full stack's profile per endpoint: shares of CPU samples by package and by frame."""
+    failed = {endpoint: data["error"] for endpoint, data in profiles.items() if "error" in data}
+    profiles = {endpoint: data for endpoint, data in profiles.items() if endpoint not in failed}
     if not profiles:
-        return []
+        return [f"Not profiled: {reason}" for reason in dict.fromkeys(failed.values())]
     first = next(iter(profiles.values()))
     out = [
         "### Where the full stack's CPU goes",

@@ -46,8 +46,6 @@ CURSOR_FIELD = re.compile(rb'"next_cursor":"[^"\\]*"')  # base64url and dots: no
 ACCEPT_ENCODING = "gzip"
 START_TIMEOUT = 60.0
 REFERENCE = "GET /healthz"
-# The image's uvicorn options after the app: `--loop X --http Y`, read from its Dockerfile.
-SERVER_OPTIONS = example.server_options()
 PROFILE_SECONDS = 10
 # wrk reports through Lua: one JSON line the script can parse, latencies in microseconds.
 WRK_REPORT = """
@@ -92,7 +90,7 @@ def served(
     args = [sys.executable, "-m", "uvicorn", FACTORIES[variant], "--factory"]
     args += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
     args += ["--log-level", "warning", "--workers", str(workers)]
-    for option, value in SERVER_OPTIONS.items():
+    for option, value in example.server_options().items():  # the image's --loop, --http
         if option == "--loop" or variant != "floor":  # the floor keeps uvicorn's own h11
             args += [option, value]
     with log.open("wb") as errors:
@@ -130,7 +128,10 @@ def _own_cpu_seconds(pid: int) -> float:
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
+        listing = task / "children"
+        if not listing.exists() and task.exists():  # the task lives: the kernel lacks the file
+            raise SystemExit("bench: this kernel has no /proc/<pid>/task/<tid>/children")
+        found += [int(child) for child in listing.read_text().split()]
     return found
 
 
@@ -345,7 +346,7 @@ def measure(env: Mapping[str, str], seeded: Seeded) -> Json:
     return {
         "endpoints": {endpoint: _endpoint_results(v) for endpoint, v in runs.items()},
         "profile": profiles,
-        "server_options": SERVER_OPTIONS,
+        "server_options": example.server_options(),
         "response_headers": headers,
         "body_bytes": body_bytes,
         "settings": {

@@ -93,11 +93,13 @@ def problem_response(
 ) -> JSONResponse:
     """Serialize a problem with the media type RFC 9457 registers for it."""
     request.state.problem_code = problem.code  # counted by the metrics middleware
+    # What the route says on every answer (a Deprecation's headers), then the error's.
+    route_headers: dict[str, str] = getattr(request.state, "route_headers", {})
     return JSONResponse(
         problem.model_dump(exclude_none=True),
         status_code=problem.status,
         media_type=PROBLEM_MEDIA_TYPE,
-        headers=headers,
+        headers={**route_headers, **(headers or {})},
     )
 
 

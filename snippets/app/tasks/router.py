@@ -2,13 +2,13 @@
 
 import uuid
 from datetime import UTC, datetime
-from email.utils import format_datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Response, status
 
 from app.core.conditional import ETAG_HEADER, json_with_etag, tagged_json
 from app.core.config import SettingsDep
+from app.core.deprecation import Deprecation
 from app.core.http_methods import method_not_allowed
 from app.core.pagination import Page, PageParamsDep
 from app.core.problem_details import problem_responses
@@ -69,6 +69,10 @@ CREATED_HEADERS = {
 }
 
 JsonBody = [Depends(require_json)]  # 415 for anything but application/json
+# Declared first on the route, so even its 401s and 415s carry the headers.
+PutDeprecation = Deprecation(
+    since=PUT_DEPRECATED_AT, sunset=PUT_SUNSET_AT, successor=router.prefix + TASK_PATH
+)
 
 
 # --8<-- [start:create-task]
@@ -262,7 +266,7 @@ async def update_task(
     f"{PUT_SUNSET_AT:%Y-%m-%d}. Use `PATCH /api/v1/tasks/{{task_id}}` instead.",
     response_model=TaskRead,  # the schema of what `json_with_etag` sends
     responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 412, 413, 415)},
-    dependencies=JsonBody,
+    dependencies=[Depends(PutDeprecation), *JsonBody],
     deprecated=True,
 )
 async def replace_task(
@@ -272,17 +276,12 @@ async def replace_task(
     owner_id: OwnerIdDep,
     session: SessionDep,
     on_done: OnDoneDep,
+    deprecation: Annotated[dict[str, str], Depends(PutDeprecation)],
     if_match: IfMatchHeader = None,
 ) -> Response:
     task = await task_service.replace_task(
         session, owner_id, task_id, data, if_match=if_match, on_done=on_done
     )
-    # RFC 9745: when it was deprecated; RFC 8594: when it stops working.
-    deprecation = {
-        "Deprecation": f"@{int(PUT_DEPRECATED_AT.timestamp())}",
-        "Sunset": format_datetime(PUT_SUNSET_AT, usegmt=True),
-        "Link": f'<{router.prefix}/{task_id}>; rel="successor-version"',
-    }
     return json_with_etag(TaskRead.model_validate(task), headers=deprecation)
 
 

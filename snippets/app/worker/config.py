@@ -29,7 +29,8 @@ class WorkerSettings(PurgeSettings):
     job_retry_max_delay_seconds: float = Field(default=300.0, gt=0, le=3600)
     # One attempt is cut off after this; a stuck job is retried, not waited on.
     job_timeout_seconds: int = Field(default=60, ge=1, le=3600)
-    worker_concurrency: int = Field(default=10, ge=1, le=100)
+    # Jobs at once, each holding one database connection: the worker's pool.
+    worker_concurrency: int = Field(default=10, ge=1, le=50)
     # On SIGTERM the job in flight gets this long to finish; then it is
     # cancelled and returned to the queue. Keep it below the orchestrator's
     # grace period (Kubernetes: 30 s by default).

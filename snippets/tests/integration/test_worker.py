@@ -13,6 +13,7 @@ from saq.job import Status
 from saq.queue.redis import RedisQueue
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from app.tasks.models import Task
 from app.worker import service as worker_service
@@ -297,10 +298,17 @@ async def test_every_concurrent_job_gets_a_connection(
     monkeypatch.setitem(worker_service.HANDLERS, JobType.TASK_IMPORT, held)
     owner = await owner_id(client, auth_headers)
     jobs = [import_job(owner, title=f"Held {n}") for n in range(concurrency)]
-    async with connected_queue(settings) as queue, running_worker(settings, queue):
+    async with (
+        connected_queue(settings) as queue,
+        running_worker(settings, queue) as worker,
+    ):
         for job in jobs:
             await worker_service.enqueue(queue, job, settings)
         done = [await wait_until_done(queue, str(job.id), 30) for job in jobs]
+        pool = worker.context["engine"].pool
+        assert isinstance(pool, AsyncAdaptedQueuePool)
+        # Exactly: no overflow connection opened and closed per burst.
+        assert (pool.size(), pool._max_overflow) == (concurrency, 0)  # no public getter
 
     assert [job.status for job in done] == [Status.COMPLETE] * concurrency, [
         job.error for job in done

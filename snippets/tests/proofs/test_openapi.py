@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,15 @@ async def test_a_deprecated_route_says_so_everywhere(
     assert response.status_code == 200, response.text
     assert all(name in response.headers for name in ("Deprecation", "Sunset", "Link"))
     assert 'rel="successor-version"' in response.headers["Link"]
+    # Errors too: a client that only ever gets 404s or 422s learns it as well.
+    missing = await client.put(
+        f"/api/v1/tasks/{uuid.uuid4()}", json={"title": "New"}, headers=auth_headers
+    )
+    invalid = await client.put(url, json={"title": ""}, headers=auth_headers)
+    assert (missing.status_code, invalid.status_code) == (404, 422)
+    for error in (missing, invalid):
+        assert error.headers["Sunset"] == response.headers["Sunset"]
+        assert error.headers["Deprecation"] == response.headers["Deprecation"]
 
     # Don't: a comment in the code, and nothing a client can see.
     app = doc_silent_deprecation.app
