@@ -59,12 +59,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             url,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
-            timeouts=Timeouts(
-                pool=settings.db_pool_timeout_seconds,
-                statement=settings.db_statement_timeout,
-                lock=settings.db_lock_timeout,
-                idle_in_transaction=settings.db_idle_in_transaction_timeout,
-            ),
+            timeouts=Timeouts.of(settings),
         )
         opened.push_async_callback(engine.dispose)
         # Readiness asks the database on a connection of its own, so a busy pool

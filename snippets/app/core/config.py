@@ -27,6 +27,12 @@ class DatabaseSettings(BaseSettings):
     database_url: SecretStr = Field(
         examples=["postgresql+asyncpg://tasks:secret@localhost:5432/tasks"]
     )
+    # Every wait has an end, in the API and the worker alike: for a pooled
+    # connection, a statement, a row lock, a transaction a client left open.
+    db_pool_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    db_statement_timeout: timedelta = timedelta(seconds=5)
+    db_lock_timeout: timedelta = timedelta(seconds=2)
+    db_idle_in_transaction_timeout: timedelta = timedelta(seconds=10)
 
     @field_validator("database_url")
     @classmethod
@@ -86,13 +92,7 @@ class Settings(DatabaseSettings):
     webhook_url: HttpUrl | None = None
     webhook_budget_seconds: float = Field(default=10.0, gt=0, le=60)
 
-    # --- Database timeouts, signed cursors, exports (the tasks API's block) ---
-    # Every wait has an end: for a pooled connection, a statement, a row lock,
-    # and a transaction left open by a stalled client.
-    db_pool_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
-    db_statement_timeout: timedelta = timedelta(seconds=5)
-    db_lock_timeout: timedelta = timedelta(seconds=2)
-    db_idle_in_transaction_timeout: timedelta = timedelta(seconds=10)
+    # --- Signed cursors, exports (the tasks API's block) ---
     # HMAC key of page cursors; unset, one is derived from JWT_SECRET for this
     # purpose only. Set it to rotate cursors apart from tokens.
     cursor_secret: SecretStr | None = Field(default=None, min_length=32)

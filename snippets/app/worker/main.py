@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.core.logging import configure_logging
 from app.infra.cache import Cache, create_cache
 from app.infra.clients.redis import create_queue
-from app.infra.db.base import create_engine_and_sessionmaker
+from app.infra.db.base import Timeouts, create_engine_and_sessionmaker
 from app.worker import service as worker_service
 from app.worker.config import (
     PurgeSettings,
@@ -77,6 +77,7 @@ def create_worker(
             # Each job in flight holds one connection for its transaction.
             pool_size=settings.worker_concurrency,
             max_overflow=0,
+            timeouts=Timeouts.of(settings),
         )
         ctx["settings"], ctx["engine"], ctx["sessions"] = settings, engine, sessions
         redis_url = settings.redis_url.get_secret_value()
@@ -123,8 +124,11 @@ async def run(settings: WorkerSettings) -> None:
 async def purge_once(settings: PurgeSettings, *, now: datetime) -> dict[str, int]:
     """One retention run over every purge step; its own engine, then disposed."""
     engine, sessions = create_engine_and_sessionmaker(
-        settings.database_url.get_secret_value(), pool_size=1, max_overflow=0
-    )  # one purge step at a time
+        settings.database_url.get_secret_value(),
+        pool_size=1,  # one purge step at a time
+        max_overflow=0,
+        timeouts=Timeouts.of(settings),
+    )
     try:
         steps = worker_service.purge_steps(settings)
         return await worker_service.purge(sessions, steps, now=now)

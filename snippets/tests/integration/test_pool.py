@@ -4,15 +4,17 @@ import asyncio
 import socket
 import time
 from contextlib import AbstractContextManager
+from dataclasses import replace
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from app.core.config import Settings
+from app.core.config import DatabaseSettings, Settings
 from app.infra.db.base import Timeouts, create_engine_and_sessionmaker
 from tests.sql_recorder import recorded
 
@@ -133,7 +135,12 @@ async def test_a_server_that_never_answers_costs_a_timeout_not_a_minute() -> Non
         port = silent.getsockname()[1]
         url = f"postgresql+asyncpg://u:p@127.0.0.1:{port}/none"
         engine, _ = create_engine_and_sessionmaker(
-            url, pool_size=1, max_overflow=0, timeouts=Timeouts(connect=0.5)
+            url,
+            pool_size=1,
+            max_overflow=0,
+            timeouts=replace(
+                Timeouts.of(DatabaseSettings(database_url=SecretStr(url))), connect=0.5
+            ),
         )
         started = time.perf_counter()
         try:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import QueuePool
 
 from app.core.config import Settings
-from app.infra.db.base import create_engine_and_sessionmaker
+from app.infra.db.base import Timeouts, create_engine_and_sessionmaker
 from app.main import create_app
 from demos import perf_double_serialization, perf_etag_dumps_twice, perf_unbounded_pool
 from tests.dump_counter import counted_dumps
@@ -201,7 +201,10 @@ def service_engine() -> AsyncEngine:
     """Do: the engine the lifespan builds, with the default settings' sizes."""
     settings = Settings(database_url=SecretStr(URL), jwt_secret=SecretStr("x" * 32))
     engine, _ = create_engine_and_sessionmaker(
-        URL, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+        URL,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        timeouts=Timeouts.of(settings),
     )
     return engine
 

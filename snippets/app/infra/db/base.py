@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool, PoolProxiedConnection
 
+from app.core.config import DatabaseSettings
 from app.core.exceptions import DatabaseBusyError, DatabaseUnavailableError
 
 # --8<-- [start:naming-convention]
@@ -49,13 +50,23 @@ class Base(DeclarativeBase):
 class Timeouts:
     """How long anything may wait on the database; every wait has an end."""
 
-    pool: float = 2.0  # seconds for a free pooled connection, then a 503
+    pool: float  # seconds for a free pooled connection, then a 503
+    statement: timedelta  # one query, server-side
+    lock: timedelta  # waiting for a row or table lock
+    idle_in_transaction: timedelta  # a transaction a stalled client left open
     # Seconds to open one (asyncpg waits 60 by default): a pool opens them
     # inside requests, after a recycle or a restart.
     connect: float = 3.0
-    statement: timedelta = timedelta(seconds=5)  # one query, server-side
-    lock: timedelta = timedelta(seconds=2)  # waiting for a row or table lock
-    idle_in_transaction: timedelta = timedelta(seconds=10)  # a stalled client
+
+    @classmethod
+    def of(cls, settings: DatabaseSettings) -> "Timeouts":
+        """The timeouts the settings give (DB_POOL_TIMEOUT_SECONDS, ...)."""
+        return cls(
+            pool=settings.db_pool_timeout_seconds,
+            statement=settings.db_statement_timeout,
+            lock=settings.db_lock_timeout,
+            idle_in_transaction=settings.db_idle_in_transaction_timeout,
+        )
 
 
 def _milliseconds(value: timedelta) -> str:
@@ -86,11 +97,10 @@ def create_engine_and_sessionmaker(
     *,
     pool_size: int,
     max_overflow: int,
-    timeouts: Timeouts | None = None,
+    timeouts: Timeouts,
 ) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
     """One engine per process: created in the lifespan, disposed at shutdown;
     its pool holds as many connections as the process runs queries at once."""
-    timeouts = timeouts or Timeouts()
     engine = create_async_engine(
         url,
         pool_size=pool_size,  # kept open: one per request in the database at once
