@@ -353,7 +353,7 @@ def test_the_migrated_schema_uses_the_conventions_names(database_url: str) -> No
     assert {
         "task_pkey",
         "task_owner_id_fkey",
-        "task_owner_id_idx",
+        "task_owner_id_created_at_id_idx",  # every column, as PostgreSQL names it
         "user_account_email_key",
         "task_budget_complete_check",
     } <= in_database

@@ -26,10 +26,11 @@ from app.core.exceptions import DatabaseBusyError, DatabaseUnavailableError
 # PostgreSQL's own default names, so migrations and `\d` output agree and every
 # constraint can be dropped by a predictable name.
 POSTGRES_NAMING_CONVENTION = {
-    "ix": "%(column_0_label)s_idx",
-    "uq": "%(table_name)s_%(column_0_name)s_key",
+    # column_0_N_name: every column, joined by "_", as PostgreSQL names them.
+    "ix": "%(table_name)s_%(column_0_N_name)s_idx",
+    "uq": "%(table_name)s_%(column_0_N_name)s_key",
     "ck": "%(table_name)s_%(constraint_name)s_check",
-    "fk": "%(table_name)s_%(column_0_name)s_fkey",
+    "fk": "%(table_name)s_%(column_0_N_name)s_fkey",
     "pk": "%(table_name)s_pkey",
 }
 # --8<-- [end:naming-convention]
