@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.config import Settings
 from app.main import create_app
@@ -63,10 +64,23 @@ def app(settings: Settings, mail_sender: RecordingMailSender) -> FastAPI:
 
 
 # --8<-- [start:async-client]
+def state_per_request(app: ASGIApp) -> ASGIApp:
+    """Each request gets its own copy of the lifespan state, as uvicorn gives
+    it: asgi-lifespan hands every request the same dict, so one request's
+    `request.state` would be seen by the next."""
+
+    async def copied(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and "state" in scope:
+            scope = {**scope, "state": dict(scope["state"])}
+        await app(scope, receive, send)
+
+    return copied
+
+
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """Talk to the app in-process, with its lifespan (engine, clients) running."""
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(state_per_request(app)) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(
             transport=transport, base_url="http://test"

@@ -17,7 +17,8 @@ _ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", re.IGNORECASE)
 
 # --8<-- [start:settings]
 class DatabaseSettings(BaseSettings):
-    """What the migrations need: the database, and no other secret."""
+    """What every process that connects needs (the API, the worker, the
+    migrations): the database and how long to wait on it; no other secret."""
 
     # Names match the variables one to one (DATABASE_URL, JWT_SECRET, ...).
     # No env_file: production reads the real environment or a secret manager.
@@ -30,9 +31,16 @@ class DatabaseSettings(BaseSettings):
     # Every wait has an end, in the API and the worker alike: for a pooled
     # connection, a statement, a row lock, a transaction a client left open.
     db_pool_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
-    db_statement_timeout: timedelta = timedelta(seconds=5)
-    db_lock_timeout: timedelta = timedelta(seconds=2)
-    db_idle_in_transaction_timeout: timedelta = timedelta(seconds=10)
+    # Above 0 (PostgreSQL reads 0 as "no limit"), at most an hour.
+    db_statement_timeout: timedelta = Field(
+        default=timedelta(seconds=5), gt=timedelta(0), le=timedelta(hours=1)
+    )
+    db_lock_timeout: timedelta = Field(
+        default=timedelta(seconds=2), gt=timedelta(0), le=timedelta(hours=1)
+    )
+    db_idle_in_transaction_timeout: timedelta = Field(
+        default=timedelta(seconds=10), gt=timedelta(0), le=timedelta(hours=1)
+    )
 
     @field_validator("database_url")
     @classmethod

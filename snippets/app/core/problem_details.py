@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.conditional import NotModifiedError, not_modified_handler
 from app.core.constants import ErrorCode
+from app.core.deprecation import announced
 from app.core.exceptions import PROBLEM_BASE_URI, AppError, DatabaseBusyError
 from app.core.http_methods import method_not_allowed
 from app.core.models import INT32
@@ -93,13 +94,12 @@ def problem_response(
 ) -> JSONResponse:
     """Serialize a problem with the media type RFC 9457 registers for it."""
     request.state.problem_code = problem.code  # counted by the metrics middleware
-    # What the route says on every answer (a Deprecation's headers), then the error's.
-    route_headers: dict[str, str] = getattr(request.state, "route_headers", {})
     return JSONResponse(
         problem.model_dump(exclude_none=True),
         status_code=problem.status,
         media_type=PROBLEM_MEDIA_TYPE,
-        headers={**route_headers, **(headers or {})},
+        # What the route says on every answer (a deprecation), then the error's.
+        headers={**announced(request), **(headers or {})},
     )
 
 

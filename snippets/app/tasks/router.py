@@ -69,7 +69,7 @@ CREATED_HEADERS = {
 }
 
 JsonBody = [Depends(require_json)]  # 415 for anything but application/json
-# Declared first on the route, so even its 401s and 415s carry the headers.
+# In the route's `dependencies=`: its errors carry the headers too.
 PutDeprecation = Deprecation(
     since=PUT_DEPRECATED_AT, sunset=PUT_SUNSET_AT, successor=router.prefix + TASK_PATH
 )

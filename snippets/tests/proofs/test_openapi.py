@@ -77,6 +77,9 @@ def test_every_route_has_a_major_version(app: FastAPI, *, holds: bool) -> None:
 # --8<-- [end:doc-001]
 
 
+JSON = {"Content-Type": "application/json"}
+
+
 # --8<-- [start:doc-002]
 @pytest.mark.rule("DOC-002")
 async def test_a_deprecated_route_says_so_everywhere(
@@ -92,19 +95,21 @@ async def test_a_deprecated_route_says_so_everywhere(
     put = offline_app().openapi()["paths"]["/api/v1/tasks/{task_id}"]["put"]
     assert put["deprecated"] is True
     assert re.search(r"\d{4}-\d{2}-\d{2}.*PATCH", put["description"])
+    # Errors too, sent first: a client that only ever gets errors learns it.
+    errors = [
+        await client.put(url, json={"title": "New"}),  # 401: no token
+        await client.put(url, content=b"{", headers=auth_headers | JSON),  # 422
+        await client.put(url, content=b"title=x", headers=auth_headers),  # 415
+        await client.put(  # 404
+            f"/api/v1/tasks/{uuid.uuid4()}", json={"title": "New"}, headers=auth_headers
+        ),
+    ]
     response = await client.put(url, json={"title": "New"}, headers=auth_headers)
     assert response.status_code == 200, response.text
-    assert all(name in response.headers for name in ("Deprecation", "Sunset", "Link"))
     assert 'rel="successor-version"' in response.headers["Link"]
-    # Errors too: a client that only ever gets 404s or 422s learns it as well.
-    missing = await client.put(
-        f"/api/v1/tasks/{uuid.uuid4()}", json={"title": "New"}, headers=auth_headers
-    )
-    invalid = await client.put(url, json={"title": ""}, headers=auth_headers)
-    assert (missing.status_code, invalid.status_code) == (404, 422)
-    for error in (missing, invalid):
-        assert error.headers["Sunset"] == response.headers["Sunset"]
-        assert error.headers["Deprecation"] == response.headers["Deprecation"]
+    assert [error.status_code for error in errors] == [401, 422, 415, 404]
+    for answer in [*errors, response]:
+        assert all(name in answer.headers for name in ("Deprecation", "Sunset", "Link"))
 
     # Don't: a comment in the code, and nothing a client can see.
     app = doc_silent_deprecation.app

@@ -44,6 +44,9 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
         {"cors_origins": "https://app.example.com,null"},
         {"cors_origins": "app.example.com"},  # an origin has a scheme
         {"cors_origins": "https://app.example.com/path"},  # and no path
+        {"db_statement_timeout": timedelta(0)},  # 0 turns PostgreSQL's off
+        {"db_lock_timeout": timedelta(seconds=-1)},
+        {"db_idle_in_transaction_timeout": timedelta(0)},
     ],
 )
 def test_unsafe_settings_are_refused(overrides: dict[str, object]) -> None:
