@@ -23,12 +23,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 DOCS = HERE / "docs"
 DOWNLOADS = "downloads"
-COPIED = {
-    "run.sh": "run.sh",
-    "pre-commit-config.yaml": "pre-commit-config.yaml",
-    "pyproject-config.toml": "pyproject-config.toml",
-    "waiver_example.py": "waiver_example.py",
-}
+# Included by the page as they are, from docs/ (the Actions job gets the wheel's URL first).
+VERBATIM = ("run.sh", "pre-commit-config.yaml", "pyproject-config.toml", "waiver_example.py")
 
 
 def version() -> str:
@@ -142,7 +138,7 @@ def write_page_files(directory: Path) -> list[Path]:
         .read_text(encoding="utf-8")
         .replace("{wheel_url}", url),
         "checks.md": checks_markdown(),
-        **{name: (DOCS / source).read_text(encoding="utf-8") for name, source in COPIED.items()},
+        **{name: (DOCS / name).read_text(encoding="utf-8") for name in VERBATIM},
     }
     written = []
     for name, text in texts.items():

@@ -14,40 +14,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 
 from bench.common import Json
-from bench.database import API, Seeded, fresh_token
+from bench.database import API, Seeded, bulk_user, fresh_token
 from bench.service import _wait_ready, uvicorn_server
 
 SLOW_CLIENTS = 12  # more than the pool's 10 connections
 WORKERS = 3
 SECONDS = 10.0
 EXPORT_ROWS = 20_000  # ~9 MB of NDJSON: more than loopback's socket buffers
-
-
-async def _exporter(base: str, url: str) -> dict[str, str]:
-    """A second user, with EXPORT_ROWS tasks written straight into the database."""
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        user = {"email": "slow@example.com", "display_name": "Slow", "password": "Bench-pass-2025"}
-        await client.post(f"{API}/users", json=user)
-        form = {"username": user["email"], "password": user["password"]}
-        token = (await client.post(f"{API}/auth/token", data=form)).json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}"}
-        me = (await client.get(f"{API}/users/me", headers=headers)).json()
-    engine = create_async_engine(url, poolclass=NullPool)
-    async with engine.begin() as connection:
-        await connection.execute(
-            text(
-                "INSERT INTO task (owner_id, title, description) SELECT CAST(:owner AS uuid), "
-                "'task ' || n, repeat('x', 200) FROM generate_series(1, :rows) AS n"
-            ),
-            {"owner": me["id"], "rows": EXPORT_ROWS},
-        )
-    await engine.dispose()
-    return headers
 
 
 async def _slow_reader(base: str, headers: Mapping[str, str], until: float) -> int:
@@ -86,7 +61,8 @@ async def _worker(base: str, token: str, until: float, seen: list[tuple[int, flo
 
 
 async def _run(base: str, url: str, seeded: Seeded) -> Json:
-    headers = await _exporter(base, url)
+    exporter = await bulk_user(base, url, "slow@example.com", EXPORT_ROWS)
+    headers = {"Authorization": f"Bearer {exporter.token}"}
     token = await asyncio.to_thread(fresh_token, base, seeded)  # tokens live 15 min
     seen: list[tuple[int, float]] = []
     until = time.monotonic() + SECONDS

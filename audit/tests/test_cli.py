@@ -115,6 +115,22 @@ def test_a_waiver_without_a_reason_waives_nothing(
     assert "a waiver needs a reason" in out and "svc.py:5:5 BG-002" in out
 
 
+@pytest.mark.parametrize("named", ["FMT-001", "AGT-001", "NAIVE-DATETIME"])
+def test_a_waiver_naming_one_rule_of_a_finding_cited_twice_waives_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], named: str
+) -> None:
+    # One naive datetime is one problem, cited by FMT-001 and AGT-001: naming either rule (or
+    # the check) waives both citations; naming one left the other failing the build.
+    code = (
+        "from datetime import datetime\n\n\n"
+        f"def stamp() -> datetime:\n    return datetime.now()  # guideline: allow[{named}] why\n"
+    )
+    status, out = run(capsys, str(project(tmp_path, code)))
+    assert status == 0, out
+    assert "waived: svc.py:5:12 FMT-001 [NAIVE-DATETIME]: why" in out
+    assert "waived: svc.py:5:12 AGT-001 [NAIVE-DATETIME]: why" in out
+
+
 def test_a_waiver_for_another_rule_waives_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

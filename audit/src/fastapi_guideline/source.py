@@ -222,8 +222,29 @@ def _index(module: Module) -> None:
             continue
         if isinstance(child, ast.Lambda):
             module.in_lambda.update(id(n) for n in ast.walk(child) if isinstance(n, ast.Call))
-        stack.extend((node, scope) for node in reversed(list(ast.iter_child_nodes(child))))
+        stack.extend((node, scope) for node in reversed(_children(child)))
     module.__dict__["by_type"] = index
+
+
+# Expression contexts (a third of all nodes) and operators: no check looks them up, and
+# `ast.iter_child_nodes` would yield them, through two generators per node.
+_NOT_INDEXED = frozenset({"ctx", "op", "ops"})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    kind = type(node)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = tuple(f for f in kind._fields if f not in _NOT_INDEXED)
+    children: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            children.append(value)
+        elif isinstance(value, list):
+            children.extend(item for item in value if isinstance(item, ast.AST))
+    return children
 
 
 def _comments(text: str) -> dict[int, str]:
@@ -321,7 +342,7 @@ def walk_body(function: Function) -> Iterator[ast.AST]:
         yield node
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(_children(node))
 
 
 def string_parts(node: ast.expr) -> tuple[str, bool] | None:  # noqa: PLR0911 - one per form

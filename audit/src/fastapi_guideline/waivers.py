@@ -1,7 +1,8 @@
 """Inline waivers: `# guideline: allow[ERR-005] reason`, on the finding's line or the line above.
 
 A waiver names one or more rule IDs (or check names) and must give a reason; one without a
-reason waives nothing and is reported.
+reason waives nothing and is reported. Naming one of the rules a check cites (NAIVE-DATETIME
+cites FMT-001 and AGT-001) waives the check's finding under all of them.
 """
 
 import re
@@ -22,8 +23,10 @@ class Waiver:
     reason: str
     used: bool = False
 
-    def covers(self, rule: str, check: str) -> bool:
-        return rule in self.ids or check in self.ids
+    def covers(self, check: str, rules: tuple[str, ...]) -> bool:
+        """Whether it names the check or one of the rules it cites: a finding cited by two
+        rules is one problem at one place, waived by naming either."""
+        return check in self.ids or any(rule in self.ids for rule in rules)
 
 
 def read_waivers(path: Path, comments: dict[int, str], lines: list[str]) -> list[Waiver]:
