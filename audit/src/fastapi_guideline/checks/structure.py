@@ -7,7 +7,8 @@ from fastapi_guideline.project import Project
 from fastapi_guideline.registry import Hit, check
 from fastapi_guideline.source import Module
 
-SHARED_PACKAGES = {"core", "infra", "common", "shared", "lib", "utils", "config", "db"}
+# Packages every domain shares (Dispatch keeps its query helpers in `database/`).
+SHARED_PACKAGES = {"core", "infra", "common", "shared", "lib", "utils", "config", "db", "database"}
 # The modules STR-012 names: a repository class or a utility is imported by its own name.
 DOMAIN_MODULES = {"service", "dependencies", "constants"}
 ADAPTER_PLACES = {

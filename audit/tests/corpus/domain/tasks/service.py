@@ -4,10 +4,12 @@ from domain.users import service as user_service  # near: BARE-CROSS-DOMAIN-IMPO
 from domain.users.constants import USER_NOT_FOUND  # expect: BARE-CROSS-DOMAIN-IMPORT
 from domain.users.service import get_user  # expect: BARE-CROSS-DOMAIN-IMPORT
 from domain.users.repository import UserRepository  # near: BARE-CROSS-DOMAIN-IMPORT
+from domain.database.service import paginate  # near: BARE-CROSS-DOMAIN-IMPORT
 
 
 async def owner(user_id: int, users: UserRepository) -> str:
-    return await get_user(user_id) + await user_service.get_user(user_id) + USER_NOT_FOUND
+    found = await get_user(user_id) + await user_service.get_user(user_id) + USER_NOT_FOUND
+    return paginate([found], 1)[0]
 
 
 async def notify(client: httpx.AsyncClient) -> None:
