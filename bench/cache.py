@@ -19,13 +19,12 @@ from bench.database import API, Seeded, bulk_user, fresh_token
 from bench.service import (
     CONNECTIONS,
     DURATION_SECONDS,
-    WARMUP_SECONDS,
     WRK_REPORT,
     _check,
     _summary,
     _wait_ready,
-    uvicorn_server,
-    wrk,
+    interleaved_rounds,
+    served,
 )
 
 ROUNDS = 3
@@ -63,20 +62,8 @@ def redis_server() -> Iterator[str]:
             server.wait(timeout=10)
 
 
-def _rounds(bases: Mapping[str, str], token: str, script: Path) -> dict[str, list[Json]]:
-    """ROUNDS wrk runs of each variant, interleaved, the order turned every round."""
-    runs: dict[str, list[Json]] = {variant: [] for variant in bases}
-    for base in bases.values():
-        _check(base, {NAME: PATH}, token)
-        wrk(base + PATH, token, WARMUP_SECONDS, script)
-    for round_number in range(ROUNDS):
-        order = list(runs) if round_number % 2 == 0 else list(reversed(runs))
-        for variant in order:
-            runs[variant].append(wrk(bases[variant] + PATH, token, DURATION_SECONDS, script))
-    return runs
-
-
-def _summarised(tasks: int, runs: dict[str, list[Json]]) -> Json:
+def _summarised(tasks: int, by_variant: dict[str, dict[str, list[Json]]]) -> Json:
+    runs = by_variant[NAME]
     ratios = [c["rps"] / u["rps"] for c, u in zip(runs["cached"], runs["uncached"], strict=True)]
     return {
         "tasks_of_the_user": tasks,
@@ -93,17 +80,23 @@ def measure(env: Mapping[str, str], seeded: Seeded) -> Json:
         script.write_text(WRK_REPORT, encoding="utf-8")
         redis_url = stack.enter_context(redis_server())
         environments = {"uncached": dict(env), "cached": {**env, "REDIS_URL": redis_url}}
-        bases = {}
+        servers = {}
         for variant, environment in environments.items():
             log = Path(directory) / f"{variant}.log"
-            bases[variant] = stack.enter_context(uvicorn_server("full", environment, log))
-            _wait_ready(bases[variant], log)
-        token = fresh_token(bases["uncached"], seeded)  # one token: both serve the same keys
-        users.append(_summarised(len(seeded.task_ids), _rounds(bases, token, script)))
-        large = asyncio.run(
-            bulk_user(bases["uncached"], env["DATABASE_URL"], "cache@example.com", LARGE)
-        )
-        users.append(_summarised(LARGE, _rounds(bases, large.token, script)))
+            servers[variant] = stack.enter_context(served("full", environment, log))
+            _wait_ready(servers[variant].base, log)
+        base = servers["uncached"].base
+        large = asyncio.run(bulk_user(base, env["DATABASE_URL"], "cache@example.com", LARGE))
+        # One token per user serves both servers: they share the signing key.
+        for tasks, token in (
+            (len(seeded.task_ids), fresh_token(base, seeded)),
+            (LARGE, large.token),
+        ):
+            for server in servers.values():
+                _check(server.base, {NAME: PATH}, token)
+            runs = interleaved_rounds(servers, {NAME: PATH}, token, script, rounds=ROUNDS)
+            users.append(_summarised(tasks, runs))
+
     return {
         "endpoint": NAME,
         "users": users,

@@ -8,11 +8,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
@@ -35,6 +36,7 @@ CPU_NOTE = (
     "divided by the requests it answered; PostgreSQL's and wrk's CPU are not in it"
 )
 ROUNDS = 5
+K = TypeVar("K", bound=Hashable)  # what names a server: a variant, a process count
 DURATION_SECONDS = 4
 WARMUP_SECONDS = 2
 CONNECTIONS = 10  # the app's pool: 10 connections, no overflow
@@ -301,22 +303,27 @@ def _start(stack: ExitStack, directory: Path, env: Mapping[str, str]) -> dict[st
     return servers
 
 
-def _rounds(
-    servers: Mapping[str, Served], paths: Mapping[str, str], token: str, script: Path
-) -> dict[str, dict[str, list[Json]]]:
-    """A warm-up of each variant on each endpoint, then ROUNDS measured rounds."""
-    runs: dict[str, dict[str, list[Json]]] = {e: {v: [] for v in VARIANTS} for e in paths}
+def interleaved_rounds(
+    servers: Mapping[K, Served],
+    paths: Mapping[str, str],
+    token: str,
+    script: Path,
+    rounds: int = ROUNDS,
+) -> dict[str, dict[K, list[Json]]]:
+    """A warm-up of each server on each endpoint, then `rounds` measured rounds, the servers'
+    order rotated every round so that none always runs first (or right after another)."""
+    keys = list(servers)
+    runs: dict[str, dict[K, list[Json]]] = {e: {k: [] for k in keys} for e in paths}
     for path in paths.values():
-        for variant in VARIANTS:
-            wrk(servers[variant].base + path, token, WARMUP_SECONDS, script)
-    for round_number in range(ROUNDS):
-        # Rotate the order, so no variant always runs first (or right after another).
-        shift = round_number % len(VARIANTS)
-        order = VARIANTS[shift:] + VARIANTS[:shift]
+        for server in servers.values():
+            wrk(server.base + path, token, WARMUP_SECONDS, script)
+    for round_number in range(rounds):
+        shift = round_number % len(keys)
+        order = keys[shift:] + keys[:shift]
         for endpoint, path in paths.items():
-            for variant in order:
-                run = _run(servers[variant], path, token, DURATION_SECONDS, script)
-                runs[endpoint][variant].append(run)
+            for key in order:
+                run = _run(servers[key], path, token, DURATION_SECONDS, script)
+                runs[endpoint][key].append(run)
     return runs
 
 
@@ -333,7 +340,7 @@ def measure(env: Mapping[str, str], seeded: Seeded) -> Json:
         token = fresh_token(servers["full"].base, seeded)  # the floor signs no one in
         headers = {variant: _check(s.base, paths, token) for variant, s in servers.items()}
         body_bytes = same_bodies(servers["full"].base, servers["floor"].base, paths, token)
-        runs = _rounds(servers, paths, token, script)
+        runs = interleaved_rounds(servers, paths, token, script)
         profiles = {
             endpoint: profile.record(
                 servers["full"].pid,

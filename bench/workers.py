@@ -15,15 +15,13 @@ from bench.service import (
     LIST,
     REFERENCE,
     ROUNDS,
-    WARMUP_SECONDS,
     WRK_REPORT,
     Served,
-    _run,
     _summary,
     _wait_ready,
     endpoints,
+    interleaved_rounds,
     served,
-    wrk,
 )
 
 PROCESSES = (1, 2, 4)
@@ -47,22 +45,12 @@ def measure(env: Mapping[str, str], seeded: Seeded) -> Json:
     """ROUNDS interleaved rounds of each process count on the list and detail reads."""
     paths = {e: p for e, p in endpoints(seeded).items() if e != REFERENCE}
     started, load_before = time.perf_counter(), load_average()
-    runs: dict[str, dict[int, list[Json]]] = {e: {n: [] for n in PROCESSES} for e in paths}
     with tempfile.TemporaryDirectory(prefix="bench-workers-") as directory, ExitStack() as stack:
         script = Path(directory) / "report.lua"
         script.write_text(WRK_REPORT, encoding="utf-8")
         servers = _start(stack, Path(directory), env)
         token = fresh_token(servers[1].base, seeded)
-        for path in paths.values():
-            for server in servers.values():
-                wrk(server.base + path, token, WARMUP_SECONDS, script)
-        for round_number in range(ROUNDS):
-            shift = round_number % len(PROCESSES)
-            order = PROCESSES[shift:] + PROCESSES[:shift]
-            for endpoint, path in paths.items():
-                for count in order:
-                    run = _run(servers[count], path, token, DURATION_SECONDS, script)
-                    runs[endpoint][count].append(run)
+        runs = interleaved_rounds(servers, paths, token, script)
     results: Json = {}
     for endpoint, by_count in runs.items():
         results[endpoint] = {

@@ -5,12 +5,10 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.config import Settings
 from app.main import create_app
@@ -18,6 +16,7 @@ from app.users.constants import Role
 from app.users.dependencies import get_mail_sender
 from app.users.models import User
 from app.users.schemas import UserCreate
+from tests.app_client import app_client
 from tests.factories import RecordingMailSender, UserCreateFactory
 
 # `database_url`: a migrated PostgreSQL, emptied after every test; `redis_url`:
@@ -63,32 +62,15 @@ def app(settings: Settings, mail_sender: RecordingMailSender) -> FastAPI:
     return app
 
 
-# --8<-- [start:async-client]
-def state_per_request(app: ASGIApp) -> ASGIApp:
-    """Each request gets its own copy of the lifespan state, as uvicorn gives
-    it: asgi-lifespan hands every request the same dict, so one request's
-    `request.state` would be seen by the next."""
-
-    async def copied(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and "state" in scope:
-            scope = {**scope, "state": dict(scope["state"])}
-        await app(scope, receive, send)
-
-    return copied
-
-
+# --8<-- [start:client-fixture]
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """Talk to the app in-process, with its lifespan (engine, clients) running."""
-    async with LifespanManager(state_per_request(app)) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://test"
-        ) as client:
-            yield client
+    """The app with its lifespan running, for one test."""
+    async with app_client(app) as client:
+        yield client
 
 
-# --8<-- [end:async-client]
+# --8<-- [end:client-fixture]
 
 
 @pytest.fixture
@@ -98,12 +80,8 @@ async def cached_client(
     """Like `client`, with the summary cached in the test Redis (REDIS_URL set)."""
     app = create_app(settings.model_copy(update={"redis_url": SecretStr(redis_url)}))
     app.dependency_overrides[get_mail_sender] = lambda: mail_sender
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://test"
-        ) as client:
-            yield client
+    async with app_client(app) as client:
+        yield client
 
 
 @pytest.fixture

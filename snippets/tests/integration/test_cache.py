@@ -10,7 +10,6 @@ from datetime import timedelta
 import httpx
 import pytest
 import redis.asyncio
-from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,6 +19,7 @@ from app.infra.cache import Cache
 from app.main import create_app
 from app.tasks.models import Task
 from app.tasks.summary import summary_key
+from tests.app_client import app_client
 from tests.conftest import bearer, sign_up
 from tests.plugins.redis import RedisServer
 
@@ -181,11 +181,7 @@ async def test_a_stalled_redis_costs_a_timeout_not_an_error(settings: Settings) 
             update={"redis_url": SecretStr(url), "redis_timeout_seconds": 0.1}
         )
         app = create_app(stalled)
-        transport = httpx.ASGITransport(app=app)
-        async with (
-            LifespanManager(app),
-            httpx.AsyncClient(transport=transport, base_url="http://t") as client,
-        ):
+        async with app_client(app) as client:
             headers = await sign_up_headers(client)
             async with asyncio.timeout(10):  # a hang fails the test, not CI
                 answers = [

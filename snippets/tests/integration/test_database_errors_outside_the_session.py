@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -21,6 +20,7 @@ from sqlalchemy.pool import NullPool
 from app.core.config import Settings
 from app.core.security import create_token
 from app.main import create_app
+from tests.app_client import app_client
 from tests.conftest import bearer, sign_up
 
 # Every route that counts a rate limit, with a request that reaches the limit.
@@ -78,11 +78,7 @@ async def test_a_lock_timeout_in_a_rate_limit_is_a_503(
         settings.model_copy(update={"db_lock_timeout": timedelta(seconds=0.2)})
     )
     path, kwargs = ROUTES[route]
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
-    ):
+    async with app_client(app) as client:
         headers = bearer(await sign_up(client))
         async with locked_counters(database_url):
             response = await client.post(path, headers=headers, **kwargs)
@@ -102,11 +98,7 @@ async def test_an_unreachable_database_outside_the_session_is_a_503(
         broken, subject=uuid.uuid4(), session_id=uuid.uuid4(), kind="access"
     )
     headers = {"Authorization": f"Bearer {token}"}
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
-    ):
+    async with app_client(app) as client:
         response = await client.post(path, **kwargs, headers=headers)
 
     assert_503(response, "database-unavailable", "5")

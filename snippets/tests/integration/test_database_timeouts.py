@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 import httpx
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import text
 
 from app.core.config import Settings
 from app.infra.db.base import SessionDep
 from app.main import create_app
+from tests.app_client import app_client
 from tests.conftest import bearer, sign_up
 
 TASKS = "/api/v1/tasks"
@@ -42,11 +42,7 @@ async def test_a_slow_statement_is_cancelled_and_a_503(settings: Settings) -> No
     async def slow(session: SessionDep) -> None:
         await session.execute(text("SELECT pg_sleep(2)"))
 
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
-    ):
+    async with app_client(app) as client:
         response = await client.get("/slow")
 
     assert response.status_code == 503, response.text
@@ -61,11 +57,7 @@ async def test_a_write_waiting_on_a_locked_row_gives_up_with_a_503(
     app = create_app(
         settings.model_copy(update={"db_lock_timeout": timedelta(seconds=0.2)})
     )
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
-    ):
+    async with app_client(app) as client:
         headers = bearer(await sign_up(client))
         task = (await client.post(TASKS, json={"title": "t"}, headers=headers)).json()
         async with app.state.engine.connect() as other:

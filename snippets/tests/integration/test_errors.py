@@ -2,11 +2,11 @@
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from app.core.config import Settings
 from app.main import create_app
+from tests.app_client import app_client
 
 TASKS = "/api/v1/tasks"
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "code"}
@@ -130,11 +130,7 @@ async def test_unhandled_error_is_a_generic_500(settings: Settings) -> None:
     async def boom() -> None:
         raise RuntimeError("password=hunter2 in a stack trace")
 
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
-    ):
+    async with app_client(app, raise_app_exceptions=False) as client:
         response = await client.get("/boom", headers={"X-Request-ID": "abc-123"})
 
     problem = assert_problem(response, 500, "internal-error")

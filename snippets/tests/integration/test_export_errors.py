@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from fastapi.responses import StreamingResponse
 from sqlalchemy import text
@@ -19,6 +18,7 @@ from sqlalchemy.pool import NullPool
 
 from app.core.config import Settings
 from app.main import create_app
+from tests.app_client import app_client
 from tests.conftest import bearer, sign_up
 
 ORIGIN = "https://app.example.com"
@@ -57,11 +57,7 @@ async def test_a_stream_that_fails_before_its_first_byte_is_a_full_500(
     async def boom_stream() -> StreamingResponse:
         return StreamingResponse(chunks())
 
-    transport = httpx.ASGITransport(app=cors_app, raise_app_exceptions=False)
-    async with (
-        LifespanManager(cors_app),
-        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
-    ):
+    async with app_client(cors_app, raise_app_exceptions=False) as client:
         ok = await client.get("/healthz", headers=SENT)
         crash = await client.get("/boom-stream", headers=SENT)
 
@@ -86,12 +82,8 @@ async def test_a_stream_that_fails_before_its_first_byte_is_a_full_500(
 async def test_an_export_failing_before_its_first_byte_is_a_problem_document(
     cors_app: FastAPI, database_url: str, spoil: str, status: int
 ) -> None:
-    transport = httpx.ASGITransport(app=cors_app, raise_app_exceptions=False)
     observer = create_async_engine(database_url, poolclass=NullPool)
-    async with (
-        LifespanManager(cors_app),
-        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
-    ):
+    async with app_client(cors_app, raise_app_exceptions=False) as client:
         headers = bearer(await sign_up(client)) | SENT
         await client.post("/api/v1/tasks", json={"title": "t"}, headers=headers)
         ok = await client.get("/api/v1/tasks", headers=headers)

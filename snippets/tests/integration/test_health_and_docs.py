@@ -1,21 +1,17 @@
 """Probes, and the OpenAPI document when docs are switched on."""
 
 import httpx
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from pydantic import SecretStr
 
 from app.core.config import Settings
 from app.main import create_app
+from tests.app_client import app_client
 
 
 async def serve(app: FastAPI, path: str) -> httpx.Response:
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://t"
-        ) as client:
-            return await client.get(path)
+    async with app_client(app) as client:
+        return await client.get(path)
 
 
 async def test_readyz_checks_the_database(client: httpx.AsyncClient) -> None:

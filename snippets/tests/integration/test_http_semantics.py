@@ -5,7 +5,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
 from app.main import create_app
+from tests.app_client import app_client
 
 TASKS = "/api/v1/tasks"
 SNAPSHOT = Path(__file__).parents[1] / "contract" / "openapi.snapshot.json"
@@ -39,11 +39,7 @@ async def test_a_500_carries_the_same_headers_as_any_response(
     async def boom() -> None:
         raise RuntimeError("password=hunter2 in a stack trace")
 
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
-    ):
+    async with app_client(app, raise_app_exceptions=False) as client:
         ok = await client.get("/healthz", headers={"Origin": ORIGIN})
         crash = await client.get("/boom", headers={"Origin": ORIGIN})
 
@@ -292,11 +288,7 @@ async def test_a_refused_cors_preflight_is_a_problem_document(
     asked = {"Origin": origin, "Access-Control-Request-Method": method}
     if headers:
         asked["Access-Control-Request-Headers"] = headers
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
-    ):
+    async with app_client(app) as client:
         allowed = await client.options(
             TASKS, headers={"Origin": ORIGIN, "Access-Control-Request-Method": "GET"}
         )

@@ -3,15 +3,14 @@
 import json
 import logging
 
-import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from pydantic import SecretStr
 
 from app.core.config import Settings
 from app.core.logging import configure_logging
 from app.main import create_app
+from tests.app_client import app_client
 
 METRICS_TOKEN = "scraper-token-of-the-tests"
 SCRAPER = {"Authorization": f"Bearer {METRICS_TOKEN}"}
@@ -29,11 +28,7 @@ async def test_log_lines_carry_the_request_id_and_no_secret(
         logging.getLogger("app.test").info("sending to ada@example.com")
         raise RuntimeError("password=hunter2 for ada@example.com")
 
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
-    ):
+    async with app_client(app, raise_app_exceptions=False) as client:
         capsys.readouterr()  # only what this request writes
         response = await client.get(
             "/boom?token=s3cret-token&email=ada@example.com&page=2",
@@ -53,12 +48,7 @@ async def test_log_lines_carry_the_request_id_and_no_secret(
 
 
 async def scrape(app: FastAPI, *paths: str, method: str = "GET") -> str:
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://t"
-        ) as client,
-    ):
+    async with app_client(app) as client:
         for path in paths:
             await client.request(method, path)
         metrics = await client.get("/metrics", headers=SCRAPER)
@@ -140,11 +130,7 @@ async def test_metrics_need_the_scraper_token(
     """No token configured: no endpoint; otherwise only the exact bearer token."""
     secret = SecretStr(token) if token else None
     app = create_app(settings.model_copy(update={"metrics_token": secret}))
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
-    ):
+    async with app_client(app) as client:
         headers = {"Authorization": sent} if sent else {}
         response = await client.get("/metrics", headers=headers)
 

@@ -16,7 +16,6 @@ from typing import Any
 import argon2
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
@@ -26,6 +25,7 @@ from app.core.config import Settings
 from app.main import create_app
 from app.users import service as user_service
 from app.users.models import User
+from tests.app_client import app_client
 
 POOL = 2
 HASHES_AT_ONCE = 2
@@ -58,7 +58,7 @@ class Gate:
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+def app(settings: Settings) -> FastAPI:
     changes = {
         "db_pool_size": POOL,
         "db_max_overflow": 0,
@@ -68,15 +68,13 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
         "login_attempts_per_address": 1000,
         "registrations_per_address": 1000,
     }
-    app = create_app(Settings.model_validate(settings.model_dump() | changes))
-    async with LifespanManager(app):
-        yield app
+    return create_app(Settings.model_validate(settings.model_dump() | changes))
 
 
 @pytest.fixture
-def client(app: FastAPI) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=app)
-    return httpx.AsyncClient(transport=transport, base_url="http://test")
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with app_client(app) as client:
+        yield client
 
 
 async def new_user(app: FastAPI, password_hash: str) -> dict[str, str]:

@@ -11,14 +11,13 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 from app.core.config import Settings
 from app.main import create_app
+from tests.app_client import app_client
 from tests.conftest import bearer, sign_up
 from tests.plugins.postgres import (
     asyncpg_url,
@@ -74,11 +73,7 @@ async def test_readyz_is_a_fast_503_and_the_service_recovers(
     app = create_app(
         settings.model_copy(update={"database_url": SecretStr(database_url)})
     )
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
-    ):
+    async with app_client(app) as client:
         headers = bearer(await sign_up(client))
         task = await client.post(
             "/api/v1/tasks", json={"title": "kept"}, headers=headers

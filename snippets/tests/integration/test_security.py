@@ -1,13 +1,13 @@
 """Security: CSP per page kind, gzip, sign-in rate limit, account deletion."""
 
 import httpx
-from asgi_lifespan import LifespanManager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
 from app.infra.db.models import Base
 from app.main import create_app
+from tests.app_client import app_client
 from tests.conftest import register, sign_in
 
 TASKS = "/api/v1/tasks"
@@ -19,12 +19,7 @@ async def test_api_responses_forbid_all_content_and_docs_get_their_own_csp(
     """JSON: `default-src 'none'`; the Swagger page may load its CDN assets."""
     api = await client.get("/healthz")
     app = create_app(settings.model_copy(update={"docs_enabled": True}))
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://t"
-        ) as docs_client,
-    ):
+    async with app_client(app) as docs_client:
         docs = await docs_client.get("/docs")
         schema = await docs_client.get("/openapi.json")
 
@@ -75,12 +70,7 @@ async def test_sign_in_is_limited_per_account_with_retry_after(
 async def test_sign_in_is_limited_per_client_address(settings: Settings) -> None:
     """Many accounts from one address hit the address limit (here 3)."""
     app = create_app(settings.model_copy(update={"login_attempts_per_address": 3}))
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://t"
-        ) as client,
-    ):
+    async with app_client(app) as client:
         attempts = [
             await client.post(
                 "/api/v1/auth/token",

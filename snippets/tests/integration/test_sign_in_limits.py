@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from app.core.config import Settings
 from app.main import create_app
+from tests.app_client import state_per_request
 from tests.factories import UserCreateFactory
 
 TOKEN = "/api/v1/auth/token"
@@ -29,7 +30,7 @@ def settings(settings: Settings) -> Settings:
 
 @asynccontextmanager
 async def running(app: FastAPI) -> AsyncIterator[FastAPI]:
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(state_per_request(app)) as manager:
         yield manager.app  # type: ignore[misc]  # an ASGI app, typed as such by Starlette
 
 

@@ -1,8 +1,6 @@
 """OpenTelemetry: route, SQL and outgoing HTTP spans, in one trace."""
 
-import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
@@ -14,6 +12,7 @@ from pydantic import HttpUrl
 from app.core.config import Settings
 from app.core.tracing import create_tracer_provider
 from app.main import create_app
+from tests.app_client import app_client
 from tests.conftest import bearer, sign_up
 from tests.servers import webhook_receiver
 
@@ -36,12 +35,7 @@ async def test_route_db_and_http_spans_share_the_request_trace(
         )
         app = create_app(traced)
         app.state.tracer_provider.add_span_processor(SimpleSpanProcessor(memory))
-        async with (
-            LifespanManager(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://t"
-            ) as client,
-        ):
+        async with app_client(app) as client:
             headers = bearer(await sign_up(client))
             task = (
                 await client.post("/api/v1/tasks", json={"title": "t"}, headers=headers)

@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from pydantic import HttpUrl
 
 from app.core.config import Settings
 from app.main import create_app
+from tests.app_client import app_client
 from tests.conftest import bearer, sign_up
 from tests.servers import serve_on_socket, webhook_receiver
 
@@ -95,12 +95,7 @@ async def test_no_webhook_when_the_task_was_already_done(
     """Only the transition to `done` notifies, not a PATCH of a done task."""
     with webhook_receiver([]) as receiver:
         app = hooked(settings, receiver.url, budget=1)
-        async with (
-            LifespanManager(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://t"
-            ) as client,
-        ):
+        async with app_client(app) as client:
             headers = bearer(await sign_up(client))
             body = {"title": "t", "status": "done"}
             task = (await client.post(TASKS, json=body, headers=headers)).json()

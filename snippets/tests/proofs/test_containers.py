@@ -8,10 +8,8 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 import yaml
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from pydantic import SecretStr
 
@@ -19,6 +17,7 @@ from app.core.config import Settings
 from app.core.logging import StdoutHandler, configure_logging
 from app.main import create_app
 from demos import ops_denylist_context, ops_file_logging, ops_liveness_checks_db
+from tests.app_client import app_client
 
 SNIPPETS = Path(__file__).resolve().parents[2]
 DOCKERFILE = (SNIPPETS / "Dockerfile").read_text()
@@ -204,12 +203,8 @@ DATABASE_DOWN = Settings(
 
 
 async def status_of(app: FastAPI, path: str) -> int:
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://t"
-        ) as client:
-            return (await client.get(path)).status_code
+    async with app_client(app, raise_app_exceptions=False) as client:
+        return (await client.get(path)).status_code
 
 
 async def database_is_down() -> None:

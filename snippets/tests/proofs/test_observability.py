@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -39,6 +38,7 @@ from demos import (
     obs_unvalidated_request_id,
     rid_discarded_adapter,
 )
+from tests.app_client import app_client
 from tests.factories import UserCreateFactory
 from tests.servers import webhook_receiver
 
@@ -59,18 +59,14 @@ def log_lines(capsys: pytest.CaptureFixture[str]) -> LogLines:
     out = capsys.readouterr().out
     lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     # The test's own client logs its calls too; those lines are not the app's.
-    return [line for line in lines if "http://api/" not in str(line["message"])]
+    return [line for line in lines if "http://test/" not in str(line["message"])]
 
 
 @asynccontextmanager
 async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the app with its lifespan running (which sets up logging)."""
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://api"
-        ) as client:
-            yield client
+    async with app_client(app, raise_app_exceptions=False) as client:
+        yield client
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,6 +18,7 @@ from app.core.config import Settings
 from app.infra.db.base import Timeouts, create_engine_and_sessionmaker
 from app.main import create_app
 from demos import perf_double_serialization, perf_etag_dumps_twice, perf_unbounded_pool
+from tests.app_client import app_client
 from tests.dump_counter import counted_dumps
 
 SNIPPETS = Path(__file__).resolve().parents[2]
@@ -59,14 +59,10 @@ async def test_large_responses_are_compressed_small_ones_not() -> None:
     settings = Settings(
         database_url=SecretStr(URL), jwt_secret=SecretStr("x" * 32), docs_enabled=True
     )
-    async with LifespanManager(create_app(settings)) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://t"
-        ) as client:
-            async with client.stream("GET", "/openapi.json") as large:
-                sent = b"".join([chunk async for chunk in large.aiter_raw()])
-            small = await client.get("/healthz")
+    async with app_client(create_app(settings)) as client:
+        async with client.stream("GET", "/openapi.json") as large:
+            sent = b"".join([chunk async for chunk in large.aiter_raw()])
+        small = await client.get("/healthz")
 
     assert large.headers["content-encoding"] == "gzip"
     assert "content-encoding" not in small.headers
