@@ -29,6 +29,7 @@ MIN_FULL_OVER_FLOOR = 0.50
 MAX_LIST_STATEMENTS = 2
 MAX_FIRST_VIEW_BYTES = 150_000
 MAX_AUDIT_SECONDS = 2.0
+MAX_BLOCKING_MS = 200
 MAX_AUDIT_STATIC_SECONDS = 0.75  # "well under 1 s"
 INTRO = f"""# Benchmarks
 
@@ -112,6 +113,17 @@ def targets(results: Json) -> list[Target]:
         )
     else:
         found.append(Target("rule page first view ≤ 150 kB", "not measured", None))
+    rule_page = (pages or {}).get("lighthouse", {}).get("rule page", {})
+    if "total_blocking_time_ms" in rule_page:
+        blocking = rule_page["total_blocking_time_ms"]
+        found.append(
+            Target(
+                f"Lighthouse Total Blocking Time of the longest rule page < "
+                f"{MAX_BLOCKING_MS} ms, accessibility 100",
+                f"{blocking:,.0f} ms, accessibility {rule_page['accessibility']}",
+                blocking < MAX_BLOCKING_MS and rule_page["accessibility"] == 100,
+            )
+        )
     audited = results.get("audit")
     if audited:
         whole, static = audited["full_wall_s"]["median"], audited["static_phase_s"]["median"]
@@ -589,6 +601,73 @@ def _audit_section(audited: Json) -> list[str]:
     ]
 
 
+def _page_kinds_section(views: Json) -> list[str]:
+    if not views:
+        return []
+    return [
+        "First views of each kind of page, measured the same way:",
+        "",
+        *_markdown_table(
+            ["Page", "Requests", "Transferred (B)", "… search index (B)", "Uncompressed (B)"],
+            [
+                [
+                    f"{kind} ({_code(view['page'])})",
+                    view["requests"],
+                    f"{view['transferred_bytes']:,}",
+                    f"{view['search_index_bytes']:,}",
+                    f"{view['uncompressed_bytes']:,}",
+                ]
+                for kind, view in views.items()
+            ],
+        ),
+        "",
+    ]
+
+
+def _lighthouse_section(lighthouse: Json) -> list[str]:
+    if not lighthouse:
+        return []
+    if "error" in lighthouse:
+        return [f"Lighthouse did not run: {lighthouse['error']}", ""]
+    pages = {k: v for k, v in lighthouse.items() if isinstance(v, dict)}
+    rows: list[list[object]] = []
+    for name, page in pages.items():
+        if "error" in page:
+            rows.append([f"{name} ({_code(page['path'])})", "failed", "", "", "", "", ""])
+            continue
+        rows.append(
+            [
+                f"{name} ({_code(page['path'])})",
+                page["accessibility"],
+                page["performance"],
+                f"{page['total_blocking_time_ms']:,.0f}",
+                f"{page['largest_contentful_paint_ms']:,.0f}",
+                f"{page['dom_elements']:,.0f}",
+                ", ".join(page["accessibility_audits_failed"]) or "none",
+            ]
+        )
+    return [
+        "### Lighthouse",
+        "",
+        f"Lighthouse {lighthouse.get('version', '')}, {lighthouse.get('form_factor', '')}, one "
+        "run per page against Debian's Chromium, the site served compressed from loopback.",
+        "",
+        *_markdown_table(
+            [
+                "Page",
+                "Accessibility",
+                "Performance",
+                "Total Blocking Time (ms)",
+                "Largest Contentful Paint (ms)",
+                "DOM elements",
+                "Accessibility audits failed",
+            ],
+            rows,
+        ),
+        "",
+    ]
+
+
 def render(results: Json) -> str:
     """The generated part of the page: Markdown tables and prose, never a code fence."""
     machine = results.get("machine", {})
@@ -681,6 +760,8 @@ def render(results: Json) -> str:
             + ", ".join(f"{_code(p['page'])} {p['share']:.0%}" for p in index["largest_pages"])
             + ".",
             "",
+            *_page_kinds_section(pages.get("first_views", {})),
+            *_lighthouse_section(pages.get("lighthouse", {})),
         ]
     if site := results.get("site"):
         out += [
