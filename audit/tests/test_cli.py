@@ -115,20 +115,38 @@ def test_a_waiver_without_a_reason_waives_nothing(
     assert "a waiver needs a reason" in out and "svc.py:5:5 BG-002" in out
 
 
-@pytest.mark.parametrize("named", ["FMT-001", "AGT-001", "NAIVE-DATETIME"])
-def test_a_waiver_naming_one_rule_of_a_finding_cited_twice_waives_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], named: str
+SORTED = """\
+from sqlalchemy import column, select, table, text
+
+task = table("task", column("id"))
+
+
+def page(sort: str) -> object:
+    return select(task).order_by(text(sort))  # guideline: allow[{named}] why
+"""
+
+
+def test_a_waiver_covers_only_the_rules_it_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # One naive datetime is one problem, cited by FMT-001 and AGT-001: naming either rule (or
-    # the check) waives both citations; naming one left the other failing the build.
-    code = (
-        "from datetime import datetime\n\n\n"
-        f"def stamp() -> datetime:\n    return datetime.now()  # guideline: allow[{named}] why\n"
-    )
+    # ORDER-BY-INPUT cites PAGE-003 and SEC-007 for one sort: a waiver naming
+    # one of them leaves the other, and the output says so.
+    status, out = run(capsys, str(project(tmp_path, SORTED.format(named="PAGE-003"))))
+    assert status == 1
+    assert "waived: svc.py:7:12 PAGE-003 [ORDER-BY-INPUT]: why" in out
+    assert "svc.py:7:12 SEC-007 MUST" in out
+    assert "svc.py:7: allow[PAGE-003] leaves SEC-007 of ORDER-BY-INPUT at line 7" in out
+
+
+def test_a_waiver_naming_the_check_covers_all_its_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = SORTED.format(named="ORDER-BY-INPUT")
     status, out = run(capsys, str(project(tmp_path, code)))
     assert status == 0, out
-    assert "waived: svc.py:5:12 FMT-001 [NAIVE-DATETIME]: why" in out
-    assert "waived: svc.py:5:12 AGT-001 [NAIVE-DATETIME]: why" in out
+    assert "PAGE-003 [ORDER-BY-INPUT]: why" in out
+    assert "SEC-007 [ORDER-BY-INPUT]: why" in out
+    assert "leaves" not in out
 
 
 def test_a_waiver_for_another_rule_waives_nothing(
@@ -309,3 +327,106 @@ def test_sarif_fingerprints_tell_two_like_findings_apart(
     run_ = _sarif(capsys, project(tmp_path, SERVICE + "    time.sleep(2)\n"), tmp_path / "a.sarif")
     prints = [r["partialFingerprints"]["guidelineFinding/v1"] for r in run_["results"]]
     assert len(prints) == 2 and len(set(prints)) == 2, prints
+
+
+def test_a_src_layout_names_modules_from_the_package_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # With pyproject.toml above src/, the modules are `app.…`, not `src.app.…`
+    # (which made every module one domain and hid STR-012's cross-domain import).
+    root = project(tmp_path, "")
+    (root / "svc.py").unlink()
+    for package in ("app", "app/users", "app/tasks"):
+        (root / "src" / package).mkdir(parents=True)
+        (root / "src" / package / "__init__.py").write_text("")
+    (root / "src/app/users/service.py").write_text("def get_user() -> None: ...\n")
+    (root / "src/app/tasks/service.py").write_text(
+        "from app.users.service import get_user\n\nget_user()\n"
+    )
+    status, out = run(capsys, str(root), "--select", "STR-012", "--fail-on", "SHOULD")
+    assert status == 1, out
+    assert "src/app/tasks/service.py:1:1 STR-012 SHOULD" in out
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        "\ufeff" + SERVICE,  # a UTF-8 byte order mark
+        "# -*- coding: latin-1 -*-\n# café\n" + SERVICE,  # PEP 263
+    ],
+    ids=["bom", "latin-1"],
+)
+def test_files_the_interpreter_reads_are_audited(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoded: str
+) -> None:
+    root = project(tmp_path)
+    encoding = "latin-1" if "latin-1" in encoded else "utf-8"
+    (root / "svc.py").write_bytes(encoded.encode(encoding))
+    status, out = run(capsys, str(root))
+    assert status == 1 and "BG-002" in out and "not valid" not in out, out
+
+
+def test_a_form_feed_does_not_shift_the_waivers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # str.splitlines breaks at \x0c, Python's line numbers do not.
+    code = SERVICE.replace("import time\n", "import time  # \x0c page break\n").replace(
+        "    time.sleep(1)", "    time.sleep(1)  # guideline: allow[BG-002] measured"
+    )
+    status, out = run(capsys, str(project(tmp_path, code)))
+    assert status == 0, out
+    assert "waived: svc.py:5:5 BG-002" in out
+
+
+def test_code_nested_too_deeply_for_a_check_is_reported_not_fatal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    terms = " + ".join(["x"] * 1200)
+    code = SERVICE + f"\n\ndef q(x: str) -> str:\n    return 'SELECT ' + {terms}\n"
+    status, out = run(capsys, str(project(tmp_path, code)))
+    assert status == 1, out  # BG-002 is still found
+    assert "svc.py:5:5 BG-002" in out
+    assert "nested too deeply for" in out
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("[tool]\nfastapi-guideline = 1\n", "[tool.fastapi-guideline] must be a table"),
+        ("[tool.fastapi-guideline]\napp-timeout = inf\n", "app-timeout must be"),
+        ("[tool.fastapi-guideline]\napp-timeout = nan\n", "app-timeout must be"),
+        ("[tool.fastapi-guideline]\napp-timeout = 1e300\n", "app-timeout must be"),
+    ],
+    ids=["tool-not-a-table", "inf", "nan", "huge"],
+)
+def test_a_bad_configuration_is_an_error_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str, message: str
+) -> None:
+    assert main(["audit", str(project(tmp_path, table=table))]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_tool_key_that_is_not_a_table_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path)
+    (root / "pyproject.toml").write_text('tool = 1\n[project]\nname = "svc"\n')
+    assert main(["audit", str(root)]) == 2
+    assert "[tool] must be a table" in capsys.readouterr().err
+
+
+def test_a_pyproject_that_is_not_utf8_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path)
+    (root / "pyproject.toml").write_bytes(b'[project]\nname = "caf\xe9"\n')
+    assert main(["audit", str(root)]) == 2
+    assert "pyproject.toml" in capsys.readouterr().err
+
+
+def test_an_output_that_cannot_be_written_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(project(tmp_path))
+    assert main(["audit", path, "--output", str(tmp_path / "missing" / "x.json")]) == 2
+    assert "cannot write" in capsys.readouterr().err

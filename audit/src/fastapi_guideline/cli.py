@@ -9,7 +9,7 @@ from fastapi_guideline import __version__, report
 from fastapi_guideline.catalogue import CatalogueMissingError, rules
 from fastapi_guideline.config import FAIL_ON, ConfigError, from_pyproject, merge, project_root
 from fastapi_guideline.registry import all_checks
-from fastapi_guideline.runner import audit, unknown_tokens
+from fastapi_guideline.runner import Result, audit, unknown_tokens
 
 FORMATS = {"text": report.text, "json": report.as_json, "sarif": report.sarif}
 
@@ -39,6 +39,22 @@ def _parser() -> argparse.ArgumentParser:
 
 def _split(values: list[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _emit(args: argparse.Namespace, result: Result) -> bool:
+    """Write the report to --output or stdout; False when it cannot be written."""
+    output = FORMATS[args.format](result)
+    if not args.output:
+        sys.stdout.write(output)
+        return True
+    try:
+        args.output.write_text(output, encoding="utf-8")
+    except OSError as exc:
+        print(f"fastapi-guideline: cannot write {args.output}: {exc}", file=sys.stderr)
+        return False
+    if args.format != "text":
+        sys.stdout.write(report.text(result).splitlines()[-1] + "\n")
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,13 +96,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fastapi-guideline: {exc}", file=sys.stderr)
         return 2
     result = audit(args.path, root, options)
-    output = FORMATS[args.format](result)
-    if args.output:
-        args.output.write_text(output, encoding="utf-8")
-        if args.format != "text":
-            sys.stdout.write(report.text(result).splitlines()[-1] + "\n")
-    else:
-        sys.stdout.write(output)
-    if result.errors:
+    if not _emit(args, result) or result.errors:
         return 2
     return 1 if result.failing(options.fail_on) else 0

@@ -8,6 +8,9 @@ from typing import Any
 FAIL_ON = ("MUST", "SHOULD", "MAY", "never")
 
 
+MAX_APP_TIMEOUT = 3600  # an hour: a CI job's budget, and a bound the child's timer can hold
+
+
 class ConfigError(ValueError):
     """The configuration cannot be used as written."""
 
@@ -42,9 +45,12 @@ def from_pyproject(root: Path) -> dict[str, Any]:
         return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    table = data.get("tool", {}).get("fastapi-guideline", {})
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: [tool] must be a table")
+    table = tool.get("fastapi-guideline", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.fastapi-guideline] must be a table")
     return table
@@ -81,8 +87,15 @@ def merge(table: dict[str, Any], **given: Any) -> Options:  # noqa: ANN401 - CLI
         if value not in (None, []):
             setattr(options, key, value)
     timeout = options.app_timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise ConfigError(f"app-timeout must be a positive number of seconds, not {timeout!r}")
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or not 0 < timeout <= MAX_APP_TIMEOUT  # also refuses nan and inf
+    ):
+        raise ConfigError(
+            f"app-timeout must be a number of seconds above 0 and at most {MAX_APP_TIMEOUT}, "
+            f"not {timeout!r}"
+        )
     if options.fail_on not in FAIL_ON:
         raise ConfigError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {options.fail_on!r}")
     return options

@@ -127,7 +127,7 @@ def audit(path: Path, root: Path, options: Options) -> Result:
         for item in checks:
             if item.scope == "module":
                 in_scope = [m for m in modules if item.everywhere or not m.roles & NOT_SERVICE_CODE]
-                raw.append((item, [h for m in in_scope for h in item.run(m, project)]))
+                raw.append((item, [h for m in in_scope for h in _run(item, m, project, result)]))
             elif item.scope in {"project", "file"}:
                 raw.append((item, list(item.run(project))))
     result.timings["static"] = time.perf_counter() - started
@@ -149,6 +149,17 @@ def audit(path: Path, root: Path, options: Options) -> Result:
     _apply(result, raw, options, modules)
     result.timings["total"] = time.perf_counter() - begun
     return result
+
+
+def _run(item: Check, module: Module, project: Project, result: Result) -> list[Hit]:
+    """One check on one module; a module nested too deeply for it is reported, not fatal."""
+    try:
+        return list(item.run(module, project))
+    except RecursionError:
+        result.skipped.append(
+            f"{relative(module.path.resolve(), result.root)}: nested too deeply for {item.name}"
+        )
+        return []
 
 
 @contextmanager
@@ -191,17 +202,31 @@ def _apply(
                 (
                     w
                     for w in by_line.get((finding.path, finding.line), [])
-                    if w.reason and w.covers(check.name, check.rules)
+                    if w.reason and w.covers(finding.rule, finding.check)
                 ),
                 None,
             )
             if cover is None:
                 result.findings.append(finding)
+                _note_partial_waiver(result, by_line, finding, check)
             else:
                 cover.used = True
                 result.waived.append(_waived(finding, cover.reason))
     result.waivers = waivers
     result.findings.sort(key=lambda f: (f.path, f.line, f.col, f.rule))
+
+
+def _note_partial_waiver(
+    result: Result, by_line: dict[tuple[str, int], list[Waiver]], finding: Finding, check: Check
+) -> None:
+    """A waiver on the line names another rule of this finding's check: say what it leaves."""
+    for waiver in by_line.get((finding.path, finding.line), []):
+        if waiver.reason and any(waiver.covers(rule, "") for rule in check.rules):
+            result.waiver_errors.append(
+                f"{finding.path}:{waiver.line}: allow[{', '.join(waiver.ids)}] leaves "
+                f"{finding.rule} of {check.name} at line {finding.line}: name it too, or the "
+                "check"
+            )
 
 
 def _waived(finding: Finding, reason: str) -> Finding:

@@ -1,8 +1,10 @@
 """The audited source tree: files, parsed modules, imports and comments, indexed once."""
 
 import ast
+import io
 import os
 import re
+import tokenize
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
@@ -117,7 +119,7 @@ class Module:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        return source_lines(self.text)
 
     @cached_property
     def roles(self) -> set[str]:
@@ -169,15 +171,32 @@ class Module:
         return self.comments.get(line, "")
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines as Python numbers them: `str.splitlines` also breaks at a form
+    feed, U+2028 and other characters, which would shift every line after them."""
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines and not lines[-1] else lines
+
+
 def parse(path: Path, root: Path) -> Module | None:
     """Parse one file; a file that is not valid Python is skipped (the compiler reports it)."""
     try:
-        text = path.read_text(encoding="utf-8")
-        tree = ast.parse(text, filename=str(path))
-    except (SyntaxError, UnicodeDecodeError, ValueError):
+        raw = path.read_bytes()
+        # As the interpreter reads it: a BOM or a coding line decides the encoding.
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+        text = raw.decode(encoding)
+        tree = ast.parse(raw, filename=str(path))
+    except (SyntaxError, UnicodeDecodeError, ValueError, LookupError):
+        return None
+    except (RecursionError, MemoryError):  # nested deeper than the parser's stack
         return None
     relative = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
     parts = list(relative.with_suffix("").parts)
+    if parts[:1] == ["src"] and not (root / "src" / "__init__.py").is_file():
+        parts.pop(0)  # a src layout: `src/app/main.py` is the module `app.main`
     if parts and parts[-1] == "__init__":
         parts.pop()
     module = Module(path=path, name=".".join(parts), text=text, tree=tree)
@@ -257,7 +276,7 @@ def _comments(text: str) -> dict[int, str]:
     comments: dict[int, str] = {}
     if not MARKERS.search(text):
         return comments
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(source_lines(text), start=1):
         if "#" not in line or not MARKERS.search(line):
             continue
         position = _comment_start(line)

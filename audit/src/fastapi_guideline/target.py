@@ -16,6 +16,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from fastapi_guideline.source import source_lines
+
 
 class AppLoadError(RuntimeError):
     """The application named by --app could not be imported or built."""
@@ -218,7 +220,7 @@ def load_models(module_names: list[str], root: Path, files: set[Path]) -> Models
 
 
 def _attribute_lines(text: str, start: int, table: object) -> dict[str, int]:
-    lines = text.splitlines()
+    lines = source_lines(text)
     found: dict[str, int] = {}
     for column in getattr(table, "columns", []):
         keys = {column.key, column.name}

@@ -23,7 +23,7 @@ NAIVE_FACTORIES = {
 
 @check(
     "NAIVE-DATETIME",
-    ("FMT-001", "AGT-001"),
+    ("AGT-001",),  # FMT-001 is about what the API sends: NAIVE-DATETIME-FIELD's (FMT-002)
     "static",
     "module",
     "a naive datetime (utcnow(), now() or datetime(...) without tz): use datetime.now(UTC)",
