@@ -1,15 +1,18 @@
 """The caller's task summary: computed in SQL, cached in Redis per user."""
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.models import ApiModel, Count, UtcDatetime
 from app.infra.cache import Cache
 from app.tasks import repository as task_repo
 from app.tasks.constants import TaskStatus
+
+logger = logging.getLogger(__name__)
 
 # Bump when TaskSummary changes shape: old entries are then never read again.
 SUMMARY_FORMAT = "v1"
@@ -72,7 +75,10 @@ async def get_summary(
     """Read through the cache; a miss or a Redis outage computes it."""
     key = summary_key(owner_id)
     if (cached := await cache.get(key)) is not None:
-        return TaskSummary.model_validate_json(cached)
+        try:
+            return TaskSummary.model_validate_json(cached)
+        except ValidationError:  # another shape: a deploy kept SUMMARY_FORMAT
+            logger.warning("unreadable summary in the cache, recomputed")
     summary = await compute_summary(session, owner_id)
     await cache.set(key, summary.model_dump_json().encode(), ttl=ttl)
     return summary

@@ -55,7 +55,9 @@ async def process_job(ctx: WorkerContext, *, envelope: dict[str, JsonValue]) -> 
         if attempt >= settings.job_max_attempts:
             await worker_service.bury(sessions, job, attempts=attempt, error=exc)
         raise  # SAQ schedules the next attempt with backoff, or marks it failed
-    if stale:  # after the commit: a reader can no longer refill the old value
+    # After the commit, so a reader that misses computes the new value; one that
+    # read before the commit can still store the old one, for its TTL at most.
+    if stale:
         await ctx["cache"].delete(*stale)
     logger.info("job done", extra={"job_id": str(job.id), "applied": stale is not None})
     return stale is not None

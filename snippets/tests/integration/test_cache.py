@@ -113,6 +113,26 @@ async def test_a_failed_write_keeps_the_cached_summary(
         assert await raw.exists(key) == 1
 
 
+@pytest.mark.parametrize("stored", [b'{"total": 1}', b"not json"])
+async def test_an_entry_of_another_shape_is_a_miss(
+    cached_client: httpx.AsyncClient, redis_url: str, stored: bytes
+) -> None:
+    """An entry the model refuses (a deploy that changed the value and not
+    SUMMARY_FORMAT) is recomputed and replaced, not a 500 for a TTL."""
+    headers = await sign_up_headers(cached_client)
+    await cached_client.post(TASKS, json={"title": "a"}, headers=headers)
+    key = summary_key(await me(cached_client, headers))
+    async with redis.asyncio.Redis.from_url(redis_url) as raw:
+        await raw.set(key, stored, ex=60)
+
+        read = await cached_client.get(SUMMARY, headers=headers)
+
+        assert read.status_code == 200, read.text
+        assert read.json()["total"] == 1
+        assert read.json()["by_status"]["todo"] == 1
+        assert await raw.get(key) != stored
+
+
 async def test_the_entry_is_deleted_after_the_commit(
     cached_client: httpx.AsyncClient,
     sessions: async_sessionmaker[AsyncSession],
