@@ -12,6 +12,7 @@ from app.core.request_body import require_json
 from app.core.security import AccessClaimsDep, SignedInBrieflyDep, no_store
 from app.infra.clients.mail import send_mail
 from app.infra.db.base import SessionDep, SessionFactoryDep
+from app.tasks import dependencies as task_dependencies
 from app.users import service as user_service
 from app.users.dependencies import (
     AdminClaimsDep,
@@ -102,6 +103,7 @@ async def read_me(user: CurrentUserDep) -> UserRead:
     "(tasks, sessions, refresh tokens, idempotency records, sign-in counters). "
     "Irreversible; every token of the account stops working at once.",
     responses=problem_responses(401),
+    dependencies=[task_dependencies.InvalidatesSummary],  # the cached summary too
 )
 async def delete_me(
     user: CurrentUserDep, session: SessionDep, settings: SettingsDep

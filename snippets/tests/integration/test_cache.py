@@ -133,6 +133,22 @@ async def test_an_entry_of_another_shape_is_a_miss(
         assert await raw.get(key) != stored
 
 
+async def test_deleting_the_account_deletes_its_cached_summary(
+    cached_client: httpx.AsyncClient, redis_url: str
+) -> None:
+    """Erasure leaves none of the account's data in Redis either (RET-005)."""
+    headers = await sign_up_headers(cached_client)
+    await cached_client.post(TASKS, json={"title": "a"}, headers=headers)
+    await cached_client.get(SUMMARY, headers=headers)
+    key = summary_key(await me(cached_client, headers))
+
+    deleted = await cached_client.delete("/api/v1/users/me", headers=headers)
+
+    assert deleted.status_code == 204, deleted.text
+    async with redis.asyncio.Redis.from_url(redis_url) as raw:
+        assert await raw.exists(key) == 0
+
+
 async def test_the_entry_is_deleted_after_the_commit(
     cached_client: httpx.AsyncClient,
     sessions: async_sessionmaker[AsyncSession],
