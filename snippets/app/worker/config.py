@@ -24,7 +24,8 @@ class WorkerSettings(PurgeSettings):
     redis_url: SecretStr = Field(examples=["redis://redis:6379/0"])
     # Attempts per job, the first included; then it is dead-lettered.
     job_max_attempts: int = Field(default=5, ge=1, le=25)
-    # Backoff: about 1, 2, 4, 8 ... seconds (random jitter, SAQ's), capped.
+    # Backoff with full jitter (SAQ's): retry n waits random() x min(cap, delay x
+    # 2**(n-1)), so the defaults spread five attempts over 15 s at most.
     job_retry_delay_seconds: float = Field(default=1.0, gt=0, le=60)
     job_retry_max_delay_seconds: float = Field(default=300.0, gt=0, le=3600)
     # One attempt is cut off after this; a stuck job is retried, not waited on.
