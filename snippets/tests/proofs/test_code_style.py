@@ -164,7 +164,7 @@ def test_no_explicit_any(
 @pytest.mark.rule("TYP-005")
 @pytest.mark.parametrize(
     ("module", "holds"),
-    [(SNIPPETS / "app/main.py", True), (DEMOS / "typ_bare_ignore.py", False)],
+    [(SNIPPETS / "app", True), (DEMOS / "typ_bare_ignore.py", False)],
     ids=["do", "dont"],
 )
 @pytest.mark.usefixtures("in_project")
