@@ -1,5 +1,6 @@
 """Do: a new code path behind a flag that operations can turn off without a deploy."""
 
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -9,22 +10,24 @@ router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 
 
 # --8<-- [start:demo]
-class Flags(BaseSettings):
-    """FEATURE_SMART_SORT=false in the environment switches the path off."""
+class Settings(BaseSettings):
+    """The service's one settings class (CFG-002), with the flag as a field:
+    FEATURE_SMART_SORT=false and a restart switch the path off."""
 
     feature_smart_sort: bool = False  # off until the release is proven
 
 
-def get_flags() -> Flags:
-    return Flags()
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()  # read once: a bad value stops the start, not a request
 
 
-FlagsDep = Annotated[Flags, Depends(get_flags)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 @router.get("")
-async def list_tasks(flags: FlagsDep) -> list[str]:
-    if flags.feature_smart_sort:
+async def list_tasks(settings: SettingsDep) -> list[str]:
+    if settings.feature_smart_sort:
         return ["sorted by the new ranking"]  # the new path
     return ["sorted by created_at"]  # the old path stays until the flag is removed
 

@@ -146,7 +146,9 @@ def test_the_previous_release_keeps_working_after_the_migration(
 
 
 async def list_with_flag(monkeypatch: pytest.MonkeyPatch, value: str) -> list[str]:
+    """The route's answer after a restart with FEATURE_SMART_SORT=value."""
     monkeypatch.setenv("FEATURE_SMART_SORT", value)
+    mig_feature_flag.get_settings.cache_clear()  # what a restart does
     app = FastAPI()
     app.include_router(mig_feature_flag.router)
     transport = httpx.ASGITransport(app=app)
@@ -164,7 +166,7 @@ async def test_the_flag_switches_the_path_without_a_release(
     assert await list_with_flag(monkeypatch, "true") == ["sorted by the new ranking"]
     assert await list_with_flag(monkeypatch, "false") == ["sorted by created_at"]
     monkeypatch.delenv("FEATURE_SMART_SORT")
-    assert mig_feature_flag.Flags().feature_smart_sort is False  # off by default
+    assert mig_feature_flag.Settings().feature_smart_sort is False  # off by default
 
 
 # --8<-- [end:mig-005]
