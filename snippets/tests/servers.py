@@ -1,4 +1,4 @@
-"""Real servers for tests: a scripted webhook receiver, and the app on a socket."""
+"""Real servers for tests: a webhook receiver, a silent peer, the app on a socket."""
 
 import asyncio
 import socket
@@ -12,6 +12,16 @@ import uvicorn
 from fastapi import FastAPI
 
 from app.core.http_protocol import TrackingH11Protocol
+
+
+@contextmanager
+def silent_peer() -> Iterator[str]:
+    """`host:port` of a server that accepts connections and never answers:
+    a stalled partner, Redis or database."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        yield f"127.0.0.1:{server.getsockname()[1]}"
 
 
 @dataclass

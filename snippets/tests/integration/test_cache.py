@@ -1,10 +1,7 @@
 """The task summary cached in the real Redis: fresh after writes, per user, optional."""
 
 import asyncio
-import socket
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import httpx
@@ -22,6 +19,7 @@ from app.tasks.summary import summary_key
 from tests.app_client import app_client
 from tests.conftest import bearer, sign_up
 from tests.plugins.redis import RedisServer
+from tests.servers import silent_peer
 
 SUMMARY = "/api/v1/tasks/summary"
 TASKS = "/api/v1/tasks"
@@ -201,20 +199,14 @@ async def test_a_redis_outage_serves_from_postgres_then_recovers(
         assert await raw.exists(summary_key(await me(cached_client, headers))) == 1
 
 
-@contextmanager
-def silent_redis() -> Iterator[str]:
-    """A server that accepts connections and never answers: a stalled Redis."""
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen()
-        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
-
-
 async def test_a_stalled_redis_costs_a_timeout_not_an_error(settings: Settings) -> None:
     """Every Redis call has a deadline: requests finish with 2xx, uncached."""
-    with silent_redis() as url:
+    with silent_peer() as peer:
         stalled = settings.model_copy(
-            update={"redis_url": SecretStr(url), "redis_timeout_seconds": 0.1}
+            update={
+                "redis_url": SecretStr(f"redis://{peer}/0"),
+                "redis_timeout_seconds": 0.1,
+            }
         )
         app = create_app(stalled)
         async with app_client(app) as client:

@@ -1,5 +1,7 @@
 """Probes, and the OpenAPI document when docs are switched on."""
 
+import asyncio
+
 import httpx
 from fastapi import FastAPI
 from pydantic import SecretStr
@@ -7,6 +9,7 @@ from pydantic import SecretStr
 from app.core.config import Settings
 from app.main import create_app
 from tests.app_client import app_client
+from tests.servers import silent_peer
 
 
 async def serve(app: FastAPI, path: str) -> httpx.Response:
@@ -28,6 +31,21 @@ async def test_readyz_is_503_when_the_database_is_down(settings: Settings) -> No
     )
 
     response = await serve(create_app(down), "/readyz")
+
+    assert response.status_code == 503, response.text
+    assert response.json()["code"] == "database-unavailable"
+
+
+async def test_readyz_is_503_when_the_database_never_answers(
+    settings: Settings,
+) -> None:
+    """A database that accepts and stays silent: readiness answers 503 on its
+    own deadline (connect_timeout), instead of hanging the orchestrator's probe."""
+    with silent_peer() as peer:
+        url = SecretStr(f"postgresql+asyncpg://u:p@{peer}/db")
+        stalled = create_app(settings.model_copy(update={"database_url": url}))
+        async with asyncio.timeout(10):  # a hang fails the test, not CI
+            response = await serve(stalled, "/readyz")
 
     assert response.status_code == 503, response.text
     assert response.json()["code"] == "database-unavailable"

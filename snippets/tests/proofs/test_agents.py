@@ -2,10 +2,8 @@
 
 import asyncio
 import contextlib
-import socket
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
@@ -13,6 +11,7 @@ from fastapi import FastAPI
 
 from app.infra.clients.http import create_http_client, fetch_json
 from demos import agt_invented_protocol, agt_no_timeout, agt_unbounded_limit
+from tests.servers import silent_peer
 
 Call = Callable[[httpx.AsyncClient, dict[str, str]], Awaitable[httpx.Response]]
 
@@ -91,15 +90,6 @@ async def test_a_failure_is_an_http_error_with_a_problem_document(
 # --8<-- [end:agt-004]
 
 
-@contextmanager
-def silent_peer() -> Iterator[str]:
-    """A server that accepts connections and never answers."""
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen()
-        yield f"http://127.0.0.1:{server.getsockname()[1]}"
-
-
 async def gives_up_by_itself(seconds: float, call: Awaitable[object]) -> bool:
     """True if the call ends (with its own error) before our guard fires."""
     try:
@@ -132,8 +122,8 @@ async def test_a_partner_that_never_answers_cannot_hold_the_request(
     *, call_partner: Callable[[str], Awaitable[object]], holds: bool
 ) -> None:
     """The call gives up by itself, well before a 0.3 s guard would stop it."""
-    with silent_peer() as url:
-        assert (await gives_up_by_itself(0.3, call_partner(url))) is holds
+    with silent_peer() as peer:
+        assert (await gives_up_by_itself(0.3, call_partner(f"http://{peer}"))) is holds
 
 
 # --8<-- [end:agt-006]

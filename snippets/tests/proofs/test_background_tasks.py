@@ -1,11 +1,10 @@
 """Proofs of the Background Tasks rules: webhooks, the worker and the lifespan."""
 
 import asyncio
-import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
-from contextlib import AbstractAsyncContextManager, contextmanager
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,21 +36,13 @@ from tests.queues import (
     wait_until_done,
     worker_settings,
 )
+from tests.servers import silent_peer
 
 OFFLINE = Settings(
     database_url=SecretStr("postgresql+asyncpg://u:p@127.0.0.1:9/none"),
     jwt_secret=SecretStr("x" * 32),
     environment="test",
 )
-
-
-@contextmanager
-def silent_peer() -> Iterator[str]:
-    """A server that accepts connections and never answers: a stalled partner."""
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen()
-        yield f"http://127.0.0.1:{server.getsockname()[1]}/hooks"
 
 
 async def finishes_within(seconds: float, work: Awaitable[object]) -> bool:
@@ -87,8 +78,9 @@ async def test_background_work_is_short_even_when_the_peer_stalls(
     holds: bool,
 ) -> None:
     """Against a partner that never answers, the task ends within 0.3 s."""
-    with silent_peer() as url:
+    with silent_peer() as peer:
         async with create_http_client() as client:
+            url = f"http://{peer}/hooks"
             finished = await finishes_within(0.3, background_work(client, url))
     assert finished is holds
 
