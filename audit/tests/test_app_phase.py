@@ -126,3 +126,32 @@ def test_model_checks_run_on_sqlalchemy_without_uuid(monkeypatch: pytest.MonkeyP
     result = audit(corpus / "shop", corpus, Options(models=["shop.orders.models"]))
     assert not result.errors, result.errors
     assert "REFERENCE-WITHOUT-FOREIGN-KEY" in {f.check for f in result.findings}
+
+
+HANGING_ROUTE = """\
+import asyncio
+
+from fastapi import FastAPI
+
+app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+
+@app.get("/api/v1/{path:path}")
+async def hang(path: str) -> dict[str, str]:
+    await asyncio.Event().wait()  # never answers
+    return {}
+"""
+
+
+def test_a_route_that_never_answers_loses_only_its_probes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A catch-all route that awaits for ever: each probe has its own deadline, so
+    # the app phase ends and the route checks still report.
+    from fastapi_guideline.checks import probes  # noqa: PLC0415
+
+    monkeypatch.setattr(probes, "PROBE_SECONDS", 0.2)
+    root = service(tmp_path, "hanging", HANGING_ROUTE)
+    result = audit(root, root, Options(app="hanging:app"))
+    assert not result.errors, result.errors
+    assert any(f.check == "ROUTE-SUMMARY" for f in result.findings)

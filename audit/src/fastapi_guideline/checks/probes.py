@@ -8,7 +8,7 @@ off unless a setting turns them on; the liveness and readiness routes must exist
 import asyncio
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from typing import Any
 
 from fastapi_guideline.registry import Hit, check
@@ -25,6 +25,7 @@ HEADERS = (
 SENT_ID = "audit-3f9c2a7e"
 FOREIGN_ORIGIN = "https://audit.invalid"
 MISSING = "/__fastapi_guideline_audit__/missing"
+PROBE_SECONDS = 10.0  # per probe: a route that never answers loses its probe, not the phase
 
 
 def _count(dependant: object) -> int:
@@ -52,6 +53,16 @@ def _concrete(path: str) -> str:
     return re.sub(r"\{[^}]+\}", "1", path)
 
 
+async def _answer(request: Awaitable[Any]) -> Any:  # noqa: ANN401 - an httpx.Response
+    """The app's answer to one probe, or None when it gives none within PROBE_SECONDS."""
+    try:
+        async with asyncio.timeout(PROBE_SECONDS):
+            return await request
+    # guideline: allow[AIM-001] no answer is the answer: its checks stay silent
+    except TimeoutError:
+        return None
+
+
 async def _probe(target: AppTarget) -> dict[str, Any]:
     import httpx  # noqa: PLC0415 - imported when an app is probed, not for static runs
 
@@ -62,37 +73,44 @@ async def _probe(target: AppTarget) -> dict[str, Any]:
         methods.setdefault(path, set()).update(route_methods)
     found: dict[str, Any] = {}  # probe -> httpx.Response
     async with httpx.AsyncClient(transport=transport, base_url="https://audit.invalid") as client:
-        found["404"] = await client.get(
-            MISSING, params={"audit_token": "s3cr3t"}, headers={"X-Request-ID": SENT_ID}
+        found["404"] = await _answer(
+            client.get(MISSING, params={"audit_token": "s3cr3t"}, headers={"X-Request-ID": SENT_ID})
         )
-        found["bad-id"] = await client.get(MISSING, headers={"X-Request-ID": "bad id user=admin"})
+        found["bad-id"] = await _answer(
+            client.get(MISSING, headers={"X-Request-ID": "bad id user=admin"})
+        )
         for path, used in methods.items():
             spare = next(
                 (m for m in ("DELETE", "PATCH", "PUT", "POST", "GET") if m not in used), None
             )
             if spare:
-                found["405"] = await client.request(spare, _concrete(path))
+                found["405"] = await _answer(client.request(spare, _concrete(path)))
                 break
         for path, route_methods, has_body in routes:
             if has_body:
                 method = sorted(route_methods)[0]
-                found["422"] = await client.request(
-                    method,
-                    _concrete(path),
-                    content=b'{"broken": ',
-                    headers={"Content-Type": "application/json"},
+                found["422"] = await _answer(
+                    client.request(
+                        method,
+                        _concrete(path),
+                        content=b'{"broken": ',
+                        headers={"Content-Type": "application/json"},
+                    )
                 )
                 break
         if routes:
-            found["cors"] = await client.options(
-                _concrete(routes[0][0]),
-                headers={"Origin": FOREIGN_ORIGIN, "Access-Control-Request-Method": "GET"},
+            found["cors"] = await _answer(
+                client.options(
+                    _concrete(routes[0][0]),
+                    headers={"Origin": FOREIGN_ORIGIN, "Access-Control-Request-Method": "GET"},
+                )
             )
         for name in ("docs_url", "redoc_url", "openapi_url"):
             url = getattr(target.app, name, None)
             if url:
-                found[name] = await client.get(url)
-    return found
+                found[name] = await _answer(client.get(url))
+    # A probe the app never answered is left out: the checks that read it stay silent.
+    return {name: answer for name, answer in found.items() if answer is not None}
 
 
 def responses(target: AppTarget) -> dict[str, Any]:
@@ -196,6 +214,8 @@ def request_id(target: AppTarget) -> Iterator[Hit]:
     if target.router_only:
         return
     found = responses(target)
+    if "404" not in found or "bad-id" not in found:
+        return  # the app did not answer the probes
     echoed = found["404"].headers.get("x-request-id")
     replaced = found["bad-id"].headers.get("x-request-id")
     if echoed != SENT_ID:
