@@ -145,6 +145,32 @@ def test_the_previous_release_keeps_working_after_the_migration(
 # --8<-- [end:mig-003]
 
 
+def test_the_expand_step_also_reverts(empty_database_url: str) -> None:
+    """Its downgrade drops the concurrent index outside a transaction, as
+    PostgreSQL requires, and leaves the previous release's table."""
+
+    def up_and_down(connection: Connection) -> list[str]:
+        connection.execute(
+            text("CREATE TABLE tasks (id serial PRIMARY KEY, name varchar(200))")
+        )
+        connection.commit()
+        context = MigrationContext.configure(connection)
+        with Operations.context(context):
+            with context.begin_transaction():
+                mig_expand_step.upgrade()
+            with context.begin_transaction():
+                mig_expand_step.downgrade()
+        found = connection.execute(
+            text(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_name = 'tasks'"
+            )
+        )
+        return sorted(found.scalars())
+
+    assert run_on_connection(empty_database_url, up_and_down) == ["id", "name"]
+
+
 async def list_with_flag(monkeypatch: pytest.MonkeyPatch, value: str) -> list[str]:
     """The route's answer after a restart with FEATURE_SMART_SORT=value."""
     monkeypatch.setenv("FEATURE_SMART_SORT", value)
