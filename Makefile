@@ -52,9 +52,6 @@ test-audit: $(STAMP)  ## The audit tool's tests: corpus precision/recall, every 
 
 register: $(STAMP)  ## Add newly written rule IDs to the append-only registry, regenerate short links and generated tables
 	$(BIN)/python -m guidebook.register
-	$(BIN)/python -m guidebook.links
-	$(BIN)/python -m guidebook.evidence
-	$(BIN)/python -m guidebook.ruff_page
 
 run: $(STAMP)  ## Run the example service at http://127.0.0.1:8001
 	cd snippets && ../$(BIN)/python -m scripts.run_local

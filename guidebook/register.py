@@ -1,4 +1,5 @@
-"""Append newly published rule IDs to the registry (it only ever grows)."""
+"""`make register`: append new rule IDs to the registry (it only ever grows), then regenerate
+the short links, the ruff table and the evidence and errata pages from the rule pages."""
 
 import datetime
 
@@ -6,7 +7,8 @@ from guidebook.paths import REGISTRY
 from guidebook.rules import load_rules, read_registry
 
 
-def main() -> None:
+def register_ids() -> None:
+    """Append the rule IDs the pages have and the registry lacks, dated today."""
     known = read_registry(REGISTRY) if REGISTRY.exists() else {}
     today = datetime.datetime.now(tz=datetime.UTC).date().isoformat()
     new = [rule.id for rule in load_rules() if rule.id not in known]
@@ -18,5 +20,16 @@ def main() -> None:
     print(f"registered {len(new)} new rule IDs")  # noqa: T201 - command-line tool
 
 
+def main() -> int:
+    """`make register`: the registry, then everything generated from the rule pages."""
+    # Imported here: each reads the registry this run may just have extended.
+    from guidebook import evidence, links, ruff_page  # noqa: PLC0415
+
+    register_ids()
+    status = links.main([]) or ruff_page.main([])
+    evidence.main()
+    return status
+
+
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
