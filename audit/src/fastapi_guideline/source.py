@@ -189,9 +189,9 @@ def parse(path: Path, root: Path) -> Module | None:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
         text = raw.decode(encoding)
         tree = ast.parse(raw, filename=str(path))
-    except (SyntaxError, UnicodeDecodeError, ValueError, LookupError):
-        return None
-    except (RecursionError, MemoryError):  # nested deeper than the parser's stack
+    # LookupError: an unknown coding; RecursionError, MemoryError: nested deeper
+    # than the parser's stack.
+    except (SyntaxError, UnicodeDecodeError, ValueError, LookupError, RecursionError, MemoryError):
         return None
     relative = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
     parts = list(relative.with_suffix("").parts)
