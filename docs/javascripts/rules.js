@@ -8,7 +8,8 @@
  * - Task lists (the quick checklist, the review criteria) keep their ticks in localStorage, per
  *   page, and get a "Reset" button; each box is named after its item.
  * - Links that read as a rule ID do not break at the hyphen; a table wider than the page
- *   becomes a focusable, named region so that a keyboard can scroll it.
+ *   becomes a focusable, named region so that a keyboard can scroll it, and so does a code
+ *   block with lines wider than the page before Material has set it up.
  *
  * Runs on every page Material shows, including those loaded by instant navigation
  * (`document$`). No inline handlers, no eval: it works under a strict Content-Security-Policy.
@@ -274,15 +275,30 @@
     }
   }
 
-  /* ------------------------------------------------------------------ wide tables */
+  /* ------------------------------------------------------------------ wide tables, long lines */
 
   /**
    * A table wider than the page scrolls sideways inside Material's wrapper; a keyboard reader
    * can scroll it only if the wrapper takes focus, so it does, named, while it overflows.
+   *
+   * A code block with lines wider than the page takes focus too, as Material makes it (on a
+   * device that can hover) once the block has been near the screen: Material sets up code
+   * blocks only as they come into view (`content.lazy` in mkdocs.yml), so a block further down
+   * would be out of a keyboard's reach until scrolled to. Material's own set-up takes over
+   * when it comes. Every size is read before anything is written, so the page is laid out
+   * once, not once per block.
    */
   function focusableScrollers(root) {
-    for (const wrap of root.querySelectorAll("article .md-typeset__scrollwrap")) {
-      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+    const overflows = (element) => element.scrollWidth > element.clientWidth + 1;
+    const tables = [...root.querySelectorAll("article .md-typeset__scrollwrap")].map(
+      (wrap) => [wrap, overflows(wrap)],
+    );
+    const hover = window.matchMedia("(hover)").matches;
+    const code = hover
+      ? [...root.querySelectorAll("article pre > code:not([tabindex])")].filter(overflows)
+      : [];
+    for (const [wrap, wide] of tables) {
+      if (wide) {
         wrap.tabIndex = 0;
         wrap.setAttribute("role", "region");
         wrap.setAttribute("aria-label", "Table, scrolls sideways");
@@ -292,6 +308,7 @@
         wrap.removeAttribute("aria-label");
       }
     }
+    for (const block of code) block.setAttribute("tabindex", "0");
   }
 
   let resizeTimer = 0;
