@@ -122,9 +122,16 @@ def _cell(text: object) -> str:
     return html.escape(one_line, quote=False).replace("|", "&#124;")
 
 
+# Markdown still reads inside raw `<code>`: a regex such as `[^a][^b]*x*` would
+# become a reference link and an emphasis. As entities, these are only text.
+_MARKDOWN_ENTITIES = str.maketrans(
+    {"[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "\\": "&#92;", "`": "&#96;"}
+)
+
+
 def _code(text: object) -> str:
     """Inline code that is safe inside a table cell."""
-    return f"<code>{_cell(text)}</code>"
+    return f"<code>{_cell(text).translate(_MARKDOWN_ENTITIES)}</code>"
 
 
 def _ref_name(ref: str) -> str:

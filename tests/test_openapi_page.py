@@ -3,6 +3,7 @@
 import json
 import re
 from collections.abc import Iterator
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -228,3 +229,15 @@ def test_page_renders_in_chromium_under_the_csp(
         assert fetched.ok
         assert fetched.json() == published
         assert not tab.csp_violations()
+
+
+def test_a_pattern_is_shown_as_written(site: Path, published: dict[str, Any]) -> None:
+    """Markdown reads inside the cells' `<code>`: the title's pattern (two bracket
+    groups, two stars) once became a broken reference link and an emphasis."""
+    create = published["components"]["schemas"]["TaskCreate"]["properties"]["title"]
+    page = built_page(site, PAGE).read_text(encoding="utf-8")
+    shown = {
+        unescape(re.sub(r"<[^>]+>", "", code)) for code in re.findall(r"<code>(.*?)</code>", page)
+    }
+    assert create["pattern"].count("[") >= 2
+    assert create["pattern"] in shown

@@ -29,6 +29,7 @@ from app.core.security import add_cors
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.infra.cache import create_cache
 from app.infra.clients.http import create_http_client
+from app.infra.clients.redis import create_producer_queue, create_redis
 from app.infra.db.base import (
     Timeouts,
     create_engine_and_sessionmaker,
@@ -68,8 +69,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened.push_async_callback(probe_engine.dispose)
         secret = settings.redis_url
         redis_url = secret.get_secret_value() if secret is not None else None
-        cache = create_cache(redis_url, timeout_seconds=settings.redis_timeout_seconds)
+        timeout = settings.redis_timeout_seconds
+        cache = create_cache(redis_url, timeout_seconds=timeout)
         opened.push_async_callback(cache.aclose)
+        # The API only enqueues: a fail-fast client, apart from the cache's.
+        queue_redis = None
+        if redis_url:
+            queue_redis = create_redis(redis_url, timeout_seconds=timeout)
+            opened.push_async_callback(queue_redis.aclose)
         http_client = create_http_client()
         opened.push_async_callback(http_client.aclose)
         if provider is not None:
@@ -79,6 +86,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.sessions = sessions
         app.state.http_client = http_client
         app.state.cache = cache
+        app.state.queue = create_producer_queue(queue_redis) if queue_redis else None
         yield
 
 

@@ -1,21 +1,25 @@
-"""Anti-pattern: a cache with no TTL and no invalidation serves stale data for ever."""
+"""Anti-pattern: a write path that forgets the cache; the summary stays stale."""
 
-# fmt: off
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from pydantic import JsonValue
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.tasks import service as task_service
+from app.worker.schemas import TaskImport
+
+
 # --8<-- [start:demo]
-from functools import cache
+async def import_tasks(
+    session: AsyncSession, payload: dict[str, JsonValue]
+) -> Sequence[str]:
+    """The worker's import handler, written as if the API were the only writer."""
+    data = TaskImport.model_validate(payload)
+    await task_service.apply_import(session, data.import_id, now=datetime.now(UTC))
+    # The tasks exist now, but no key is named stale: every cached summary
+    # of the owner keeps the old counts until its TTL.
+    return []
 
-PRICES = {"basic": "9.00"}  # stands in for the price table
 
-
-@cache
-def price_of(plan: str) -> str:
-    return PRICES[plan]  # stands in for an expensive query
-
-
-print(price_of("basic"))
-#> 9.00
-PRICES["basic"] = "12.00"  # the write path never touches the cache
-print(price_of("basic"))
-#> 9.00
 # --8<-- [end:demo]
-# fmt: on

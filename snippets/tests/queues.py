@@ -1,17 +1,24 @@
 """The real job queue in a test: SAQ on the test Redis, a worker in this loop."""
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from pydantic import SecretStr
 from saq import Queue, Worker
 from saq.job import Job as SaqJob
 from saq.job import Status
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.infra.clients.redis import create_queue
+from app.infra.clients.redis import PausingRedisQueue, create_queue
+from app.tasks import repository as task_repo
+from app.tasks import service as task_service
+from app.worker import schemas as worker_schemas
 from app.worker.config import WorkerSettings
 from app.worker.main import WorkerContext, create_worker
+from app.worker.schemas import Job
 
 DONE = {Status.COMPLETE, Status.FAILED, Status.ABORTED}
 
@@ -35,7 +42,9 @@ def worker_settings(
 
 
 @asynccontextmanager
-async def connected_queue(settings: WorkerSettings) -> AsyncIterator[Queue]:
+async def connected_queue(
+    settings: WorkerSettings,
+) -> AsyncIterator[PausingRedisQueue]:
     queue = create_queue(settings.redis_url.get_secret_value())
     await queue.connect()
     try:
@@ -46,18 +55,27 @@ async def connected_queue(settings: WorkerSettings) -> AsyncIterator[Queue]:
 
 @asynccontextmanager
 async def running_worker(
-    settings: WorkerSettings, queue: Queue
+    settings: WorkerSettings, queue: PausingRedisQueue, *, sweep_first: bool = True
 ) -> AsyncIterator[Worker[WorkerContext]]:
     """A worker working `queue` until the block ends; then a graceful stop."""
     # SAQ's Redis sweep can catch a job between its dequeue and its ACTIVE
     # mark and run it again (handlers are idempotent, so only an attempt is
     # lost). A worker sweeps as it starts; sweeping first takes the sweep lock
     # for 60 s, so a test's attempt counts are exact.
-    await queue.sweep()
+    if sweep_first:
+        await queue.sweep()
     worker = create_worker(settings, queue)
     worker.SIGNALS = []  # pytest keeps its own signal handlers
+    started = asyncio.Event()
+
+    async def mark_started(_: WorkerContext) -> None:
+        started.set()
+
+    worker.startup = [*(worker.startup or []), mark_started]
     task = asyncio.create_task(worker.start())
     try:
+        # Yielded once its startup ran: the context holds the sessions.
+        await asyncio.wait_for(started.wait(), timeout=10)
         yield worker
     finally:
         await worker.stop()
@@ -72,3 +90,18 @@ async def wait_until_done(queue: Queue, key: str, seconds: float = 20) -> SaqJob
             if job is not None and job.status in DONE:
                 return job
             await asyncio.sleep(0.05)
+
+
+def import_envelope(import_id: uuid.UUID) -> Job:
+    return worker_schemas.import_job(import_id, now=datetime.now(UTC))
+
+
+async def import_job(
+    sessions: async_sessionmaker[AsyncSession], owner: str | uuid.UUID, *titles: str
+) -> Job:
+    """A `task.import` job as the API enqueues it, its import row committed."""
+    owner_id, now = uuid.UUID(str(owner)), datetime.now(UTC)
+    batch = task_service.new_import(owner_id, list(titles or ["Imported"]), now=now)
+    async with sessions.begin() as session:
+        await task_repo.add_import(session, batch)
+    return import_envelope(batch.id)

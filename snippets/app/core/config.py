@@ -109,6 +109,8 @@ class Settings(DatabaseSettings):
     export_max_per_user: int = Field(default=1, ge=1, le=100)
     # A client that accepts no byte for this long loses its export.
     export_send_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    # Imports of one user neither done nor failed at once; then a 429.
+    import_max_pending: int = Field(default=5, ge=1, le=100)
 
     # --- Auth: token keys, password hashing, proxies, limits (users domain) ---
     # Rotation: sign with JWT_SECRET under JWT_KEY_ID; tokens signed with an

@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     DATABASE_UNAVAILABLE = "database-unavailable"
     DATABASE_BUSY = "database-busy"
     SERVER_BUSY = "server-busy"
+    QUEUE_UNAVAILABLE = "queue-unavailable"
     VALIDATION_ERROR = "validation-error"
     INVALID_CURSOR = "invalid-cursor"
 

@@ -121,3 +121,14 @@ class ServerBusyError(AppError):
 
     def __init__(self, detail: str | None = None) -> None:
         super().__init__(detail, headers={"Retry-After": "1"})
+
+
+class QueueUnavailableError(AppError):
+    """The job queue did not take the job: nothing was accepted, retry later."""
+
+    code: ClassVar[str] = ErrorCode.QUEUE_UNAVAILABLE
+    title = "Queue unavailable"
+    status = 503
+
+    def __init__(self, detail: str | None = None, *, retry: bool = True) -> None:
+        super().__init__(detail, headers={"Retry-After": "5"} if retry else None)

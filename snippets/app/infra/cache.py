@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
@@ -15,19 +16,44 @@ from app.infra.clients.redis import create_redis
 logger = logging.getLogger(__name__)
 
 # After a failure, reads and writes skip Redis this long instead of paying
-# the timeout on every request; deletes are always tried (see `delete`).
+# the timeout on every request; invalidations are always tried.
 COOLDOWN_SECONDS = 5.0
 _FAILURES = (RedisError, OSError, TimeoutError)
+# Each key has a version, bumped by every invalidation; it outlives the values.
+VERSION_SUFFIX = ":version"
+VERSION_TTL = timedelta(days=1)
+# Store only if no invalidation came since the read that missed: a read that
+# started before a write's commit must not put the old value back.
+SET_IF_UNCHANGED = """
+if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What a read found: the value (None: a miss) and the key's version then
+    (None: Redis failed, so nothing may be stored)."""
+
+    value: bytes | None
+    version: bytes | None
+
+
+MISS = Lookup(value=None, version=None)
 
 
 # --8<-- [start:cache]
 class Cache:
-    """get/set/delete with a deadline on each call; errors are logged, not raised."""
+    """get/set/invalidate, each with a deadline; errors are logged, not raised."""
 
     def __init__(self, redis: Redis | None, *, timeout_seconds: float) -> None:
         self._redis = redis  # None: caching is off (no REDIS_URL)
         self._timeout = timeout_seconds
         self._skip_until = 0.0
+        self._set_if_unchanged = (
+            redis.register_script(SET_IF_UNCHANGED) if redis is not None else None
+        )
 
     def _available(self) -> Redis | None:
         return None if time.monotonic() < self._skip_until else self._redis
@@ -36,38 +62,66 @@ class Cache:
         self._skip_until = time.monotonic() + COOLDOWN_SECONDS
         logger.warning("cache %s failed: %r", operation, exc)
 
-    async def get(self, key: str) -> bytes | None:
-        """The cached value, or None on a miss, an outage or a slow Redis."""
+    async def get(self, key: str) -> Lookup:
+        """The cached value and the key's version, in one round trip."""
         if (redis := self._available()) is None:
-            return None
+            return MISS
         try:
             async with asyncio.timeout(self._timeout):
-                value = await redis.get(key)
+                value, version = await redis.mget(key, key + VERSION_SUFFIX)
         except _FAILURES as exc:
             self._failed("get", exc)
-            return None
-        return value if isinstance(value, bytes) else None  # bytes: no decoding
+            return MISS
+        # bytes: the client does not decode (no decode_responses)
+        return Lookup(
+            value=value if isinstance(value, bytes) else None,
+            version=version if isinstance(version, bytes) else b"0",
+        )
 
-    async def set(self, key: str, value: bytes, *, ttl: timedelta) -> None:
-        """Store with a TTL, always: an entry nobody invalidates still expires."""
-        if (redis := self._available()) is None:
+    async def set(
+        self, key: str, value: bytes, *, ttl: timedelta, version: bytes | None
+    ) -> None:
+        """Store with a TTL, always, unless the key was invalidated since `get`."""
+        script = self._set_if_unchanged
+        if (redis := self._available()) is None or script is None or version is None:
             return
+        milliseconds = int(ttl.total_seconds() * 1000)
         try:
             async with asyncio.timeout(self._timeout):
-                await redis.set(key, value, ex=ttl)
+                await script(
+                    keys=[key, key + VERSION_SUFFIX],
+                    args=[version, value, milliseconds],
+                    client=redis,
+                )
         except _FAILURES as exc:
             self._failed("set", exc)
 
-    async def delete(self, *keys: str) -> None:
-        """Drop entries after a write committed; tried even in the cooldown."""
+    async def invalidate(self, *keys: str) -> None:
+        """After a write committed: drop the entries and bump their versions."""
         if self._redis is None or not keys:
             return
         try:
             async with asyncio.timeout(self._timeout):
-                await self._redis.delete(*keys)
+                async with self._redis.pipeline(transaction=True) as pipe:
+                    for key in keys:
+                        pipe.incr(key + VERSION_SUFFIX)
+                        pipe.pexpire(key + VERSION_SUFFIX, VERSION_TTL)
+                        pipe.delete(key)
+                    await pipe.execute()
         except _FAILURES as exc:
             # The entry may outlive the change until its TTL: the bound we accept.
-            self._failed("delete", exc)
+            self._failed("invalidate", exc)
+
+    async def forget(self, *keys: str) -> None:
+        """Erase entries and their versions (an account deleted: nothing stays)."""
+        if self._redis is None or not keys:
+            return
+        names = [name for key in keys for name in (key, key + VERSION_SUFFIX)]
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._redis.delete(*names)
+        except _FAILURES as exc:  # both expire anyway: the TTL, then VERSION_TTL
+            self._failed("forget", exc)
 
     async def aclose(self) -> None:
         if self._redis is not None:

@@ -11,6 +11,8 @@ class ErrorCode(StrEnum):
     TASK_NOT_FOUND = "task-not-found"
     IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused"
     IDEMPOTENCY_KEY_IN_PROGRESS = "idempotency-key-in-progress"
+    IMPORT_NOT_FOUND = "import-not-found"
+    TOO_MANY_IMPORTS = "too-many-imports"
 
 
 # --8<-- [end:error-codes]
@@ -20,6 +22,14 @@ class TaskStatus(StrEnum):
     TODO = "todo"
     DOING = "doing"
     DONE = "done"
+
+
+class ImportStatus(StrEnum):
+    """Accepted by the API, then done by the worker, or failed for good."""
+
+    ACCEPTED = "accepted"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class Currency(StrEnum):
@@ -44,6 +54,8 @@ class TaskSort(StrEnum):
 
 
 TITLE_MAX_LENGTH = 200
+# Titles per import: one job, one transaction of at most this many inserts.
+IMPORT_MAX_TITLES = 500
 DESCRIPTION_MAX_LENGTH = 5_000
 AMOUNT_MAX_DIGITS = 12
 AMOUNT_DECIMAL_PLACES = 2  # the most any allowed currency has (the column's scale)

@@ -1,5 +1,6 @@
 """Dependencies of the tasks endpoints, exposed as `Annotated` aliases."""
 
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -8,8 +9,10 @@ from typing import Annotated
 from fastapi import BackgroundTasks, Depends, Header, Query, Request
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
+from saq import Queue
 
 from app.core.config import SettingsDep
+from app.core.exceptions import QueueUnavailableError
 from app.core.metrics import Metrics
 from app.core.models import UtcDatetime
 from app.core.security import AccessClaimsDep, SignedInBrieflyDep, TokenClaimsDep
@@ -21,6 +24,11 @@ from app.tasks.export_slots import ExportSlots
 from app.tasks.models import Task
 from app.tasks.schemas import TaskDoneEvent
 from app.tasks.service import OnDone
+from app.worker import service as worker_service
+from app.worker.config import JobPolicy, get_job_policy
+from app.worker.schemas import Job
+
+logger = logging.getLogger(__name__)
 
 
 # --8<-- [start:service-dependency]
@@ -148,8 +156,65 @@ async def invalidate_summary(
     # It must not need the session itself (the token's claims do not), or
     # FastAPI would open the session first and commit it after this line.
     if request.method not in {"GET", "HEAD"}:
-        await cache.delete(summary.summary_key(claims.sub))
+        await cache.invalidate(summary.summary_key(claims.sub))
 
 
 InvalidatesSummary = Depends(invalidate_summary, scope="function")
 # --8<-- [end:invalidate-after-commit]
+
+
+async def forget_summary(
+    claims: TokenClaimsDep, cache: CacheDep
+) -> AsyncIterator[None]:
+    """After the account's deletion commits, erase its summary and its version."""
+    yield
+    await cache.forget(summary.summary_key(claims.sub))
+
+
+ForgetsSummary = Depends(forget_summary, scope="function")
+
+
+# --8<-- [start:producer-queue]
+async def get_queue(request: Request) -> Queue:
+    """The process's producer queue, opened by the lifespan (None: no Redis)."""
+    queue: Queue | None = request.app.state.queue
+    if queue is None:
+        raise QueueUnavailableError("This deployment has no job queue.", retry=False)
+    return queue
+
+
+async def get_retry_policy() -> JobPolicy:
+    """The jobs' retry policy, read once (async: no thread hop per request)."""
+    return get_job_policy()
+
+
+QueueDep = Annotated[Queue, Depends(get_queue)]
+JobPolicyDep = Annotated[JobPolicy, Depends(get_retry_policy)]
+
+
+class JobOutbox:
+    """Jobs a request enqueues once its transaction has committed."""
+
+    def __init__(self) -> None:
+        self.jobs: list[Job] = []
+
+    def add(self, job: Job) -> None:
+        self.jobs.append(job)
+
+
+async def job_outbox(queue: QueueDep, policy: JobPolicyDep) -> AsyncIterator[JobOutbox]:
+    """Declared before the session, so FastAPI leaves it after the commit."""
+    outbox = JobOutbox()
+    yield outbox
+    # Reached only if the endpoint and its commit succeeded: no job for a row
+    # that was rolled back.
+    for job in outbox.jobs:
+        try:
+            await worker_service.enqueue(queue, job, policy)
+        except QueueUnavailableError:
+            # Committed, so accepted: the worker's requeue enqueues it later.
+            logger.warning("job left for the requeue", extra={"job_id": str(job.id)})
+
+
+JobOutboxDep = Annotated[JobOutbox, Depends(job_outbox, scope="function")]
+# --8<-- [end:producer-queue]

@@ -1,6 +1,11 @@
 """Tasks domain errors, each a subclass of the one base error."""
 
-from app.core.exceptions import AppError, ConflictError, NotFoundError
+from app.core.exceptions import (
+    AppError,
+    ConflictError,
+    NotFoundError,
+    TooManyRequestsError,
+)
 from app.tasks.constants import ErrorCode
 
 
@@ -28,3 +33,20 @@ class IdempotencyKeyInProgressError(ConflictError):
 
     code = ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS
     title = "Idempotency key in progress"
+
+
+class ImportNotFoundError(NotFoundError):
+    """Unknown, purged, or another user's import: the same answer for each."""
+
+    code = ErrorCode.IMPORT_NOT_FOUND
+    title = "Import not found"
+
+
+class TooManyImportsError(TooManyRequestsError):
+    """The caller's earlier imports still wait: one user cannot fill the queue."""
+
+    code = ErrorCode.TOO_MANY_IMPORTS
+    title = "Too many imports"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": "60"})

@@ -5,6 +5,7 @@ import json
 import uuid
 from datetime import datetime, timedelta
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.tasks import repository as task_repo
@@ -16,7 +17,7 @@ from app.tasks.exceptions import (
 from app.tasks.schemas import TaskCreate, TaskRead
 
 
-def request_hash(data: TaskCreate) -> str:
+def request_hash(data: BaseModel) -> str:
     """SHA-256 of the canonical JSON of the validated body: key order is moot."""
     payload = data.model_dump(mode="json")
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))

@@ -111,3 +111,28 @@ class IdempotencyKey(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --8<-- [start:import-model]
+class TaskImport(Base):
+    """A bulk import the API accepted and the worker applies: its status row."""
+
+    __tablename__ = "task_import"
+    __table_args__ = (Index(None, "accepted_at"),)  # the purge deletes by age
+
+    # Also the job's ID: the worker finds the row by it, and only once the
+    # request that accepted the import has committed.
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    # The job carries the ID only: a queue that lost it can be given it again.
+    titles: Mapped[list[str]] = mapped_column(JSONB)
+    title_count: Mapped[int]
+    accepted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set with the job's dead letter, in its transaction: given up on.
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# --8<-- [end:import-model]

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from app.tasks.constants import TITLE_MAX_LENGTH, TaskSort, TaskStatus
-from app.tasks.models import IdempotencyKey, Task
+from app.tasks.models import IdempotencyKey, Task, TaskImport
 from app.users.models import User
 
 _NO_DUE_DATE = "infinity"  # undated tasks sort after every dated one
@@ -291,3 +291,94 @@ async def count_by_status(
 
 
 # --8<-- [end:summary-rows]
+
+
+# --8<-- [start:import-queries]
+async def add_titled(
+    session: AsyncSession, owner_id: uuid.UUID, titles: Sequence[str]
+) -> None:
+    """Insert one task per title in a single statement (an import's batch)."""
+    await session.execute(
+        insert(Task), [{"owner_id": owner_id, "title": title} for title in titles]
+    )
+
+
+async def add_import(session: AsyncSession, batch: TaskImport) -> TaskImport:
+    session.add(batch)
+    await session.flush()
+    return batch
+
+
+async def get_owned_import(
+    session: AsyncSession, owner_id: uuid.UUID, import_id: uuid.UUID
+) -> TaskImport | None:
+    batch = await session.get(TaskImport, import_id)
+    return batch if batch is not None and batch.owner_id == owner_id else None
+
+
+async def get_import(session: AsyncSession, import_id: uuid.UUID) -> TaskImport | None:
+    return await session.get(TaskImport, import_id)
+
+
+async def mark_import_done(
+    session: AsyncSession, import_id: uuid.UUID, *, now: datetime
+) -> bool:
+    """Set `done_at` once; False when the row is gone."""
+    done = await session.scalar(
+        update(TaskImport)
+        .where(TaskImport.id == import_id, TaskImport.done_at.is_(None))
+        .values(done_at=now)
+        .returning(TaskImport.id)
+    )
+    return done is not None
+
+
+def _pending() -> tuple[SQLColumnExpression[bool], ...]:
+    return TaskImport.done_at.is_(None), TaskImport.failed_at.is_(None)
+
+
+async def mark_import_failed(
+    session: AsyncSession, import_id: uuid.UUID, *, now: datetime
+) -> None:
+    await session.execute(
+        update(TaskImport)
+        .where(TaskImport.id == import_id, *_pending())
+        .values(failed_at=now)
+    )
+
+
+async def count_pending_imports(session: AsyncSession, owner_id: uuid.UUID) -> int:
+    pending = select(func.count()).where(TaskImport.owner_id == owner_id, *_pending())
+    return await session.scalar(pending) or 0
+
+
+async def pending_import_ids(
+    session: AsyncSession, *, before: datetime, limit: int
+) -> list[uuid.UUID]:
+    """Imports accepted before `before` and not done yet, oldest first."""
+    rows = await session.scalars(
+        select(TaskImport.id)
+        .where(*_pending(), TaskImport.accepted_at < before)
+        .order_by(TaskImport.accepted_at)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def delete_imports_before(
+    session: AsyncSession, cutoff: datetime, *, batch_size: int
+) -> int:
+    """Delete up to `batch_size` imports accepted before `cutoff` (the purge)."""
+    oldest = (
+        select(TaskImport.id)
+        .where(TaskImport.accepted_at < cutoff)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)  # a job applying one is not waited for
+    )
+    result = await session.execute(
+        sql_delete(TaskImport).where(TaskImport.id.in_(oldest))
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult's
+
+
+# --8<-- [end:import-queries]

@@ -15,7 +15,7 @@ from app.core.problem_details import problem_responses
 from app.core.request_body import require_json
 from app.infra.cache import CacheDep
 from app.infra.db.base import SessionDep, SessionFactoryDep
-from app.tasks import idempotency, summary
+from app.tasks import idempotency, imports, summary
 from app.tasks import service as task_service
 from app.tasks.constants import PUT_DEPRECATED_AT, PUT_SUNSET_AT, TaskSort
 from app.tasks.dependencies import (
@@ -26,12 +26,20 @@ from app.tasks.dependencies import (
     IfMatchHeader,
     IfNoneMatchHeader,
     InvalidatesSummary,
+    JobOutboxDep,
     OnDoneDep,
     OwnerIdDep,
     SortQuery,
     StatusQuery,
 )
-from app.tasks.schemas import TASK_EXAMPLE, TaskCreate, TaskRead, TaskUpdate
+from app.tasks.schemas import (
+    TASK_EXAMPLE,
+    TaskCreate,
+    TaskImportCreate,
+    TaskImportRead,
+    TaskRead,
+    TaskUpdate,
+)
 from app.tasks.summary import TaskSummary
 from app.tasks.utils import (
     NDJSON_RESPONSES,
@@ -66,6 +74,11 @@ CREATED_HEADERS = {
         "with the same Idempotency-Key.",
         "schema": {"type": "string", "enum": ["true"]},
     },
+}
+
+ACCEPTED_HEADERS = {
+    "Location": {"description": "Its status URL.", "schema": {"type": "string"}},
+    "Idempotent-Replayed": CREATED_HEADERS["Idempotent-Replayed"],
 }
 
 JsonBody = [Depends(require_json)]  # 415 for anything but application/json
@@ -168,6 +181,63 @@ async def read_summary(
 # --8<-- [end:summary]
 
 
+# --8<-- [start:import-tasks]
+@router.post(
+    "/imports",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Import tasks in bulk",
+    description="Accepts up to 500 titles and answers at once: the worker creates "
+    "the tasks. Poll the `Location` until `status` is `done` (or `failed`). With "
+    "an `Idempotency-Key`, a retry answers for the first import. A 429 while "
+    "`IMPORT_MAX_PENDING` earlier imports of the caller still wait.",
+    responses={
+        202: {"headers": ACCEPTED_HEADERS},
+        **problem_responses(409, 413, 415, 429),
+    },
+    dependencies=JsonBody,
+)
+async def import_tasks(  # keyword-only: FastAPI's dependencies
+    *,
+    outbox: JobOutboxDep,  # first: entered before the session, left after it
+    data: TaskImportCreate,
+    owner_id: OwnerIdDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> TaskImportRead:
+    accepted, replayed = await imports.accept_import(
+        session,
+        owner_id,
+        data,
+        after_commit=outbox.add,
+        key=idempotency_key,
+        now=datetime.now(UTC),
+        ttl=settings.idempotency_key_ttl,
+        max_pending=settings.import_max_pending,
+    )
+    response.headers["Location"] = f"{router.prefix}/imports/{accepted.id}"
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return accepted
+
+
+@router.get(
+    "/imports/{import_id}",
+    status_code=status.HTTP_200_OK,
+    summary="Get an import",
+    description="Where an import stands: `accepted`, `done` or `failed`.",
+    responses=problem_responses(404),
+)
+async def read_import(
+    import_id: uuid.UUID, owner_id: OwnerIdDep, session: SessionDep
+) -> TaskImportRead:
+    return await imports.get_import(session, owner_id, import_id)
+
+
+# --8<-- [end:import-tasks]
+
+
 # --8<-- [start:export-tasks]
 @router.get(
     "/export",
@@ -194,11 +264,15 @@ async def export_tasks(
 # `export` and `summary` are no task IDs: without this, `PUT /export` would be
 # taken by `PUT /{task_id}` and fail as a bad body (415) or UUID (422) instead
 # of a 405 with Allow. Every fixed path beside `/{task_id}` is listed here.
-for fixed_path in ("/export", "/summary"):
+for fixed_path, taken in (
+    ("/export", "GET"),
+    ("/summary", "GET"),
+    ("/imports", "POST"),
+):
     router.add_api_route(
         fixed_path,
         method_not_allowed,
-        methods=["POST", "PUT", "PATCH", "DELETE"],
+        methods=sorted({"GET", "POST", "PUT", "PATCH", "DELETE"} - {taken}),
         include_in_schema=False,  # not part of the contract: only a 405
     )
 

@@ -17,24 +17,36 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from app.core.models import ApiModel, StorableStr, UtcDatetime
+from app.core.models import ApiModel, Count, StorableStr, UtcDatetime
 from app.tasks.constants import (
     AMOUNT_DECIMAL_PLACES,
     AMOUNT_MAX_DIGITS,
     AMOUNT_PATTERN,
     DESCRIPTION_MAX_LENGTH,
+    IMPORT_MAX_TITLES,
     MINOR_UNITS,
     TITLE_MAX_LENGTH,
     Currency,
+    ImportStatus,
     TaskStatus,
 )
 from app.users.schemas import UserPublic
 
 # The pattern documents what StorableStr refuses: no NUL (U+0000).
 NO_NUL: dict[str, JsonValue] = {"pattern": "^[^\\u0000]*$"}
+# A title is stripped first (pydantic strips Unicode White_Space), so it needs
+# one character outside that set; spelled out, as JSON Schema's \s also takes
+# U+FEFF, which pydantic keeps.
+_STRIPPED = (
+    "\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680"
+    "\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+NOT_BLANK: dict[str, JsonValue] = {
+    "pattern": f"^[^\\u0000]*[^\\u0000{_STRIPPED}][^\\u0000]*$"
+}
 Title = Annotated[
     StorableStr,
-    Field(min_length=1, max_length=TITLE_MAX_LENGTH, json_schema_extra=NO_NUL),
+    Field(min_length=1, max_length=TITLE_MAX_LENGTH, json_schema_extra=NOT_BLANK),
 ]
 Description = Annotated[
     StorableStr, Field(max_length=DESCRIPTION_MAX_LENGTH, json_schema_extra=NO_NUL)
@@ -205,3 +217,39 @@ class TaskDoneEvent(ApiModel):
 
 
 # --8<-- [end:webhook-event]
+
+
+# --8<-- [start:import-schemas]
+class TaskImportCreate(ApiModel):
+    """A bulk import: too many tasks to create while the client waits."""
+
+    titles: list[Title] = Field(
+        min_length=1, max_length=IMPORT_MAX_TITLES, examples=[["Plan", "Build"]]
+    )
+
+
+class TaskImportRead(ApiModel):
+    """Where an import stands; `done` once every task of it exists."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "6a1c0f3e-8d2b-4f5a-9e7c-1b2d3e4f5a6b",
+                    "status": "done",
+                    "title_count": 2,
+                    "accepted_at": "2026-12-01T09:30:00Z",
+                    "done_at": "2026-12-01T09:30:02Z",
+                }
+            ]
+        }
+    )
+
+    id: uuid.UUID
+    status: ImportStatus = Field(examples=["accepted"])
+    title_count: Count = Field(examples=[2])
+    accepted_at: UtcDatetime
+    done_at: UtcDatetime | None
+
+
+# --8<-- [end:import-schemas]

@@ -14,8 +14,8 @@ from app.core.pagination import Cursor, InvalidCursorError, PageParams, cursor_s
 # so a reader sees at the call site which domain does the work.
 from app.tasks import repository as task_repo
 from app.tasks.constants import EXPORT_BATCH_SIZE, TaskSort, TaskStatus
-from app.tasks.exceptions import TaskNotFoundError
-from app.tasks.models import Task
+from app.tasks.exceptions import ImportNotFoundError, TaskNotFoundError
+from app.tasks.models import Task, TaskImport
 from app.tasks.schemas import Money, TaskCreate, TaskUpdate
 from app.tasks.utils import task_etag, task_read
 from app.users import service as user_service
@@ -207,3 +207,50 @@ async def export_ndjson(
 
 
 # --8<-- [end:export]
+
+
+# --8<-- [start:apply-import]
+async def apply_import(
+    session: AsyncSession, import_id: uuid.UUID, *, now: datetime
+) -> uuid.UUID | None:
+    """Create an import's tasks in one statement and mark it done; its owner,
+    or None when the import is gone (its account was deleted)."""
+    # Read, not locked: the tasks' foreign key then locks the owner before
+    # the import's row is, the order an account's deletion takes them in.
+    batch = await task_repo.get_import(session, import_id)
+    if batch is None:
+        return None  # the job was enqueued after the commit: deleted since
+    await task_repo.add_titled(session, batch.owner_id, batch.titles)
+    if not await task_repo.mark_import_done(session, import_id, now=now):
+        raise ImportNotFoundError  # deleted meanwhile: roll the tasks back, retry
+    return batch.owner_id
+
+
+# --8<-- [end:apply-import]
+
+
+async def pending_imports(
+    session: AsyncSession, *, before: datetime, limit: int
+) -> list[uuid.UUID]:
+    return await task_repo.pending_import_ids(session, before=before, limit=limit)
+
+
+async def fail_import(
+    session: AsyncSession, import_id: uuid.UUID, *, now: datetime
+) -> None:
+    """Mark an import failed: its job was dead-lettered."""
+    await task_repo.mark_import_failed(session, import_id, now=now)
+
+
+async def count_pending_imports(session: AsyncSession, owner_id: uuid.UUID) -> int:
+    return await task_repo.count_pending_imports(session, owner_id)
+
+
+def new_import(owner_id: uuid.UUID, titles: list[str], *, now: datetime) -> TaskImport:
+    return TaskImport(
+        id=uuid.uuid4(),
+        owner_id=owner_id,
+        titles=titles,
+        title_count=len(titles),
+        accepted_at=now,
+    )

@@ -74,13 +74,17 @@ async def get_summary(
 ) -> TaskSummary:
     """Read through the cache; a miss or a Redis outage computes it."""
     key = summary_key(owner_id)
-    if (cached := await cache.get(key)) is not None:
+    found = await cache.get(key)
+    if found.value is not None:
         try:
-            return TaskSummary.model_validate_json(cached)
+            return TaskSummary.model_validate_json(found.value)
         except ValidationError:  # another shape: a deploy kept SUMMARY_FORMAT
             logger.warning("unreadable summary in the cache, recomputed")
     summary = await compute_summary(session, owner_id)
-    await cache.set(key, summary.model_dump_json().encode(), ttl=ttl)
+    # Stored only if no write invalidated the key since `get`: a write that
+    # committed while this query ran would otherwise be hidden for the TTL.
+    value = summary.model_dump_json().encode()
+    await cache.set(key, value, ttl=ttl, version=found.version)
     return summary
 
 

@@ -103,7 +103,7 @@ async def read_me(user: CurrentUserDep) -> UserRead:
     "(tasks, sessions, refresh tokens, idempotency records, sign-in counters). "
     "Irreversible; every token of the account stops working at once.",
     responses=problem_responses(401),
-    dependencies=[task_dependencies.InvalidatesSummary],  # the cached summary too
+    dependencies=[task_dependencies.ForgetsSummary],  # the cached summary too
 )
 async def delete_me(
     user: CurrentUserDep, session: SessionDep, settings: SettingsDep

@@ -5,16 +5,17 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import partial
 
 from pydantic import JsonValue
 from redis.exceptions import RedisError
-from saq import Queue
+from saq import CronJob
 from saq.types import Context
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.core.logging import configure_logging
 from app.infra.cache import Cache, create_cache
-from app.infra.clients.redis import create_queue
+from app.infra.clients.redis import PausingRedisQueue, create_queue
 from app.infra.db.base import Timeouts, create_engine_and_sessionmaker
 from app.worker import service as worker_service
 from app.worker.config import (
@@ -23,7 +24,7 @@ from app.worker.config import (
     get_purge_settings,
     get_worker_settings,
 )
-from app.worker.constants import PROCESS_JOB
+from app.worker.constants import PROCESS_JOB, REQUEUE_CRON
 from app.worker.schemas import Job
 from app.worker.stopping import PromptWorker
 
@@ -42,23 +43,24 @@ class WorkerContext(Context, total=False):
 # --8<-- [start:process-job]
 async def process_job(ctx: WorkerContext, *, envelope: dict[str, JsonValue]) -> bool:
     """One attempt at a job: applied (True), skipped as a redelivery, or raised."""
-    settings, sessions, attempt = ctx["settings"], ctx["sessions"], ctx["job"].attempts
-    job = Job.model_validate(envelope)
+    settings, sessions = ctx["settings"], ctx["sessions"]
     try:
+        job = Job.model_validate(envelope)
         async with (
             asyncio.timeout(settings.job_timeout_seconds),
             sessions.begin() as session,
         ):
             stale = await worker_service.handle(session, job)
     except Exception as exc:
-        # Broad on purpose: any failure means "try again later", until the cap.
-        if attempt >= settings.job_max_attempts:
-            await worker_service.bury(sessions, job, attempts=attempt, error=exc)
-        raise  # SAQ schedules the next attempt with backoff, or marks it failed
+        # SAQ keeps only a traceback; the dead letter wants type and message.
+        # Raised on: SAQ retries with backoff, and once it gives the job up,
+        # the queue records it (`create_worker`).
+        ctx["job"].meta["error"] = worker_service.describe(exc)
+        raise
     # After the commit, so a reader that misses computes the new value; one that
     # read before the commit can still store the old one, for its TTL at most.
     if stale:
-        await ctx["cache"].delete(*stale)
+        await ctx["cache"].invalidate(*stale)
     logger.info("job done", extra={"job_id": str(job.id), "applied": stale is not None})
     return stale is not None
 
@@ -66,9 +68,20 @@ async def process_job(ctx: WorkerContext, *, envelope: dict[str, JsonValue]) -> 
 # --8<-- [end:process-job]
 
 
+async def requeue_lost_jobs(ctx: WorkerContext) -> int:
+    """SAQ's cron runs this on one worker every few minutes."""
+    settings = ctx["settings"]
+    return await worker_service.requeue_pending_imports(
+        ctx["sessions"],
+        ctx["worker"].queue,
+        settings,
+        accepted_before=datetime.now(UTC) - settings.job_requeue_after,
+    )
+
+
 # --8<-- [start:create-worker]
 def create_worker(
-    settings: WorkerSettings, queue: Queue
+    settings: WorkerSettings, queue: PausingRedisQueue
 ) -> PromptWorker[WorkerContext]:
     """A SAQ worker whose jobs share one engine and one cache per process."""
 
@@ -77,11 +90,14 @@ def create_worker(
         engine, sessions = create_engine_and_sessionmaker(
             settings.database_url.get_secret_value(),
             # Each job in flight holds one connection for its transaction.
-            pool_size=settings.worker_concurrency,
+            # One more for the dead letters the sweep writes beside the jobs.
+            pool_size=settings.worker_concurrency + 1,
             max_overflow=0,
             timeouts=Timeouts.of(settings),
         )
         ctx["settings"], ctx["engine"], ctx["sessions"] = settings, engine, sessions
+        # A last failed attempt, or a job whose worker died on it: a dead letter.
+        queue.on_given_up = partial(worker_service.bury, sessions)
         redis_url = settings.redis_url.get_secret_value()
         ctx["cache"] = create_cache(
             redis_url, timeout_seconds=settings.redis_timeout_seconds
@@ -95,6 +111,8 @@ def create_worker(
     return PromptWorker(
         queue,
         functions=[(PROCESS_JOB, process_job)],
+        # Jobs a queue lost are found in PostgreSQL and enqueued again.
+        cron_jobs=[CronJob(requeue_lost_jobs, cron=REQUEUE_CRON, timeout=60)],
         concurrency=settings.worker_concurrency,
         startup=startup,
         shutdown=shutdown,

@@ -42,10 +42,6 @@ async def add_dead_job(  # keyword-only: the record's fields
     )
 
 
-async def get_dead_job(session: AsyncSession, job_id: uuid.UUID) -> DeadJob | None:
-    return await session.get(DeadJob, job_id)
-
-
 async def delete_processed_before(
     session: AsyncSession, cutoff: datetime, *, batch: int
 ) -> int:

@@ -6,7 +6,6 @@ from datetime import datetime
 from pydantic import BaseModel, Field, JsonValue
 
 from app.core.models import ApiModel, UtcDatetime
-from app.tasks.schemas import Title
 from app.worker.constants import JobType
 
 
@@ -24,13 +23,18 @@ class Job(BaseModel):
 # --8<-- [end:job-envelope]
 
 
-def new_job(type_: JobType, payload: dict[str, JsonValue], *, now: datetime) -> Job:
-    """A job with a fresh ID, stamped with its enqueue time."""
-    return Job(type=type_, payload=payload, enqueued_at=now)
-
-
 class TaskImport(ApiModel):
-    """Payload of `task.import`: a task created for a user by another system."""
+    """Payload of `task.import`: an ID; the import's row holds the rest."""
 
-    owner_id: uuid.UUID
-    title: Title
+    import_id: uuid.UUID
+
+
+def import_job(import_id: uuid.UUID, *, now: datetime) -> Job:
+    """The job of an import: its ID is the import's, one row and one job."""
+    payload = TaskImport(import_id=import_id)
+    return Job(
+        id=import_id,
+        type=JobType.TASK_IMPORT,
+        payload=payload.model_dump(mode="json"),
+        enqueued_at=now,
+    )

@@ -1,47 +1,71 @@
 """The worker's logic: idempotent handlers, the retry policy, the retention purge."""
 
+import json
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from pydantic import JsonValue
+from pydantic import JsonValue, ValidationError
+from redis.exceptions import RedisError
 from saq import Queue
+from saq.job import Job as SaqJob
+from saq.job import Status
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core import rate_limit
+from app.core.exceptions import QueueUnavailableError
 from app.tasks import idempotency
+from app.tasks import repository as task_repo
 from app.tasks import service as task_service
 from app.tasks import summary as task_summary
-from app.tasks.schemas import TaskCreate
 from app.users import repository as user_repo
 from app.worker import repository as worker_repo
-from app.worker.config import PurgeSettings, WorkerSettings
+from app.worker import schemas as worker_schemas
+from app.worker.config import JobPolicy, PurgeSettings
 from app.worker.constants import (
     ERROR_MAX_LENGTH,
+    JOB_TYPE_MAX_LENGTH,
     PROCESS_JOB,
     PURGE_BATCH_SIZE,
+    REQUEUE_BATCH_SIZE,
     JobType,
 )
 from app.worker.schemas import Job, TaskImport
 
 logger = logging.getLogger(__name__)
+_QUEUE_FAILURES = (RedisError, OSError, TimeoutError)
 
 # A handler applies a job's effect and names the cache keys it made stale;
-# they are deleted after the commit.
+# they are invalidated after the commit.
 Handler = Callable[[AsyncSession, dict[str, JsonValue]], Awaitable[Sequence[str]]]
+GivenUp = Callable[[AsyncSession, dict[str, JsonValue]], Awaitable[None]]
 
 
-async def import_task(
+# --8<-- [start:import-handler]
+async def import_tasks(
     session: AsyncSession, payload: dict[str, JsonValue]
 ) -> Sequence[str]:
-    """Not idempotent by itself: every run would insert another task."""
+    """Not idempotent by itself: every run would insert the tasks again."""
     data = TaskImport.model_validate(payload)
-    await task_service.create_task(session, data.owner_id, TaskCreate(title=data.title))
-    return [task_summary.summary_key(data.owner_id)]
+    owner_id = await task_service.apply_import(
+        session, data.import_id, now=datetime.now(UTC)
+    )
+    return [] if owner_id is None else [task_summary.summary_key(owner_id)]
 
 
-HANDLERS: dict[JobType, Handler] = {JobType.TASK_IMPORT: import_task}
+async def fail_import(session: AsyncSession, payload: dict[str, JsonValue]) -> None:
+    data = TaskImport.model_validate(payload)
+    await task_service.fail_import(session, data.import_id, now=datetime.now(UTC))
+
+
+HANDLERS: dict[JobType, Handler] = {JobType.TASK_IMPORT: import_tasks}
+# What a job type records when it is given up on, with its dead letter.
+ON_GIVEN_UP: dict[JobType, GivenUp] = {JobType.TASK_IMPORT: fail_import}
+
+
+# --8<-- [end:import-handler]
 
 
 # --8<-- [start:idempotent-handler]
@@ -58,27 +82,48 @@ async def handle(session: AsyncSession, job: Job) -> Sequence[str] | None:
 
 
 # --8<-- [start:dead-letter]
-async def bury(
-    sessions: async_sessionmaker[AsyncSession],
-    job: Job,
-    *,
-    attempts: int,
-    error: BaseException,
-) -> None:
-    """Record a job that failed its last attempt, for a person to look at."""
-    text = f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
+def describe(error: BaseException) -> str:
+    """`Type: first line of the message`: what a dead letter keeps of an error."""
+    first = next(iter(str(error).splitlines()), "")
+    return f"{type(error).__qualname__}: {first}"[:ERROR_MAX_LENGTH]
+
+
+def _error_of(given_up: SaqJob) -> str:
+    last = given_up.meta.get("error")  # set by `process_job` on each failure
+    if given_up.status == Status.FAILED and isinstance(last, str):
+        return last
+    reason = f"{Status(given_up.status).value}: {given_up.error or 'no reason given'}"
+    return (f"{reason} (last error: {last})" if last else reason)[:ERROR_MAX_LENGTH]
+
+
+async def bury(sessions: async_sessionmaker[AsyncSession], given_up: SaqJob) -> None:
+    """Record a job SAQ gave up on, for a person to look at."""
+    envelope: JsonValue = (given_up.kwargs or {}).get("envelope")
+    try:
+        job: Job | None = Job.model_validate(envelope)
+    except ValidationError:
+        job = None
+    if job is not None:
+        job_id, job_type, payload = job.id, str(job.type), job.payload
+    else:  # not our envelope: keep what arrived, as escaped text (JSONB
+        # refuses the NUL that JSON text may carry)
+        job_id = uuid.uuid5(uuid.NAMESPACE_URL, given_up.key)
+        job_type = given_up.function[:JOB_TYPE_MAX_LENGTH]
+        payload = {"unreadable": json.dumps(envelope, default=str)[:ERROR_MAX_LENGTH]}
     async with sessions.begin() as session:  # its own transaction: the job's
         await worker_repo.add_dead_job(  # rolled back
             session,
-            job_id=job.id,
-            job_type=job.type,
-            payload=job.payload,
-            attempts=attempts,
-            error=text,
+            job_id=job_id,
+            job_type=job_type,
+            payload=payload,
+            attempts=given_up.attempts,
+            error=_error_of(given_up),
         )
+        if job is not None and (record := ON_GIVEN_UP.get(job.type)) is not None:
+            await record(session, job.payload)
     logger.error(
         "job dead-lettered",
-        extra={"job_id": str(job.id), "job_type": job.type, "attempts": attempts},
+        extra={"job_key": given_up.key, "status": Status(given_up.status).value},
     )
 
 
@@ -86,24 +131,59 @@ async def bury(
 
 
 # --8<-- [start:enqueue]
-async def enqueue(queue: Queue, job: Job, settings: WorkerSettings) -> bool:
+async def enqueue(queue: Queue, job: Job, policy: JobPolicy) -> bool:
     """Put a job on the queue with the retry policy; False if it is queued already."""
-    queued = await queue.enqueue(
-        PROCESS_JOB,
-        key=str(job.id),  # SAQ keeps one queued job per key: producers may retry
-        envelope=job.model_dump(mode="json"),
-        retries=settings.job_max_attempts,  # SAQ counts the first attempt too
-        retry_delay=settings.job_retry_delay_seconds,
-        # Exponential, with jitter: each delay is random in [0, delay * 2^n].
-        retry_backoff=settings.job_retry_max_delay_seconds,
-        # SAQ's own deadline is a backstop (a sweep retries a job whose worker
-        # died); the attempt itself is cut off earlier (`app.worker.main`).
-        timeout=settings.job_timeout_seconds + 5,
-    )
+    try:
+        queued = await queue.enqueue(
+            PROCESS_JOB,
+            key=str(job.id),  # SAQ keeps one queued job per key: producers may retry
+            envelope=job.model_dump(mode="json"),
+            retries=policy.job_max_attempts,  # SAQ counts the first attempt too
+            retry_delay=policy.job_retry_delay_seconds,
+            # Exponential, with jitter: each delay is random in [0, delay * 2^n].
+            retry_backoff=policy.job_retry_max_delay_seconds,
+            # SAQ's own deadline is a backstop (a sweep retries a job whose worker
+            # died); the attempt itself is cut off earlier (`app.worker.main`).
+            timeout=policy.job_timeout_seconds + 5,
+        )
+    except _QUEUE_FAILURES as exc:  # nothing was taken
+        raise QueueUnavailableError("The job queue did not answer.") from exc
     return queued is not None
 
 
 # --8<-- [end:enqueue]
+
+
+# --8<-- [start:requeue]
+async def requeue_pending_imports(
+    sessions: async_sessionmaker[AsyncSession],
+    queue: Queue,
+    policy: JobPolicy,
+    *,
+    accepted_before: datetime,
+) -> int:
+    """Enqueue again every import neither done nor failed; how many were taken.
+
+    A job the queue still holds is not queued twice (SAQ keeps one per key),
+    so this restores only the jobs the queue never got or lost: an enqueue
+    that failed after the commit, a Redis restarted without its data, a
+    failover to a replica that was behind, a dead letter not written.
+    """
+    async with sessions() as session:
+        pending = await task_service.pending_imports(
+            session, before=accepted_before, limit=REQUEUE_BATCH_SIZE
+        )
+    requeued = 0
+    for import_id in pending:
+        job = worker_schemas.import_job(import_id, now=datetime.now(UTC))
+        if await enqueue(queue, job, policy):
+            requeued += 1
+    if requeued:
+        logger.warning("lost jobs enqueued again", extra={"jobs": requeued})
+    return requeued
+
+
+# --8<-- [end:requeue]
 
 
 PurgeRun = Callable[[AsyncSession, datetime], Awaitable[int]]
@@ -130,6 +210,12 @@ def purge_steps(settings: PurgeSettings) -> list[PurgeStep]:
     async def dead_jobs(session: AsyncSession, now: datetime) -> int:
         return await worker_repo.delete_dead_before(session, now - kept, batch=batch)
 
+    async def imports(session: AsyncSession, now: datetime) -> int:
+        # Their status rows: a client polls for minutes, not for a month.
+        return await task_repo.delete_imports_before(
+            session, now - kept, batch_size=batch
+        )
+
     async def idempotency_keys(session: AsyncSession, now: datetime) -> int:
         return await idempotency.purge_expired(session, now=now, batch_size=batch)
 
@@ -149,6 +235,7 @@ def purge_steps(settings: PurgeSettings) -> list[PurgeStep]:
     return [
         PurgeStep("worker_processed_job", processed_jobs),
         PurgeStep("worker_dead_job", dead_jobs),
+        PurgeStep("task_import", imports),
         PurgeStep("task_idempotency_key", idempotency_keys),
         PurgeStep("user_session", ended_sessions),  # before the tokens: cascades
         PurgeStep("user_refresh_token", refresh_tokens),

@@ -28,9 +28,10 @@ DOCS_SETTINGS = Settings(
 
 
 @pytest.fixture
-def live_app(settings: Settings) -> FastAPI:
-    """The app that answers the generated requests, on the test database."""
-    return create_app(settings)
+def live_app(settings: Settings, redis_url: str) -> FastAPI:
+    """The app that answers the generated requests, on the test database and
+    the test Redis (imports are enqueued, never run: no worker here)."""
+    return create_app(settings.model_copy(update={"redis_url": SecretStr(redis_url)}))
 
 
 @pytest.fixture

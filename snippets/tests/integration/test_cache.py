@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
-from app.infra.cache import Cache
+from app.infra.cache import MISS, Cache, create_cache
 from app.main import create_app
+from app.tasks import summary as task_summary
 from app.tasks.models import Task
-from app.tasks.summary import summary_key
+from app.tasks.summary import TaskSummary, summary_key
 from tests.app_client import app_client
 from tests.conftest import bearer, sign_up
 from tests.plugins.redis import RedisServer
@@ -56,7 +57,13 @@ async def test_the_summary_counts_in_sql_and_is_cached_with_a_ttl(
     key = summary_key(await me(cached_client, headers))
     async with redis.asyncio.Redis.from_url(redis_url) as raw:
         assert 0 < await raw.ttl(key) <= 60
-        assert await raw.keys("tasks:v1:summary:*") == [key.encode()]
+        # The writes bumped the key's version; it expires too, in a day.
+        version = f"{key}:version"
+        assert sorted(await raw.keys("tasks:v1:summary:*")) == [
+            key.encode(),
+            version.encode(),
+        ]
+        assert 0 < await raw.ttl(version) <= 86_400
 
 
 @pytest.mark.parametrize("write", ["post", "patch", "put", "delete"])
@@ -140,11 +147,45 @@ async def test_deleting_the_account_deletes_its_cached_summary(
     await cached_client.get(SUMMARY, headers=headers)
     key = summary_key(await me(cached_client, headers))
 
+    owner = await me(cached_client, headers)
+
     deleted = await cached_client.delete("/api/v1/users/me", headers=headers)
 
     assert deleted.status_code == 204, deleted.text
     async with redis.asyncio.Redis.from_url(redis_url) as raw:
         assert await raw.exists(key) == 0
+        assert await raw.keys(f"*{owner}*") == []  # its version key too
+
+
+async def test_a_read_that_began_before_a_write_does_not_store_the_old_value(
+    cached_client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache-aside race: a read misses and queries, a write commits and
+    invalidates, then the read stores what it found. That value is stale; the
+    next read must not be served it for the TTL."""
+    headers = await sign_up_headers(cached_client)
+    queried, release = asyncio.Event(), asyncio.Event()
+    real_compute = task_summary.compute_summary
+
+    async def slow_compute(session: AsyncSession, owner_id: uuid.UUID) -> TaskSummary:
+        found = await real_compute(session, owner_id)  # before the write commits
+        queried.set()
+        await release.wait()  # the write commits and invalidates meanwhile
+        return found
+
+    monkeypatch.setattr(task_summary, "compute_summary", slow_compute)
+    slow_read = asyncio.create_task(cached_client.get(SUMMARY, headers=headers))
+    await asyncio.wait_for(queried.wait(), timeout=10)
+    monkeypatch.setattr(task_summary, "compute_summary", real_compute)
+    created = await cached_client.post(TASKS, json={"title": "a"}, headers=headers)
+    release.set()
+    stale = await slow_read
+
+    fresh = await cached_client.get(SUMMARY, headers=headers)
+
+    assert created.status_code == 201
+    assert stale.json()["total"] == 0  # it began before the write: that is fine
+    assert fresh.json()["total"] == 1  # but it was not stored for the next read
 
 
 async def test_the_entry_is_deleted_after_the_commit(
@@ -152,19 +193,19 @@ async def test_the_entry_is_deleted_after_the_commit(
     sessions: async_sessionmaker[AsyncSession],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """When the delete runs, another connection already sees the new task."""
+    """When the invalidation runs, another connection already sees the new task."""
     headers = await sign_up_headers(cached_client)
     seen_at_delete: list[int] = []
-    real_delete = Cache.delete
+    real_invalidate = Cache.invalidate
 
-    async def watching_delete(self: Cache, *keys: str) -> None:
+    async def watching_invalidate(self: Cache, *keys: str) -> None:
         async with sessions() as other:  # not the request's transaction
             seen_at_delete.append(
                 await other.scalar(select(func.count()).select_from(Task)) or 0
             )
-        await real_delete(self, *keys)
+        await real_invalidate(self, *keys)
 
-    monkeypatch.setattr(Cache, "delete", watching_delete)
+    monkeypatch.setattr(Cache, "invalidate", watching_invalidate)
     created = await cached_client.post(TASKS, json={"title": "a"}, headers=headers)
 
     assert created.status_code == 201
@@ -228,3 +269,30 @@ def test_the_cache_ttl_has_a_floor_of_a_minute(settings: Settings) -> None:
         Settings.model_validate(
             settings.model_dump() | {"cache_ttl": timedelta(seconds=5)}
         )
+
+
+async def test_every_cache_call_gives_up_at_its_deadline() -> None:
+    """Against a Redis that never answers, each call returns within its
+    deadline and raises nothing; the failures start the cooldown."""
+    with silent_peer() as peer:
+        cache = create_cache(f"redis://{peer}/0", timeout_seconds=0.05)
+        try:
+            async with asyncio.timeout(5):  # four deadlines, not a hang
+                await cache.set("k", b"v", ttl=timedelta(minutes=1), version=b"0")
+                await cache.invalidate("k")
+                await cache.forget("k")
+                found = await cache.get("k")  # in the cooldown: not even tried
+        finally:
+            await cache.aclose()
+
+    assert found == MISS
+
+
+async def test_without_redis_the_cache_is_off() -> None:
+    """No REDIS_URL: nothing is stored, every read is a miss, nothing raises."""
+    cache = create_cache(None, timeout_seconds=0.05)
+    await cache.set("k", b"v", ttl=timedelta(minutes=1), version=b"0")
+    await cache.invalidate("k")
+    await cache.forget("k")
+
+    assert await cache.get("k") == MISS

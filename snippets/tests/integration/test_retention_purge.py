@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.tasks.models import IdempotencyKey
+from app.tasks.models import IdempotencyKey, TaskImport
 from app.worker import service as worker_service
 from app.worker.config import PurgeSettings
 from app.worker.main import purge_once
@@ -37,6 +37,15 @@ async def seed(
             session.add(ProcessedJob(job_id=job_id, job_type="task.import"))
             session.add(
                 DeadJob(job_id=job_id, job_type="t", payload={}, attempts=5, error="e")
+            )
+            session.add(
+                TaskImport(
+                    id=job_id,
+                    owner_id=user_id,
+                    titles=["t"],
+                    title_count=1,
+                    accepted_at=stamp,
+                )
             )
             session.add(
                 IdempotencyKey(
@@ -64,7 +73,7 @@ async def counts(sessions: async_sessionmaker[AsyncSession]) -> dict[str, int]:
                 select(func.count()).select_from(model)
             )
             or 0
-            for model in (ProcessedJob, DeadJob, IdempotencyKey)
+            for model in (ProcessedJob, DeadJob, TaskImport, IdempotencyKey)
         }
 
 
@@ -93,6 +102,7 @@ async def test_the_purge_deletes_only_what_has_expired_in_batches(
     expected = {
         "worker_processed_job": 5,
         "worker_dead_job": 5,
+        "task_import": 5,
         "task_idempotency_key": 5,
     }
     auth = {"user_session": 0, "user_refresh_token": 0, "rate_limit_counter": 0}
@@ -134,10 +144,12 @@ async def test_the_purge_command_runs_once_and_exits(
     }
     assert rows["worker_processed_job"] == 4
     assert rows["worker_dead_job"] == 4
+    assert rows["task_import"] == 4
     assert rows["task_idempotency_key"] == 2
     assert await counts(sessions) == {
         "worker_processed_job": 0,
         "worker_dead_job": 0,
+        "task_import": 0,
         "task_idempotency_key": 2,
     }
 

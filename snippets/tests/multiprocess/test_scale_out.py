@@ -3,7 +3,6 @@
 import asyncio
 import re
 import uuid
-from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -12,17 +11,14 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.infra.clients.redis import create_queue
 from app.tasks.models import Task
-from app.worker import service as worker_service
-from app.worker.config import WorkerSettings
-from app.worker.constants import JobType
 from app.worker.models import ProcessedJob
-from app.worker.schemas import new_job
 from tests.factories import UserCreateFactory
 from tests.multiprocess.conftest import METRICS_TOKEN, Stack, spread
 from tests.queues import wait_until_done
 
 SUMMARY = "/api/v1/tasks/summary"
 TASKS = "/api/v1/tasks"
+IMPORTS = "/api/v1/tasks/imports"
 SCRAPER = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 
 
@@ -111,30 +107,25 @@ async def test_a_write_in_one_process_refreshes_the_cache_for_all(
 async def test_two_queue_workers_apply_each_job_once(
     stack: Stack, api: httpx.AsyncClient
 ) -> None:
-    """20 jobs, each also delivered a second time: 20 tasks, both workers busy."""
-    headers, _, owner = await sign_up(api)
-    settings = WorkerSettings.model_validate(
-        {"database_url": stack.database_url, "redis_url": stack.redis_url}
-    )
+    """20 imports through the API, each job also delivered a second time:
+    20 tasks, both workers busy."""
+    headers, _, _ = await sign_up(api)
     queue = create_queue(stack.redis_url)
     await queue.connect()
     try:
-        jobs = [
-            new_job(
-                JobType.TASK_IMPORT,
-                {"owner_id": owner, "title": f"Import {n}"},
-                now=datetime.now(UTC),
-            )
-            for n in range(20)
-        ]
-        for job in jobs:
-            await worker_service.enqueue(queue, job, settings)
+        ids = []
+        for n in range(20):
+            body = {"titles": [f"Import {n}"]}
+            accepted = await api.post(IMPORTS, json=body, headers=headers)
+            assert accepted.status_code == 202, accepted.text
+            ids.append(accepted.json()["id"])
+        for job_id in ids:
+            first = await queue.job(job_id)
+            assert first is not None
             await queue.enqueue(  # the redelivery, under another key
-                "process_job",
-                key=f"again-{job.id}",
-                envelope=job.model_dump(mode="json"),
+                "process_job", key=f"again-{job_id}", **(first.kwargs or {})
             )
-        keys = [str(job.id) for job in jobs] + [f"again-{job.id}" for job in jobs]
+        keys = ids + [f"again-{job_id}" for job_id in ids]
         done = [await wait_until_done(queue, key, seconds=30) for key in keys]
     finally:
         await queue.disconnect()

@@ -5,7 +5,6 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -23,7 +22,6 @@ from app.main import create_app, lifespan
 from app.tasks.models import Task
 from app.worker import service as worker_service
 from app.worker.constants import JobType
-from app.worker.schemas import Job, new_job
 from demos import (
     bg_blocking_task,
     bg_inapp_scheduler,
@@ -32,12 +30,14 @@ from demos import (
 )
 from tests.queues import (
     connected_queue,
+    import_job,
     running_worker,
     wait_until_done,
     worker_settings,
 )
 from tests.servers import silent_peer
 
+IMPORTS = "/api/v1/tasks/imports"
 OFFLINE = Settings(
     database_url=SecretStr("postgresql+asyncpg://u:p@127.0.0.1:9/none"),
     jwt_secret=SecretStr("x" * 32),
@@ -149,11 +149,6 @@ async def imported_tasks(sessions: async_sessionmaker[AsyncSession]) -> int:
         return await session.scalar(count) or 0
 
 
-def import_job(owner: uuid.UUID) -> Job:
-    payload: dict[str, JsonValue] = {"owner_id": str(owner), "title": "imported"}
-    return new_job(JobType.TASK_IMPORT, payload, now=datetime.now(UTC))
-
-
 @pytest.fixture
 def fails_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The import handler raises on its first run, as a transient outage would."""
@@ -180,19 +175,25 @@ def failing_once_then_ok() -> httpx.MockTransport:
 @pytest.mark.rule("BG-003")
 @pytest.mark.usefixtures("fails_once")
 async def test_a_job_that_fails_once_still_gets_done(
-    client: httpx.AsyncClient,
+    cached_client: httpx.AsyncClient,
     auth_headers: dict[str, str],
     sessions: async_sessionmaker[AsyncSession],
     database_url: str,
     redis_url: str,
 ) -> None:
     """A transient failure is retried until the job's effect exists, once."""
-    # Do: the queue (SAQ on Redis) runs the failed job again after a backoff.
+    # Do: the API answers 202 at once; the queue (SAQ on Redis) runs the job,
+    # and again after a backoff when it fails.
     settings = worker_settings(database_url, redis_url)
-    job = import_job(await owner_id(client, auth_headers))
+    body = {"titles": ["imported"]}
     async with connected_queue(settings) as queue, running_worker(settings, queue):
-        await worker_service.enqueue(queue, job, settings)
-        await wait_until_done(queue, str(job.id))
+        accepted = await cached_client.post(IMPORTS, json=body, headers=auth_headers)
+        assert accepted.status_code == 202, accepted.text
+        await wait_until_done(queue, accepted.json()["id"])
+        polled = await cached_client.get(
+            accepted.headers["Location"], headers=auth_headers
+        )
+    assert polled.json()["status"] == "done"
     assert await imported_tasks(sessions) == 1
     # Don't: the background task fails once after the 202, and nobody retries.
     app = FastAPI()
@@ -216,7 +217,7 @@ async def service_handler(
     sessions: async_sessionmaker[AsyncSession], owner: uuid.UUID
 ) -> int:
     """Do: the service's handler, given the same job twice."""
-    job = import_job(owner)
+    job = await import_job(sessions, owner, "imported")
     for _ in range(2):  # the worker died before its ack: redelivered
         async with sessions.begin() as session:
             await worker_service.handle(session, job)

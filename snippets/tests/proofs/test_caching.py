@@ -9,6 +9,10 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from app.worker import service as worker_service
+from app.worker.config import WorkerSettings
+from app.worker.constants import JobType
+from app.worker.service import Handler
 from demos import (
     cch_no_validator,
     cch_public_personal_data,
@@ -17,9 +21,16 @@ from demos import (
 )
 from tests.conftest import bearer, sign_up
 from tests.plugins.redis import RedisServer
+from tests.queues import (
+    connected_queue,
+    running_worker,
+    wait_until_done,
+    worker_settings,
+)
 
 TASKS = "/api/v1/tasks"
 SUMMARY = "/api/v1/tasks/summary"
+IMPORTS = "/api/v1/tasks/imports"
 
 
 def demo_client(app: FastAPI) -> httpx.AsyncClient:
@@ -169,19 +180,40 @@ async def _zero() -> bytes:
 
 
 # --8<-- [start:cch-004]
+async def summary_after_an_import(
+    api: httpx.AsyncClient, settings: WorkerSettings, handler: Handler
+) -> tuple[int, int]:
+    """The summary's total before and after the worker imported one task."""
+    headers = bearer(await sign_up(api))
+    accepted = await api.post(IMPORTS, json={"titles": ["New"]}, headers=headers)
+    # Read while the import is pending: the count without it is cached.
+    before = (await api.get(SUMMARY, headers=headers)).json()["total"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(worker_service.HANDLERS, JobType.TASK_IMPORT, handler)
+        async with connected_queue(settings) as queue, running_worker(settings, queue):
+            await wait_until_done(queue, accepted.json()["id"])
+    after = (await api.get(SUMMARY, headers=headers)).json()["total"]
+    return before, after
+
+
 @pytest.mark.rule("CCH-004")
 async def test_the_next_read_after_a_write_is_fresh(
-    cached_client: httpx.AsyncClient,
+    cached_client: httpx.AsyncClient, database_url: str, redis_url: str
 ) -> None:
-    """Do: a cached summary, a write, then a fresh summary; Don't: the stale price."""
+    """A cached summary, then a write by the API and one by the worker: each
+    next read counts it. The Don't's worker handler leaves the old count."""
     headers = bearer(await sign_up(cached_client))
     before = await cached_client.get(SUMMARY, headers=headers)  # now cached
     await cached_client.post(TASKS, json={"title": "New"}, headers=headers)
     after = await cached_client.get(SUMMARY, headers=headers)
     assert (before.json()["total"], after.json()["total"]) == (0, 1)
-    # Don't: the write path never touches the cache, so the old value stays.
-    cch_stale_cache.PRICES["basic"] = "15.00"
-    assert cch_stale_cache.price_of("basic") == "9.00"
+    # Do: the worker's handler names the summary it made stale.
+    settings = worker_settings(database_url, redis_url)
+    do = worker_service.HANDLERS[JobType.TASK_IMPORT]
+    assert await summary_after_an_import(cached_client, settings, do) == (0, 1)
+    # Don't: a second write path that forgets the cache.
+    dont = cch_stale_cache.import_tasks
+    assert await summary_after_an_import(cached_client, settings, dont) == (0, 0)
 
 
 # --8<-- [end:cch-004]

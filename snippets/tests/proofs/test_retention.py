@@ -144,6 +144,7 @@ async def test_the_auth_purges_delete_only_what_has_expired(
     assert purged == {
         "worker_processed_job": 0,
         "worker_dead_job": 0,
+        "task_import": 0,
         "task_idempotency_key": 0,
         "user_session": 1,
         "user_refresh_token": 0,

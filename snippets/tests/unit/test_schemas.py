@@ -1,5 +1,6 @@
 """Request/response schemas: money, UTC times and the password policy."""
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -108,3 +109,22 @@ def test_utc_times_are_written_by_pydantic_core_without_a_python_hook() -> None:
 
     assert list(_serializers(adapter.core_schema)) == []
     assert adapter.dump_json(paris) == b'"2027-04-30T17:00:00.000450Z"'
+
+
+def test_the_documented_title_pattern_is_what_validation_accepts() -> None:
+    """A client generated from the document sends only titles the API takes:
+    a title of whitespace only is refused by both, anything else by neither."""
+    pattern = re.compile(
+        TaskCreate.model_json_schema()["properties"]["title"]["pattern"]
+    )
+    candidates = [chr(c) for c in range(1, 0x3100) if not 0xD800 <= c < 0xE000]
+    candidates += ["\ufeff", " x ", "\t\u3000"]
+    for text in candidates:
+        documented = pattern.fullmatch(text) is not None
+        try:
+            TaskCreate.model_validate({"title": text})
+        except ValidationError:
+            accepted = False
+        else:
+            accepted = True
+        assert documented == accepted, repr(text)

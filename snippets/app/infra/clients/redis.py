@@ -3,18 +3,22 @@
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from saq import Queue
-from saq.job import Job
+from saq.job import Job, Status
 from saq.queue.redis import RedisQueue
 
 QUEUE_NAME = "tasks-service"
 DEQUEUE_PAUSE_SECONDS = 1.0
+GIVEN_UP = frozenset({Status.FAILED, Status.ABORTED})
 logger = logging.getLogger(__name__)
+GivenUp = Callable[[Job], Awaitable[None]]
 
 
 # --8<-- [start:redis-client]
@@ -34,10 +38,36 @@ def create_redis(url: str, *, timeout_seconds: float) -> Redis:
 # --8<-- [end:redis-client]
 
 
+# --8<-- [start:worker-queue]
 class PausingRedisQueue(RedisQueue):
-    """SAQ's Redis queue, pausing after a failed dequeue instead of spinning."""
+    """SAQ's Redis queue, pausing after a failed dequeue instead of spinning,
+    and telling `on_given_up` of every job it gives up on."""
 
     _warned_at = 0.0
+    on_given_up: GivenUp | None = None
+
+    async def finish(
+        self,
+        job: Job,
+        status: Status,
+        *,
+        result: Any = None,  # noqa: ANN401  # SAQ's signature
+        error: str | None = None,
+        **kwargs: Any,  # noqa: ANN401  # SAQ's signature
+    ) -> None:
+        # Every path that ends a job for good comes here: its last attempt
+        # failed, or the sweep found it on a worker that died on that attempt.
+        if status in GIVEN_UP and self.on_given_up is not None:
+            job.status, job.error = status, error
+            try:
+                await self.on_given_up(job)
+            except Exception:
+                # Finished all the same: a job left half-aborted would sit in
+                # no list for ever. The record's owner keeps the state to act
+                # on (an import stays pending: the worker's requeue runs it
+                # again once the database is back).
+                logger.exception("dead letter not written")
+        await super().finish(job, status, result=result, error=error, **kwargs)
 
     async def dequeue(
         self,
@@ -55,9 +85,17 @@ class PausingRedisQueue(RedisQueue):
             return None
 
 
-def create_queue(url: str) -> Queue:
-    """The job queue (SAQ on Redis): producers enqueue, the worker dequeues."""
+# --8<-- [end:worker-queue]
+
+
+def create_queue(url: str) -> PausingRedisQueue:
+    """The worker's job queue (SAQ on Redis), on a client that may block."""
     # Its own client: a dequeue blocks for a second, longer than the cache's
     # deadline. RedisQueue directly: SAQ's from_url refuses unix:// URLs.
     redis = Redis.from_url(url, socket_connect_timeout=5, retry=Retry(NoBackoff(), 0))
     return PausingRedisQueue(redis, name=QUEUE_NAME)
+
+
+def create_producer_queue(redis: Redis) -> Queue:
+    """The queue as the API uses it: enqueue only, on a fail-fast client."""
+    return RedisQueue(redis, name=QUEUE_NAME)
