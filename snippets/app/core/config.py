@@ -16,6 +16,8 @@ _ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", re.IGNORECASE)
 
 
 # --8<-- [start:settings]
+# --8<-- [start:database-settings]
+# --8<-- [start:secret-field]
 class DatabaseSettings(BaseSettings):
     """What every process that connects needs (the API, the worker, the
     migrations): the database and how long to wait on it; no other secret."""
@@ -28,6 +30,7 @@ class DatabaseSettings(BaseSettings):
     database_url: SecretStr = Field(
         examples=["postgresql+asyncpg://tasks:secret@localhost:5432/tasks"]
     )
+    # --8<-- [end:secret-field]
     # Every wait has an end, in the API and the worker alike: for a pooled
     # connection, a statement, a row lock, a transaction a client left open.
     db_pool_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
@@ -48,14 +51,17 @@ class DatabaseSettings(BaseSettings):
         if not value.get_secret_value().startswith("postgresql+asyncpg://"):
             raise ValueError("DATABASE_URL must start with postgresql+asyncpg://")
         return value
+        # --8<-- [end:database-settings]
 
 
+# --8<-- [start:log-level]
 class Settings(DatabaseSettings):
     """Every knob of the service; secrets are SecretStr so they never print."""
 
     app_name: str = "tasks-service"
     environment: Literal["dev", "test", "staging", "prod"] = "dev"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # --8<-- [end:log-level]
 
     # Connections per process: as many as requests it runs in the database at
     # once, kept open. Overflow ones are opened per burst and closed after it
@@ -63,6 +69,7 @@ class Settings(DatabaseSettings):
     db_pool_size: int = Field(default=10, ge=1, le=50)
     db_max_overflow: int = Field(default=0, ge=0, le=50)
 
+    # --8<-- [start:token-ttl]
     jwt_secret: SecretStr = Field(min_length=32)
     jwt_algorithm: Literal["HS256"] = "HS256"
     # SEC-002: access tokens live 15 minutes at most; refresh tokens renew them.
@@ -72,6 +79,7 @@ class Settings(DatabaseSettings):
         le=timedelta(minutes=15),
     )
     refresh_token_ttl: timedelta = timedelta(days=14)
+    # --8<-- [end:token-ttl]
 
     docs_enabled: bool = False  # internal API: docs hidden unless asked for
     # NoDecode: a comma-separated list reads better in an env file than JSON.

@@ -168,6 +168,7 @@ class MetricsMiddleware:
             if not recorded:  # the app failed or the client left mid-body
                 record()
 
+    # --8<-- [start:route-labels]
     def observe(self, scope: Scope, status_code: int, elapsed: float) -> None:
         # Set by the router once it matched; bounded labels only, so scanners
         # probing random paths and methods cannot explode the series count.
@@ -182,6 +183,7 @@ class MetricsMiddleware:
             code = "internal-error"
         if code is not None:
             self.metrics.problems.labels(code, status_code).inc()
+        # --8<-- [end:route-labels]
 
 
 # --8<-- [end:route-metrics]

@@ -16,6 +16,7 @@ T = TypeVar("T")
 
 
 # --8<-- [start:password-hashing]
+# --8<-- [start:passwords-class]
 class Passwords:
     """Argon2id (RFC 9106's low-memory profile): ~0.2 s of CPU and 64 MiB a hash."""
 
@@ -61,6 +62,7 @@ class Passwords:
             return self._hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+        # --8<-- [end:passwords-class]
 
 
 @cache

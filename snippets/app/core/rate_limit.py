@@ -74,6 +74,7 @@ def known_pair_key(settings: Settings, email: str, address: str) -> str:
 
 
 # --8<-- [start:login-limit]
+# --8<-- [start:gcra]
 async def take(session: AsyncSession, key: str, rate: Rate, *, now: datetime) -> float:
     """Take one slot atomically (GCRA): 0 if granted, else seconds to wait."""
     slack = rate.interval * (rate.limit - 1)  # how far ahead the bucket may run
@@ -112,6 +113,7 @@ async def enforce(
         else:
             return
     raise TooManyRequestsError(detail, headers={"Retry-After": str(math.ceil(wait))})
+    # --8<-- [end:gcra]
 
 
 async def remember(session: AsyncSession, key: str, *, until: datetime) -> None:

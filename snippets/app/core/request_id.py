@@ -67,6 +67,7 @@ class RequestIdMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            # --8<-- [start:access-line]
             # One summary line per request; secrets in the query are masked.
             # A body cut off after its 200 is a failure: a warning that says so.
             cut_off = aborted(scope)
@@ -83,6 +84,7 @@ class RequestIdMiddleware:
                 | ({} if cut_off is None else {"aborted": cut_off}),
             )
             request_id_var.reset(token)  # never leak the ID into the next request
+            # --8<-- [end:access-line]
 
 
 # --8<-- [end:middleware]

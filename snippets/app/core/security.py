@@ -49,6 +49,7 @@ class TokenClaims(BaseModel):
     exp: datetime
 
 
+# --8<-- [start:create-token]
 def create_token(
     settings: Settings, *, subject: uuid.UUID, session_id: uuid.UUID, kind: TokenType
 ) -> tuple[str, TokenClaims]:
@@ -70,8 +71,10 @@ def create_token(
         payload, secret, algorithm=settings.jwt_algorithm, headers=headers
     )
     return token, claims
+    # --8<-- [end:create-token]
 
 
+# --8<-- [start:decode-token]
 def _verification_key(settings: Settings, token: str) -> str:
     keys: dict[str, SecretStr] = {
         **settings.jwt_previous_keys,
@@ -101,6 +104,7 @@ def decode_token(settings: Settings, token: str, *, kind: TokenType) -> TokenCla
     if claims.type != kind:
         raise InvalidTokenError("A token of another type was sent.")
     return claims
+    # --8<-- [end:decode-token]
 
 
 # --8<-- [end:jwt-tokens]
@@ -127,6 +131,7 @@ async def get_token_claims(
 TokenClaimsDep = Annotated[TokenClaims, Depends(get_token_claims)]
 
 
+# --8<-- [start:get-signed-in]
 async def get_signed_in(claims: TokenClaimsDep, session: SessionDep) -> SignedIn:
     """401 unless the token is valid and its session and account still exist."""
     # One indexed read per request: deleting the account, signing out or
@@ -137,6 +142,7 @@ async def get_signed_in(claims: TokenClaimsDep, session: SessionDep) -> SignedIn
     if user is None:
         raise InvalidTokenError("The session has ended or the account is gone.")
     return SignedIn(claims, user)
+    # --8<-- [end:get-signed-in]
 
 
 SignedInDep = Annotated[SignedIn, Depends(get_signed_in)]

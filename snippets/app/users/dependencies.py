@@ -75,6 +75,7 @@ SignInFormDep = Annotated[SignInForm, Depends(sign_in_form)]
 
 
 # --8<-- [start:sign-in-limit]
+# --8<-- [start:sign-in-limits]
 def sign_in_limits(
     settings: Settings, *, email: str, address: str, known: bool
 ) -> list[tuple[str, Rate]]:
@@ -99,6 +100,7 @@ def sign_in_limits(
         account = rate_limit.account_key(settings, email)
         limits.append((account, Rate(settings.login_attempts_per_account, window)))
     return limits
+    # --8<-- [end:sign-in-limits]
 
 
 async def enforce_sign_in_limits(
