@@ -124,8 +124,9 @@ def _cell(text: object) -> str:
 
 # Markdown still reads inside raw `<code>`: a regex such as `[^a][^b]*x*` would
 # become a reference link and an emphasis. As entities, these are only text.
+# (`_` stays: Python-Markdown does not read it inside a word, and names have it.)
 _MARKDOWN_ENTITIES = str.maketrans(
-    {"[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "\\": "&#92;", "`": "&#96;"}
+    {"[": "&#91;", "]": "&#93;", "*": "&#42;", "\\": "&#92;", "`": "&#96;"}
 )
 
 
