@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import secrets
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,18 +24,29 @@ _FAILURES = (RedisError, OSError, TimeoutError)
 VERSION_SUFFIX = ":version"
 VERSION_TTL = timedelta(days=1)
 # Store only if no invalidation came since the read that missed: a read that
-# started before a write's commit must not put the old value back.
+# started before a write's commit must not put the old value back. A missing
+# version never matches (erased, or a Redis that restarted empty).
 SET_IF_UNCHANGED = """
-if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1
+"""
+# A key's first version is random, not 0: "absent" must not be a version two
+# readers could both have seen across an erasure.
+VERSION_OF = """
+local version = redis.call('GET', KEYS[1])
+if not version then
+    version = ARGV[1]
+    redis.call('SET', KEYS[1], version, 'PX', ARGV[2])
+end
+return version
 """
 
 
 @dataclass(frozen=True, slots=True)
 class Lookup:
     """What a read found: the value (None: a miss) and the key's version then
-    (None: Redis failed, so nothing may be stored)."""
+    (None: Redis failed or the value was a hit, so nothing may be stored)."""
 
     value: bytes | None
     version: bytes | None
@@ -54,6 +66,9 @@ class Cache:
         self._set_if_unchanged = (
             redis.register_script(SET_IF_UNCHANGED) if redis is not None else None
         )
+        self._version_of = (
+            redis.register_script(VERSION_OF) if redis is not None else None
+        )
 
     def _available(self) -> Redis | None:
         return None if time.monotonic() < self._skip_until else self._redis
@@ -64,18 +79,25 @@ class Cache:
 
     async def get(self, key: str) -> Lookup:
         """The cached value and the key's version, in one round trip."""
-        if (redis := self._available()) is None:
+        if (redis := self._available()) is None or self._version_of is None:
             return MISS
         try:
             async with asyncio.timeout(self._timeout):
                 value, version = await redis.mget(key, key + VERSION_SUFFIX)
+                if value is None and version is None:  # a key never seen
+                    first = secrets.randbelow(2**62)  # an integer: INCR works
+                    version = await self._version_of(
+                        keys=[key + VERSION_SUFFIX],
+                        args=[first, int(VERSION_TTL.total_seconds() * 1000)],
+                        client=redis,
+                    )
         except _FAILURES as exc:
             self._failed("get", exc)
             return MISS
         # bytes: the client does not decode (no decode_responses)
         return Lookup(
             value=value if isinstance(value, bytes) else None,
-            version=version if isinstance(version, bytes) else b"0",
+            version=version if isinstance(version, bytes) else None,
         )
 
     async def set(

@@ -323,11 +323,11 @@ async def get_import(session: AsyncSession, import_id: uuid.UUID) -> TaskImport 
 async def mark_import_done(
     session: AsyncSession, import_id: uuid.UUID, *, now: datetime
 ) -> bool:
-    """Set `done_at` once; False when the row is gone."""
+    """Set `done_at` once; False when the row is gone or was marked failed."""
     done = await session.scalar(
         update(TaskImport)
-        .where(TaskImport.id == import_id, TaskImport.done_at.is_(None))
-        .values(done_at=now)
+        .where(TaskImport.id == import_id, *_pending())
+        .values(done_at=now, titles=[])  # done: the tasks hold the titles now
         .returning(TaskImport.id)
     )
     return done is not None
@@ -348,6 +348,11 @@ async def mark_import_failed(
 
 
 async def count_pending_imports(session: AsyncSession, owner_id: uuid.UUID) -> int:
+    """Pending imports of the owner, counted under a lock held to the commit:
+    two requests of one owner count one after the other, never both at once."""
+    await session.execute(
+        select(func.pg_advisory_xact_lock(func.hashtextextended(str(owner_id), 0)))
+    )
     pending = select(func.count()).where(TaskImport.owner_id == owner_id, *_pending())
     return await session.scalar(pending) or 0
 

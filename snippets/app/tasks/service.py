@@ -222,7 +222,8 @@ async def apply_import(
         return None  # the job was enqueued after the commit: deleted since
     await task_repo.add_titled(session, batch.owner_id, batch.titles)
     if not await task_repo.mark_import_done(session, import_id, now=now):
-        raise ImportNotFoundError  # deleted meanwhile: roll the tasks back, retry
+        # Deleted, or given up on meanwhile (failed is final): roll back.
+        raise ImportNotFoundError
     return batch.owner_id
 
 

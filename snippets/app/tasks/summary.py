@@ -46,7 +46,9 @@ class TaskSummary(ApiModel):
 # --8<-- [start:cache-key]
 def summary_key(owner_id: uuid.UUID) -> str:
     """Domain, format version and every input: the owner is part of the key."""
-    return f"tasks:{SUMMARY_FORMAT}:summary:{owner_id}"
+    # In braces, a Redis Cluster hash tag: the key and its `:version` share
+    # a slot, as the MGET and the scripts on both need.
+    return f"tasks:{SUMMARY_FORMAT}:summary:{{{owner_id}}}"
 
 
 # --8<-- [end:cache-key]

@@ -58,7 +58,7 @@ async def process_job(ctx: WorkerContext, *, envelope: dict[str, JsonValue]) -> 
         ctx["job"].meta["error"] = worker_service.describe(exc)
         raise
     # After the commit, so a reader that misses computes the new value; one that
-    # read before the commit can still store the old one, for its TTL at most.
+    # read before the commit finds the version changed and stores nothing.
     if stale:
         await ctx["cache"].invalidate(*stale)
     logger.info("job done", extra={"job_id": str(job.id), "applied": stale is not None})

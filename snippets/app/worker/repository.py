@@ -22,6 +22,10 @@ async def claim(session: AsyncSession, job_id: uuid.UUID, job_type: str) -> bool
     return claimed is not None
 
 
+async def was_processed(session: AsyncSession, job_id: uuid.UUID) -> bool:
+    return await session.get(ProcessedJob, job_id) is not None
+
+
 async def add_dead_job(  # keyword-only: the record's fields
     session: AsyncSession,
     *,

@@ -92,12 +92,16 @@ def _error_of(given_up: SaqJob) -> str:
     last = given_up.meta.get("error")  # set by `process_job` on each failure
     if given_up.status == Status.FAILED and isinstance(last, str):
         return last
-    reason = f"{Status(given_up.status).value}: {given_up.error or 'no reason given'}"
+    # SAQ's own text is a traceback, or a word ("swept"): keep its last line.
+    lines = [line for line in (given_up.error or "").splitlines() if line.strip()]
+    reason = f"{Status(given_up.status).value}: {lines[-1] if lines else 'no reason'}"
     return (f"{reason} (last error: {last})" if last else reason)[:ERROR_MAX_LENGTH]
 
 
 async def bury(sessions: async_sessionmaker[AsyncSession], given_up: SaqJob) -> None:
     """Record a job SAQ gave up on, for a person to look at."""
+    if given_up.function != PROCESS_JOB:  # SAQ's cron jobs: logged, run again
+        return
     envelope: JsonValue = (given_up.kwargs or {}).get("envelope")
     try:
         job: Job | None = Job.model_validate(envelope)
@@ -111,7 +115,14 @@ async def bury(sessions: async_sessionmaker[AsyncSession], given_up: SaqJob) -> 
         job_type = given_up.function[:JOB_TYPE_MAX_LENGTH]
         payload = {"unreadable": json.dumps(envelope, default=str)[:ERROR_MAX_LENGTH]}
     async with sessions.begin() as session:  # its own transaction: the job's
-        await worker_repo.add_dead_job(  # rolled back
+        # rolled back. Applied after all (a worker thought dead finished it):
+        # nothing to give up on.
+        if job is not None and await worker_repo.was_processed(session, job.id):
+            logger.warning("given up when applied", extra={"job_id": str(job_id)})
+            return
+        if job is not None and (record := ON_GIVEN_UP.get(job.type)) is not None:
+            await record(session, job.payload)
+        await worker_repo.add_dead_job(
             session,
             job_id=job_id,
             job_type=job_type,
@@ -119,8 +130,6 @@ async def bury(sessions: async_sessionmaker[AsyncSession], given_up: SaqJob) -> 
             attempts=given_up.attempts,
             error=_error_of(given_up),
         )
-        if job is not None and (record := ON_GIVEN_UP.get(job.type)) is not None:
-            await record(session, job.payload)
     logger.error(
         "job dead-lettered",
         extra={"job_key": given_up.key, "status": Status(given_up.status).value},

@@ -296,3 +296,27 @@ async def test_without_redis_the_cache_is_off() -> None:
     await cache.forget("k")
 
     assert await cache.get("k") == MISS
+
+
+async def test_a_read_in_flight_across_an_erasure_stores_nothing(
+    redis_url: str,
+) -> None:
+    """A first read of a key (no version yet), then the key erased (an account
+    deleted, or a Redis that restarted empty), then the read's store: refused.
+    With "no version" read as version 0, it was stored again."""
+    cache = create_cache(redis_url, timeout_seconds=1.0)
+    try:
+        found = await cache.get("tasks:v1:summary:{erased}")
+        await cache.forget("tasks:v1:summary:{erased}")
+        ttl = timedelta(minutes=1)
+        await cache.set(
+            "tasks:v1:summary:{erased}", b"old", ttl=ttl, version=found.version
+        )
+        async with redis.asyncio.Redis.from_url(redis_url) as raw:
+            left = await raw.keys("*erased*")
+    finally:
+        await cache.aclose()
+
+    assert found.value is None
+    assert found.version is not None
+    assert left == []

@@ -469,3 +469,35 @@ async def test_an_envelope_that_is_not_ours_is_dead_lettered_as_text(
     assert dead.job_type == "process_job"
     assert dead.payload == {"unreadable": json.dumps(envelope)}
     assert dead.error.startswith("ValidationError: ")
+
+
+async def test_only_a_job_given_up_for_good_is_dead_lettered(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    sessions: async_sessionmaker[AsyncSession],
+    settings_of_worker: WorkerSettings,
+) -> None:
+    """An abort with attempts left (the sweep caught a job between dequeue and
+    its active mark: SAQ runs it again) buries nothing; nor does an abort of a
+    job that was applied after all (a worker thought dead that finished it)."""
+    retried = await import_job(sessions, await owner_id(client, auth_headers))
+    applied = await import_job(sessions, await owner_id(client, auth_headers))
+    async with (
+        connected_queue(settings_of_worker) as queue,
+        running_worker(settings_of_worker, queue),
+    ):
+        await worker_service.enqueue(queue, applied, settings_of_worker)
+        done = await wait_until_done(queue, str(applied.id))
+        status_when_done = done.status
+        await queue.finish(done, Status.ABORTED, error="swept")  # after the fact
+        await worker_service.enqueue(queue, retried, settings_of_worker)
+        first = await queue.job(str(retried.id))
+        assert first is not None
+        first.attempts = 1  # of three
+        await queue.finish(first, Status.ABORTED, error="swept")
+
+    assert status_when_done == Status.COMPLETE
+    assert await count(sessions, DeadJob) == 0
+    async with sessions() as session:
+        rows = [await session.get(TaskImport, job.id) for job in (retried, applied)]
+    assert [row.failed_at for row in rows if row is not None] == [None, None]

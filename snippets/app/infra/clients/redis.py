@@ -16,7 +16,6 @@ from saq.queue.redis import RedisQueue
 
 QUEUE_NAME = "tasks-service"
 DEQUEUE_PAUSE_SECONDS = 1.0
-GIVEN_UP = frozenset({Status.FAILED, Status.ABORTED})
 logger = logging.getLogger(__name__)
 GivenUp = Callable[[Job], Awaitable[None]]
 
@@ -57,7 +56,10 @@ class PausingRedisQueue(RedisQueue):
     ) -> None:
         # Every path that ends a job for good comes here: its last attempt
         # failed, or the sweep found it on a worker that died on that attempt.
-        if status in GIVEN_UP and self.on_given_up is not None:
+        # An abort with attempts left is not the end (the sweep caught a job
+        # between its dequeue and its `active` mark): SAQ runs it again.
+        aborted_for_good = status == Status.ABORTED and not job.retryable
+        if (status == Status.FAILED or aborted_for_good) and self.on_given_up:
             job.status, job.error = status, error
             try:
                 await self.on_given_up(job)
