@@ -10,6 +10,11 @@
  * - Links that read as a rule ID do not break at the hyphen; a table wider than the page
  *   becomes a focusable, named region so that a keyboard can scroll it, and so does a code
  *   block with lines wider than the page before Material has set it up.
+ * - Landmarks are told apart (axe's landmark-unique): a navigation section whose title is a
+ *   link to its index page gets that title as its name (Material labels it by an empty toggle),
+ *   table-of-contents entries that share a title (`router` of two modules) are named by their
+ *   anchor, each sideways-scrolling table is numbered, and the copy button's bar of each code
+ *   block is no landmark (`role="none"`): one unnamed `<nav>` per block otherwise.
  *
  * Runs on every page Material shows, including those loaded by instant navigation
  * (`document$`). No inline handlers, no eval: it works under a strict Content-Security-Policy.
@@ -297,11 +302,13 @@
     const code = hover
       ? [...root.querySelectorAll("article pre > code:not([tabindex])")].filter(overflows)
       : [];
+    let wideTables = 0;
     for (const [wrap, wide] of tables) {
       if (wide) {
         wrap.tabIndex = 0;
         wrap.setAttribute("role", "region");
-        wrap.setAttribute("aria-label", "Table, scrolls sideways");
+        wideTables += 1;  // numbered: regions of the same name are not told apart
+        wrap.setAttribute("aria-label", `Table ${wideTables}, scrolls sideways`);
       } else if (wrap.getAttribute("role") === "region") {
         wrap.removeAttribute("tabindex");
         wrap.removeAttribute("role");
@@ -317,12 +324,71 @@
     resizeTimer = window.setTimeout(() => focusableScrollers(document), 200);
   });
 
+  /* ------------------------------------------------------------------ landmarks */
+
+  /**
+   * A section of the navigation that has an index page (`navigation.indexes`) is labelled by
+   * its toggle, which holds only an icon: the section's `<nav>` has no name, the same as any
+   * other unnamed `<nav>`. It is labelled by the link to its index page beside the toggle
+   * instead (a `<label>` may not carry an `aria-label` of its own).
+   */
+  function nameNavigationSections(root) {
+    for (const nav of root.querySelectorAll("nav.md-nav[aria-labelledby]")) {
+      const labelId = nav.getAttribute("aria-labelledby");
+      const label = document.getElementById(labelId);
+      if (!label || label.textContent.trim()) continue;
+      const link = label.parentElement && label.parentElement.querySelector("a.md-nav__link");
+      if (!link || !link.textContent.trim()) continue;
+      link.id = link.id || `${labelId}_title`;
+      nav.setAttribute("aria-labelledby", link.id);
+    }
+  }
+
+  /** Nested table-of-contents `<nav>`s are named by their entry's title: a repeated title
+   * (the code reference's `router`, `schemas`, ...) is named by the entry's anchor instead. */
+  function uniqueTocNames(root) {
+    const navs = [...root.querySelectorAll(".md-nav--secondary nav.md-nav[aria-label]")];
+    const count = new Map();
+    for (const nav of navs) {
+      const name = nav.getAttribute("aria-label");
+      count.set(name, (count.get(name) || 0) + 1);
+    }
+    for (const nav of navs) {
+      if (count.get(nav.getAttribute("aria-label")) < 2) continue;
+      const link = nav.parentElement && nav.parentElement.querySelector(":scope > a[href*='#']");
+      const anchor = link ? decodeURIComponent(link.hash.slice(1)) : "";
+      if (anchor) nav.setAttribute("aria-label", anchor);
+    }
+  }
+
+  /** Material's bar of code-block buttons is a `<nav>`: one unnamed landmark per block. */
+  function codeBarsAsGroups(root) {
+    for (const bar of root.querySelectorAll("nav.md-code__nav:not([role])")) {
+      bar.setAttribute("role", "none");
+    }
+  }
+
+  // Material sets up code blocks as they come into view (content.lazy): each new bar is
+  // renamed when it is added. Only added elements are looked at, nothing is laid out.
+  new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node.nodeType !== Node.ELEMENT_NODE) continue;
+        if (node.matches("nav.md-code__nav")) codeBarsAsGroups(node.parentElement);
+        else if (node.querySelector("nav.md-code__nav")) codeBarsAsGroups(node);
+      }
+    }
+  }).observe(document.body, { childList: true, subtree: true });
+
   /* ------------------------------------------------------------------ wiring */
 
   function enhance() {
     enhanceRuleHeadings(document);
     enhanceChecklists(document);
     unbreakableIds(document);
+    nameNavigationSections(document);
+    uniqueTocNames(document);
+    codeBarsAsGroups(document);
     // After Material has wrapped the tables, which it does on the same document$ signal.
     window.requestAnimationFrame(() => focusableScrollers(document));
   }
