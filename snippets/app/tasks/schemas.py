@@ -223,6 +223,10 @@ class TaskDoneEvent(ApiModel):
 class TaskImportCreate(ApiModel):
     """A bulk import: too many tasks to create while the client waits."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"titles": ["Plan", "Build"]}]}
+    )
+
     titles: list[Title] = Field(
         min_length=1, max_length=IMPORT_MAX_TITLES, examples=[["Plan", "Build"]]
     )
