@@ -121,7 +121,7 @@ def default_shape_with_probe() -> FastAPI:
 
 
 # --8<-- [start:prb-002]
-@pytest.mark.rule("PRB-002")
+@pytest.mark.rule("ERR-001")
 @pytest.mark.parametrize(
     ("build", "holds"),
     [(service_with_probe, True), (default_shape_with_probe, False)],

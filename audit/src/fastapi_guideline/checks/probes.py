@@ -135,7 +135,7 @@ ERROR_PROBES = ("404", "405", "422")
 
 @check(
     "ERRORS-AS-PROBLEMS",
-    ("ERR-001", "PRB-002"),
+    ("ERR-001",),
     "app",
     "app",
     "a framework error is not an application/problem+json document",
