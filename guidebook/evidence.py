@@ -1,176 +1,31 @@
 """What proves each rule: its Do and Don't blocks, its tests, and its departures from the original.
 
-Everything here is read from the rule pages and the example's tests, never kept by hand; the
-evidence and errata pages are generated from it (`make register`) and a test keeps them current.
+Everything here is read from the rule catalogue (guidebook.catalogue: the rule pages and the
+example's marked tests), never kept by hand; the evidence and errata pages are generated from
+it (`make register`) and a test keeps them current.
 """
 
-import ast
-import posixpath
-import re
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from guidebook.pages import fences, include_targets
-from guidebook.paths import DOCS, RULE_PAGES, SNIPPETS
-from guidebook.rules import Rule, load_rules, section_order
-
-REVIEWER_CHECK = "**How a reviewer checks it.**"
-_TAB = re.compile(r'^(?P<indent> *)=== "(?P<label>[^"]+)"')
-_DEPARTURE = re.compile(r'^(?P<indent> *)!!! departure(?: "(?P<title>[^"]*)")?\s*$')
-_RULE_HEADING = re.compile(r"^## (?P<id>[A-Z][A-Z0-9]+-\d{3}) · ")
+from guidebook.catalogue import EXAMPLE_TESTS, Entry, load
+from guidebook.links import rewrite_links
+from guidebook.paths import DOCS, RULE_PAGES
+from guidebook.rules import Rule, section_order
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """The proof a rule carries on its page and in the example's tests."""
-
-    rule: Rule
-    do: tuple[str, ...]  # include targets shown under "Do"
-    dont: tuple[str, ...]  # include targets shown under "Don't"
-    tests: tuple[str, ...]  # tests/...py::test_name marked @pytest.mark.rule(ID)
-    reviewer_checked: bool  # a process rule: the page says how a reviewer checks it
-    departures: tuple[str, ...]  # the Markdown body of each "Departs from the original" note
-    shown_tests: tuple[str, ...]  # includes of the example's tests in the rule's section
-
-    @property
-    def code_can_show(self) -> bool:
-        return not self.reviewer_checked
-
-    def gaps(self) -> list[str]:
-        """What a MUST rule that code can show is missing."""
-        if self.rule.level != "MUST" or not self.code_can_show:
-            return []
-        missing = [
-            name
-            for name, found in (
-                ("Do block", self.do),
-                ("Don't block", self.dont),
-                ("test", self.tests),
-            )
-            if not found
-        ]
-        return [f"{self.rule.id}: no {name}" for name in missing]
+def gaps(entry: Entry) -> list[str]:
+    """What a MUST rule that code can show is missing: a Do block, a Don't block, a test."""
+    if entry.rule.level != "MUST" or entry.reviewer_checked:
+        return []
+    wanted = (("Do block", entry.do), ("Don't block", entry.dont), ("test", entry.tests))
+    return [f"{entry.rule.id}: no {name}" for name, found in wanted if not found]
 
 
-def rule_sections(text: str) -> Iterator[tuple[str, list[str]]]:
-    """(rule ID, lines) for every rule section of a page, up to the next level-2 heading."""
-    current: str | None = None
-    lines: list[str] = []
-    for line in text.splitlines():
-        if line.startswith("## "):
-            if current:
-                yield current, lines
-            match = _RULE_HEADING.match(line)
-            current, lines = (match["id"] if match else None), []
-            continue
-        if current:
-            lines.append(line)
-    if current:
-        yield current, lines
-
-
-def _tabbed_includes(lines: list[str]) -> dict[str, list[str]]:
-    """Include targets of the fences under each content tab label."""
-    found: dict[str, list[str]] = {}
-    label, indent = None, 0
-    body: list[str] = []
-
-    def flush() -> None:
-        if label is not None:
-            targets = [
-                t for _, _, _, raw in fences("\n".join(body) + "\n") for t in include_targets(raw)
-            ]
-            found.setdefault(label, []).extend(targets)
-
-    for line in lines:
-        tab = _TAB.match(line)
-        if tab:
-            flush()
-            label, indent, body = tab["label"], len(tab["indent"]), []
-        elif label is not None and line.strip() and len(line) - len(line.lstrip()) <= indent:
-            flush()
-            label, body = None, []
-        elif label is not None:
-            body.append(line)
-    flush()
-    return found
-
-
-def _departures(lines: list[str]) -> list[str]:
-    """The body of each departure note, dedented."""
-    notes: list[str] = []
-    body: list[str] | None = None
-    indent = 0
-    for line in [*lines, "<end>"]:
-        match = _DEPARTURE.match(line)
-        if body is not None and (
-            match or (line.strip() and not line.startswith(" " * (indent + 4)))
-        ):
-            notes.append("\n".join(row[indent + 4 :] for row in body).strip())
-            body = None
-        if match:
-            body, indent = [], len(match["indent"])
-        elif body is not None:
-            body.append(line)
-    return notes
-
-
-def marked_tests(root: Path = SNIPPETS / "tests") -> dict[str, list[str]]:
-    """Tests marked `@pytest.mark.rule("ID")`, by rule ID."""
-    found: dict[str, list[str]] = {}
-    for path in sorted(root.rglob("test_*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                continue
-            for decorator in node.decorator_list:
-                if (
-                    isinstance(decorator, ast.Call)
-                    and ast.unparse(decorator.func) == "pytest.mark.rule"
-                    and decorator.args
-                    and isinstance(decorator.args[0], ast.Constant)
-                ):
-                    test = f"{path.relative_to(root.parent).as_posix()}::{node.name}"
-                    found.setdefault(str(decorator.args[0].value), []).append(test)
-    return found
-
-
-def collect(pages_dir: Path = RULE_PAGES, tests_root: Path = SNIPPETS / "tests") -> list[Evidence]:
-    """The evidence of every rule, in catalogue order."""
-    tests = marked_tests(tests_root)
-    sections: dict[str, list[str]] = {}
-    for path in sorted(pages_dir.glob("*.md")):
-        sections.update(rule_sections(path.read_text(encoding="utf-8")))
-    evidence = []
-    for rule in sorted(load_rules(pages_dir), key=lambda r: (section_order(r.section), r.line)):
-        lines = sections[rule.id]
-        tabs = _tabbed_includes(lines)
-        evidence.append(
-            Evidence(
-                rule=rule,
-                do=tuple(
-                    t
-                    for label, targets in tabs.items()
-                    if label.startswith("Do") and not label.startswith("Don")
-                    for t in targets
-                ),
-                dont=tuple(
-                    t for label, targets in tabs.items() if label.startswith("Don") for t in targets
-                ),
-                tests=tuple(tests.get(rule.id, ())),
-                reviewer_checked=any(line.startswith(REVIEWER_CHECK) for line in lines),
-                departures=tuple(_departures(lines)),
-                shown_tests=tuple(
-                    target
-                    for _, _, _, raw in fences("\n".join(lines) + "\n")
-                    for target in include_targets(raw)
-                    if target.startswith("tests/")
-                ),
-            )
-        )
-    return evidence
+def collect(pages_dir: Path = RULE_PAGES, tests_root: Path = EXAMPLE_TESTS) -> list[Entry]:
+    """Every rule's entry, in the guideline's order of sections."""
+    entries = load(pages_dir, tests_root, registry_path=None).entries
+    return sorted(entries, key=lambda e: (section_order(e.rule.section), e.rule.line))
 
 
 def _link(rule: Rule) -> str:
@@ -181,11 +36,11 @@ def _code_list(items: tuple[str, ...]) -> str:
     return "<br>".join(f"`{item}`" for item in items) or "—"
 
 
-def render_evidence(evidence: list[Evidence]) -> str:
+def render_evidence(evidence: list[Entry]) -> str:
     """The rule-to-evidence map, as a Markdown page."""
     must = [e for e in evidence if e.rule.level == "MUST"]
-    provable = [e for e in must if e.code_can_show]
-    complete = [e for e in provable if not e.gaps()]
+    provable = [e for e in must if not e.reviewer_checked]
+    complete = [e for e in provable if not gaps(e)]
     lines = [
         "# Rule evidence",
         "",
@@ -226,24 +81,7 @@ def render_evidence(evidence: list[Evidence]) -> str:
     return "\n".join(lines) + "\n"
 
 
-_MD_LINK_TARGET = re.compile(r"\]\((?P<target>[^)\s]+)\)")
-
-
-def _rebase(markdown: str, page: str) -> str:
-    """Rewrite a rule page's relative links so they work from the docs root."""
-
-    def rebase(match: re.Match[str]) -> str:
-        target = match["target"]
-        if "://" in target or target.startswith(("/", "mailto:")):
-            return match.group(0)
-        if target.startswith("#"):
-            return f"]({page}{target})"
-        return f"]({posixpath.normpath(posixpath.join(posixpath.dirname(page), target))})"
-
-    return _MD_LINK_TARGET.sub(rebase, markdown)
-
-
-def render_errata(evidence: list[Evidence]) -> str:
+def render_errata(evidence: list[Entry]) -> str:
     """Every departure from the original guideline, as a Markdown page."""
     noted = [e for e in evidence if e.departures]
     lines = [
@@ -260,7 +98,7 @@ def render_errata(evidence: list[Evidence]) -> str:
             section = item.rule.section
             lines += ["", f"## {section}", ""]
         for note in item.departures:
-            body = _rebase(note, item.rule.page)
+            body = rewrite_links(note, item.rule.page, str)
             indented = "\n".join(("    " + row) if row else "" for row in body.splitlines())
             lines += [f"- **{_link(item.rule)} · {item.rule.title}**", "", indented, ""]
     return "\n".join(lines).rstrip() + "\n"

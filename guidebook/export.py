@@ -5,8 +5,8 @@ rule catalogue:
 
 - `rules.json`: every rule with its level, statement, absolute URL, short link, status, origin,
   the checks that check it (the page's and the audit tool's), first publication date, changes
-  since (guidebook.changelog), the snippet sections its blocks include and the example tests
-  naming it;
+  since (guidebook.changelog), the snippet sections its blocks include and the example's test
+  files with a test marked for it (`@pytest.mark.rule`);
 - `_redirects`: Netlify's 301 answers for the short links `/r/<ID>` (see guidebook.links);
 - search aliases: the compact spelling of each ID (`err001`) added to the rule's entry in the
   built search index, so that it finds the rule as `ERR-001` and `err-001` already do;
@@ -31,24 +31,17 @@ from pathlib import Path
 from typing import Any
 
 from guidebook.artifacts import write_artifacts
+from guidebook.catalogue import Catalogue, Entry, load
 from guidebook.changelog import by_rule, read_events
 from guidebook.checked_by import as_json as checks_json
 from guidebook.checked_by import checks, ruff_names
-from guidebook.links import (
-    catalogue,
-    netlify_redirects,
-    page_path,
-    rule_path,
-    short_ids,
-    short_path,
-)
+from guidebook.links import netlify_redirects, page_path, rule_path, short_ids, short_path
 from guidebook.netlify import NETLIFY_TOML, csp_directives, site_csp
-from guidebook.pages import fences, include_targets, mkdocs_config
+from guidebook.pages import mkdocs_config
 from guidebook.paths import DOCS, MKDOCS_YML, REGISTRY, ROOT, SNIPPETS
 from guidebook.rules import Rule, read_registry
 
 RULES_JSON = "rules.json"
-EXAMPLE_TESTS = SNIPPETS / "tests"
 _SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
 _TYPE = re.compile(r"""\btype\s*=\s*["']?(?P<type>[^"'\s>]+)""", re.I)
 _JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
@@ -61,38 +54,15 @@ def site_url(config_path: Path = MKDOCS_YML) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def section_end(rule: Rule, rules: Sequence[Rule], page_lines: int) -> int:
-    """The last line of a rule's section: the line before the page's next rule, or the end."""
-    later = [other.line for other in rules if other.page == rule.page and other.line > rule.line]
-    return min(later, default=page_lines + 1) - 1
+def test_files(entry: Entry) -> list[str]:
+    """The example's test files with a test marked for the rule, relative to the repository."""
+    project = SNIPPETS.relative_to(ROOT).as_posix()
+    return list(dict.fromkeys(f"{project}/{test.partition('::')[0]}" for test in entry.tests))
 
 
-def snippet_targets(rule: Rule, rules: Sequence[Rule], docs: Path = DOCS) -> list[str]:
-    """The include targets (`app/main.py:create-app`) of the blocks inside a rule's section."""
-    text = (docs / rule.page).read_text(encoding="utf-8")
-    end = section_end(rule, rules, text.count("\n") + 1)
-    targets: list[str] = []
-    for line, _, _, body in fences(text):
-        if rule.line < line <= end:
-            targets.extend(t for t in include_targets(body) if t not in targets)
-    return targets
-
-
-def id_pattern(rule_id: str) -> re.Pattern[str]:
-    """The ID as a whole token, so that ERR-001 does not match ERR-0010 or XERR-001."""
-    return re.compile(rf"(?<![A-Za-z0-9-]){re.escape(rule_id)}(?![0-9])")
-
-
-def example_tests(rule_id: str, tests_dir: Path = EXAMPLE_TESTS) -> list[str]:
-    """The example service's test files that name the rule ID (paths relative to the repo)."""
-    if not tests_dir.is_dir():
-        return []
-    pattern = id_pattern(rule_id)
-    return [
-        (path.relative_to(ROOT) if path.is_relative_to(ROOT) else path).as_posix()
-        for path in sorted(tests_dir.rglob("*.py"))
-        if pattern.search(path.read_text(encoding="utf-8"))
-    ]
+def registry() -> dict[str, str]:
+    """Every published ID with its first publication date; empty before the first."""
+    return read_registry(REGISTRY) if REGISTRY.exists() else {}
 
 
 def origin_json(rule: Rule) -> dict[str, str | None] | None:
@@ -103,33 +73,36 @@ def origin_json(rule: Rule) -> dict[str, str | None] | None:
 
 
 def rule_entries(
-    rules: Sequence[Rule], registry: dict[str, str], base_url: str, docs: Path = DOCS
+    catalogue: Catalogue, registry: dict[str, str], base_url: str
 ) -> list[dict[str, Any]]:
     """The rules.json entries, one per rule in catalogue order."""
     history = by_rule(read_events())
     ruff = ruff_names()
-    return [
-        {
-            "id": rule.id,
-            "level": rule.level,
-            "title": rule.title,
-            "statement": rule.statement,
-            "section": rule.section,
-            "page": rule.page,
-            "url": base_url + rule_path(rule),
-            "anchor": rule.anchor,
-            "short_url": base_url + short_path(rule.id),
-            "status": rule.status,
-            "merged_into": rule.merged_into,
-            "origin": origin_json(rule),
-            "checked_by": checks_json(checks(rule), base_url, ruff),
-            "since": registry.get(rule.id),
-            "changed": [event.as_json() for event in history.get(rule.id, [])],
-            "snippets": snippet_targets(rule, rules, docs),
-            "tests": example_tests(rule.id),
-        }
-        for rule in rules
-    ]
+    entries = []
+    for entry in catalogue.entries:
+        rule = entry.rule
+        entries.append(
+            {
+                "id": rule.id,
+                "level": rule.level,
+                "title": rule.title,
+                "statement": rule.statement,
+                "section": rule.section,
+                "page": rule.page,
+                "url": base_url + rule_path(rule),
+                "anchor": rule.anchor,
+                "short_url": base_url + short_path(rule.id),
+                "status": rule.status,
+                "merged_into": rule.merged_into,
+                "origin": origin_json(rule),
+                "checked_by": checks_json(checks(rule), base_url, ruff),
+                "since": registry.get(rule.id),
+                "changed": [event.as_json() for event in history.get(rule.id, [])],
+                "snippets": list(entry.includes),
+                "tests": test_files(entry),
+            }
+        )
+    return entries
 
 
 def write_rules_json(directory: Path, entries: list[dict[str, Any]]) -> Path:
@@ -246,15 +219,20 @@ def uncovered_scripts(site: Path, netlify_toml: Path = NETLIFY_TOML) -> dict[str
     return {h: page for h, page in site_script_hashes(site).items() if h not in allowed}
 
 
-def export_site(site: Path) -> list[dict[str, Any]]:
-    """Write rules.json, _redirects and the search aliases into a built site."""
-    rules = catalogue()
-    registry = read_registry(REGISTRY) if REGISTRY.exists() else {}
-    entries = rule_entries(rules, registry, site_url())
+def write_rule_files(site: Path, catalogue: Catalogue) -> list[dict[str, Any]]:
+    """What every build gets, MkDocs' and Zensical's: rules.json, _redirects and the artifacts."""
+    entries = rule_entries(catalogue, registry(), site_url())
     write_rules_json(site, entries)
-    (site / "_redirects").write_text(netlify_redirects(rules), encoding="utf-8")
-    add_search_aliases(site, rules)
-    write_artifacts(site)
+    (site / "_redirects").write_text(netlify_redirects(catalogue.rules), encoding="utf-8")
+    write_artifacts(site, catalogue=catalogue)
+    return entries
+
+
+def export_site(site: Path) -> list[dict[str, Any]]:
+    """Write rules.json, _redirects, the artifacts and the search aliases into a built site."""
+    catalogue = load()
+    entries = write_rule_files(site, catalogue)
+    add_search_aliases(site, catalogue.rules)
     return entries
 
 
@@ -265,17 +243,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--docs", action="store_true", help="write only docs/rules.json")
     args = parser.parse_args(argv)
     if args.docs:
-        rules = catalogue()
-        registry = read_registry(REGISTRY) if REGISTRY.exists() else {}
-        write_rules_json(DOCS, rule_entries(rules, registry, site_url()))
-        sys.stdout.write(f"docs/{RULES_JSON}: {len(rules)} rules\n")
+        catalogue = load()
+        write_rules_json(DOCS, rule_entries(catalogue, registry(), site_url()))
+        sys.stdout.write(f"docs/{RULES_JSON}: {len(catalogue.entries)} rules\n")
         return 0
     entries = export_site(args.site_dir)
     sys.stdout.write(
         f"{RULES_JSON}, _redirects, search aliases, llms.txt, guideline.md, openapi.json, "
         f"tasks-service.zip: {len(entries)} rules\n"
     )
-    lost = missing_anchors(args.site_dir, catalogue())
+    lost = missing_anchors(args.site_dir, load().rules)
     if lost:
         sys.stderr.write("rule anchors missing from the built pages:\n" + "\n".join(lost) + "\n")
         return 1

@@ -12,15 +12,15 @@ Both are generated from the rule catalogue and the rule pages, like rules.json:
   full file, every section page, the other pages, and an `Optional` list).
 """
 
-import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guidebook.catalogue import Catalogue, Entry
 from guidebook.checked_by import checks
-from guidebook.links import page_path, rule_path, short_path
+from guidebook.links import page_path, rewrite_links, rule_path, short_path, site_url_of
 from guidebook.pages import Block, blocks, mkdocs_config
 from guidebook.paths import DOCS, MKDOCS_YML
 from guidebook.rules import Rule
@@ -28,10 +28,7 @@ from guidebook.rules import Rule
 LLMS_TXT = "llms.txt"
 GUIDELINE_MD = "guideline.md"
 
-_TAB = re.compile(r'^(?P<indent>[ ]*)=== "(?P<title>[^"]+)"')
-_MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\((?P<href>[^)\s]+)\)")
 _H1 = re.compile(r"^# (?P<title>.+)$", re.M)
-_WHY = "**Why.**"
 
 
 @dataclass(frozen=True)
@@ -44,69 +41,19 @@ class Example:
 
 def absolute_links(text: str, page: str, base_url: str) -> str:
     """Rewrite a page's relative Markdown links (`../x.md#a`, `#err-005`) to absolute URLs."""
-
-    def rewrite(match: re.Match[str]) -> str:
-        href = match["href"]
-        if "://" in href or href.startswith("mailto:"):
-            return match[0]
-        target, _, anchor = href.partition("#")
-        resolved = (
-            posixpath.normpath(posixpath.join(posixpath.dirname(page), target)) if target else page
-        )
-        url = base_url + page_path(resolved) + (f"#{anchor}" if anchor else "")
-        return f"[{match['text']}]({url})"
-
-    return _MD_LINK.sub(rewrite, text)
+    return rewrite_links(text, page, lambda target: site_url_of(target, base_url))
 
 
-def _section_lines(rule: Rule, rules: Sequence[Rule], lines: list[str]) -> range:
-    """The 1-based line numbers of a rule's section (heading excluded)."""
-    later = [r.line for r in rules if r.page == rule.page and r.line > rule.line]
-    return range(rule.line + 1, min(later, default=len(lines) + 1))
+def examples(entry: Entry, page_blocks: Sequence[Block]) -> list[Example]:
+    """The verified blocks of a rule's Do tab, else its blocks outside any tab; never a Don't.
 
-
-def tab_ranges(lines: list[str], section: range) -> list[tuple[str, range]]:
-    """(title, 1-based line range of its content) of each content tab inside a section."""
-    found = []
-    for number in section:
-        match = _TAB.match(lines[number - 1])
-        if match is None:
-            continue
-        indent = len(match["indent"])
-        end = number
-        for later in range(number + 1, section.stop):
-            row = lines[later - 1]
-            if row.strip() and len(row) - len(row.lstrip(" ")) <= indent:
-                break
-            end = later
-        found.append((match["title"], range(number + 1, end + 1)))
-    return found
-
-
-def examples(rule: Rule, rules: Sequence[Rule], docs: Path = DOCS) -> list[Example]:
-    """The verified blocks of a rule's Do tab, else its blocks outside any tab; never a Don't."""
-    lines = (docs / rule.page).read_text(encoding="utf-8").splitlines()
-    section = _section_lines(rule, rules, lines)
-    tabs = tab_ranges(lines, section)
-    page_blocks = [b for b in blocks(docs / rule.page, docs) if b.line in section]
-    do = [b for b in page_blocks if any(t == "Do" and b.line in r for t, r in tabs)]
+    `page_blocks` are the blocks of the rule's page, includes expanded (guidebook.pages).
+    """
+    by_line = {block.line: block for block in page_blocks}
+    do = [by_line[fence.line] for fence in entry.fences_of("do")]
     if do:
-        return [Example("do", b) for b in do]
-    untabbed = [b for b in page_blocks if not any(b.line in r for _, r in tabs)]
-    return [Example("example", b) for b in untabbed]
-
-
-def why(rule: Rule, rules: Sequence[Rule], docs: Path = DOCS) -> str | None:
-    """The rule's **Why.** paragraph on one line, if it has one."""
-    lines = (docs / rule.page).read_text(encoding="utf-8").splitlines()
-    paragraph: list[str] = []
-    for number in _section_lines(rule, rules, lines):
-        row = lines[number - 1]
-        if paragraph and not row.strip():
-            break
-        if paragraph or row.startswith(_WHY):
-            paragraph.append(row.strip())
-    return " ".join(paragraph) or None
+        return [Example("do", block) for block in do]
+    return [Example("example", by_line[fence.line]) for fence in entry.untabbed()]
 
 
 def fence(code: str, language: str, title: str | None) -> str:
@@ -165,21 +112,19 @@ def provenance(rule: Rule) -> list[str]:
         lines.append(f"*Origin:* {rule.origin.kind}{where}{said}")
     found = checks(rule)
     if found:
-        parts = [
-            f"reviewer — {c.value}" if c.kind == "reviewer" else f"{c.label} `{c.value}`"
-            for c in found
-        ]
-        lines.append("*Checked by:* " + " · ".join(parts))
+        lines.append("*Checked by:* " + " · ".join(check.markdown() for check in found))
     return lines
 
 
-def guideline_markdown(rules: Sequence[Rule], docs: Path = DOCS) -> str:
+def guideline_markdown(catalogue: Catalogue, docs: Path = DOCS) -> str:
     """The whole guideline as one Markdown file."""
     name, description, base_url = site_meta()
     out = _preamble(name, description, base_url)
-    for page, page_rules in _by_section(rules).items():
+    for page, page_rules in _by_section(catalogue.rules).items():
         out += [f"## {page_rules[0].section}", "", f"Page: {base_url}{page_path(page)}", ""]
+        page_blocks = blocks(docs / page, docs)
         for rule in page_rules:
+            entry = catalogue.entry(rule.id)
             out += [
                 f"### {rule.id} · {rule.title}",
                 "",
@@ -188,10 +133,9 @@ def guideline_markdown(rules: Sequence[Rule], docs: Path = DOCS) -> str:
             ]
             for line in provenance(rule):
                 out += [absolute_links(line, page, base_url), ""]
-            reason = why(rule, rules, docs)
-            if reason:
-                out += [absolute_links(reason, page, base_url), ""]
-            for example in examples(rule, rules, docs):
+            if entry.why:
+                out += [absolute_links(entry.why, page, base_url), ""]
+            for example in examples(entry, page_blocks):
                 block = example.block
                 label = "Do" if example.kind == "do" else "Example"
                 out += [

@@ -7,7 +7,6 @@ pymdownx.snippets, on the page's own text: under each `## ID · Title` heading, 
 linked to the audit page's list of checks. Pages without rule headings are left alone.
 """
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,9 +15,8 @@ from markdown.preprocessors import Preprocessor
 
 from guidebook.checked_by import audit_checks, markdown
 from guidebook.rule_lines import AUDIT, CHECKED_PREFIX, SEPARATOR, Check
-from guidebook.rules import ID_PATTERN
+from guidebook.rules import HEADING
 
-_HEADING = re.compile(rf"^## (?P<id>{ID_PATTERN}) · ")
 PRIORITY = 35  # above pymdownx.snippets (32): included files are not scanned
 
 
@@ -37,7 +35,7 @@ def add_audit_checks(
             in_fence = not in_fence
         if in_fence:
             continue
-        heading = _HEADING.match(line)
+        heading = HEADING.match(line)
         if heading:
             rule_id = heading["id"]
         elif line.startswith(CHECKED_PREFIX) and rule_id is not None and rule_id in found:

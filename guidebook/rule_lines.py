@@ -128,14 +128,12 @@ def parse_checks(text: str) -> tuple[Check, ...]:
     return tuple(checks)
 
 
-def _paragraphs(lines: list[str], heading_line: int) -> list[tuple[int, str]]:
-    """(first line, text on one line) of each paragraph of a rule's section, up to the next
-    level-2 heading; a fenced block counts as one paragraph."""
+def _paragraphs(body: list[str], first_line: int) -> list[tuple[int, str]]:
+    """(first line, text on one line) of each paragraph of a rule's section; a fenced block
+    counts as one paragraph."""
     found: list[tuple[int, list[str]]] = []
     in_fence, blank = False, True
-    for number, line in enumerate(lines[heading_line:], start=heading_line + 1):
-        if not in_fence and line.startswith("## "):
-            break
+    for number, line in enumerate(body, start=first_line):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
         if not line.strip() and not in_fence:
@@ -149,14 +147,14 @@ def _paragraphs(lines: list[str], heading_line: int) -> list[tuple[int, str]]:
 
 
 def provenance(
-    lines: list[str], heading_line: int, tombstone: bool
+    body: list[str], first_line: int, tombstone: bool
 ) -> tuple[Origin | None, tuple[Check, ...]]:
     """The *Origin:* and *Checked by:* paragraphs right under a live rule's statement.
 
-    `heading_line` is the 1-based line of the rule's heading in `lines`; a tombstone has
-    neither paragraph.
+    `body` is the rule's section (guidebook.rules cuts it), `first_line` the 1-based page line
+    of its first line; a tombstone has neither paragraph.
     """
-    paragraphs = _paragraphs(lines, heading_line)
+    paragraphs = _paragraphs(body, first_line)
     prefixes = (ORIGIN_PREFIX, CHECKED_PREFIX)
     typed = [(n, text) for n, text in paragraphs if text.startswith(prefixes)]
     if tombstone:
@@ -174,7 +172,7 @@ def provenance(
                 number,
             )
     if len(found) < len(prefixes) or len(typed) > len(prefixes):
-        number = (typed[2:] or found[-1:] or [(heading_line, "")])[0][0]
+        number = (typed[2:] or found[-1:] or [(first_line - 1, "")])[0][0]
         raise LineSyntaxError(
             f"a live rule has one {ORIGIN_PREFIX} and one {CHECKED_PREFIX} line, right under "
             "its statement",

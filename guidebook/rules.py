@@ -21,12 +21,13 @@ RETIRED = "RETIRED"
 MERGED = "MERGED"  # a tombstone whose content moved into another rule
 TOMBSTONES = (RETIRED, MERGED)
 
-_HEADING = re.compile(
+HEADING = re.compile(
     rf"^## (?P<id>{ID_PATTERN}) · (?P<title>\S.*?) \{{ #(?P<anchor>[a-z0-9-]+) \}}$"
 )
 _LEVEL = re.compile(
     rf"^\*\*(?P<level>{'|'.join((*LEVELS, *TOMBSTONES))})\*\* · (?P<statement>\S.*)"
 )
+# Looser than ID_PATTERN on purpose: it finds malformed IDs (ERR-01) in headings.
 _ID_TOKEN = re.compile(r"\b[A-Z][A-Z0-9]+-\d+\b")
 _H1 = re.compile(r"^# (?P<title>.+)$", re.M)
 
@@ -74,51 +75,65 @@ class Rule:
 
 def parse_page(path: Path, docs_root: Path) -> list[Rule]:
     """Return the rules of one page, raising RuleSyntaxError on any grammar breach."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
     page = path.relative_to(docs_root).as_posix()
+    return [rule for rule, _ in parse_sections(path.read_text(encoding="utf-8"), page)]
+
+
+def parse_sections(text: str, page: str) -> list[tuple[Rule, range]]:
+    """Each rule of a page's text with its section: the 1-based lines after its heading, up to
+    the next rule heading or the end of the page. The one place a page is cut into rules."""
+    lines = text.splitlines()
     h1 = _H1.search(text)
     if h1 is None:
         raise RuleSyntaxError(f"{page}: no H1 heading")
-    rules: list[Rule] = []
+    headings = list(_headings(lines, page))
+    starts = [number for number, _ in headings]
+    found = []
+    for (number, match), stop in zip(headings, [*starts[1:], len(lines) + 1], strict=True):
+        section = range(number + 1, stop)
+        rule_id, anchor = match["id"], match["anchor"]
+        if anchor != rule_id.lower():
+            raise RuleSyntaxError(f"{page}:{number}: anchor #{anchor} must be #{rule_id.lower()}")
+        body = lines[number : stop - 1]
+        level, statement = _statement(body, number, page)
+        origin, checked_by = _provenance(body, number, page, level in TOMBSTONES)
+        rule = Rule(
+            id=rule_id,
+            title=match["title"],
+            level=level,
+            statement=statement,
+            anchor=anchor,
+            page=page,
+            section=h1["title"].strip(),
+            line=number,
+            origin=origin,
+            checked_by=checked_by,
+        )
+        found.append((rule, section))
+    return found
+
+
+def _headings(lines: list[str], page: str) -> Iterator[tuple[int, re.Match[str]]]:
+    """(line, match) of every level-2 heading outside a fence; each must be a rule heading."""
     in_fence = False
     for number, line in enumerate(lines, start=1):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
         if in_fence or not line.startswith("## "):
             continue
-        match = _HEADING.match(line)
+        match = HEADING.match(line)
         if match is None:
             raise RuleSyntaxError(
                 f"{page}:{number}: level-2 headings on rule pages must read "
                 f"'## AREA-NNN · Title {{ #area-nnn }}', got {line!r}"
             )
-        rule_id, anchor = match["id"], match["anchor"]
-        if anchor != rule_id.lower():
-            raise RuleSyntaxError(f"{page}:{number}: anchor #{anchor} must be #{rule_id.lower()}")
-        level, statement = _statement(lines, number, page)
-        origin, checked_by = _provenance(lines, number, page, level in TOMBSTONES)
-        rules.append(
-            Rule(
-                id=rule_id,
-                title=match["title"],
-                level=level,
-                statement=statement,
-                anchor=anchor,
-                page=page,
-                section=h1["title"].strip(),
-                line=number,
-                origin=origin,
-                checked_by=checked_by,
-            )
-        )
-    return rules
+        yield number, match
 
 
-def _statement(lines: list[str], heading_line: int, page: str) -> tuple[str, str]:
-    """Read the level paragraph that must follow a rule heading."""
+def _statement(body: list[str], heading_line: int, page: str) -> tuple[str, str]:
+    """Read the level paragraph that must open a rule's section (`body`)."""
     paragraph: list[str] = []
-    for line in lines[heading_line:]:
+    for line in body:
         if not line.strip():
             if paragraph:
                 break
@@ -134,11 +149,11 @@ def _statement(lines: list[str], heading_line: int, page: str) -> tuple[str, str
 
 
 def _provenance(
-    lines: list[str], heading_line: int, page: str, tombstone: bool
+    body: list[str], heading_line: int, page: str, tombstone: bool
 ) -> tuple[Origin | None, tuple[Check, ...]]:
     """The rule's *Origin:* and *Checked by:* lines, or a RuleSyntaxError naming page and line."""
     try:
-        return provenance(lines, heading_line, tombstone)
+        return provenance(body, heading_line + 1, tombstone)
     except LineSyntaxError as error:
         raise RuleSyntaxError(f"{page}:{error.line}: {error}") from error
 
@@ -146,7 +161,7 @@ def _provenance(
 def stray_ids(path: Path) -> Iterator[tuple[int, str]]:
     """Yield ID-like tokens in headings that are not well-formed rule headings."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.startswith("#") and _ID_TOKEN.search(line) and not _HEADING.match(line):
+        if line.startswith("#") and _ID_TOKEN.search(line) and not HEADING.match(line):
             yield number, line
 
 

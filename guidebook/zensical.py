@@ -18,17 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from guidebook.artifacts import write_artifacts
-from guidebook.export import (
-    missing_anchors,
-    rule_entries,
-    site_url,
-    uncovered_scripts,
-    write_rules_json,
-)
-from guidebook.links import catalogue, netlify_redirects
-from guidebook.paths import MKDOCS_YML, REGISTRY, ROOT
-from guidebook.rules import read_registry
+from guidebook.catalogue import load
+from guidebook.export import missing_anchors, uncovered_scripts, write_rule_files
+from guidebook.paths import MKDOCS_YML, ROOT
 
 SITE_DIR = ROOT / "site-zensical"
 
@@ -64,11 +56,7 @@ def build(site: Path = SITE_DIR, config: Path = MKDOCS_YML) -> ZensicalBuild:
 
 def export(site: Path) -> None:
     """Write into a Zensical build what `guidebook.export` writes into a MkDocs build."""
-    rules = catalogue()
-    registry = read_registry(REGISTRY) if REGISTRY.exists() else {}
-    write_rules_json(site, rule_entries(rules, registry, site_url()))
-    (site / "_redirects").write_text(netlify_redirects(rules), encoding="utf-8")
-    write_artifacts(site)
+    write_rule_files(site, load())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if done.returncode != 0:
         return done.returncode
     export(done.site)
-    lost = missing_anchors(done.site, catalogue())
+    lost = missing_anchors(done.site, load().rules)
     if lost:
         sys.stderr.write("rule anchors missing from the Zensical build:\n" + "\n".join(lost) + "\n")
         return 1

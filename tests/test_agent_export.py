@@ -12,6 +12,7 @@ from urllib.error import URLError
 
 import pytest
 
+from guidebook.catalogue import load, parse_page
 from guidebook.checked_by import checks
 from guidebook.export import export_site
 from guidebook.links import catalogue
@@ -23,7 +24,6 @@ from guidebook.llms import (
     examples,
     fence,
     site_meta,
-    tab_ranges,
 )
 from guidebook.pages import blocks
 from guidebook.paths import DOCS, ROOT
@@ -59,8 +59,23 @@ def guideline(site: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def rule_examples(rules: list[Rule]) -> dict[str, list[Example]]:
-    return {rule.id: examples(rule, rules) for rule in rules}
+def rule_examples() -> dict[str, list[Example]]:
+    return {
+        entry.rule.id: examples(entry, blocks(DOCS / entry.rule.page, DOCS))
+        for entry in load().entries
+    }
+
+
+def tab_of(lines: list[str], line: int) -> str | None:
+    """The label of the content tab a fence opening at `line` sits in, read upwards: the
+    nearest line above it that is indented less, when that line is a tab marker."""
+    row = lines[line - 1]
+    indent = len(row) - len(row.lstrip())
+    for above in reversed(lines[: line - 1]):
+        if above.strip() and len(above) - len(above.lstrip()) < indent:
+            marker = re.match(r' *=== "(?P<label>[^"]+)"', above)
+            return marker["label"] if marker else None
+    return None
 
 
 def rule_sections(guideline: str) -> dict[str, str]:
@@ -173,9 +188,8 @@ def test_every_do_tab_block_is_exported(rules: list[Rule], guideline: str) -> No
     counted = 0
     for page in sorted({r.page for r in rules}):
         lines = (DOCS / page).read_text(encoding="utf-8").splitlines()
-        tabs = [r for title, r in tab_ranges(lines, range(1, len(lines) + 1)) if title == "Do"]
         for block in blocks(DOCS / page, DOCS):
-            if any(block.line in r for r in tabs):
+            if tab_of(lines, block.line) == "Do":
                 assert block.source.rstrip("\n") in guideline, block.id
                 counted += 1
     assert counted >= 100
@@ -186,9 +200,8 @@ def test_no_dont_block_is_exported(rules: list[Rule], guideline: str) -> None:
     checked = 0
     for page in sorted({r.page for r in rules}):
         lines = (DOCS / page).read_text(encoding="utf-8").splitlines()
-        tabs = [r for title, r in tab_ranges(lines, range(1, len(lines) + 1)) if title == "Don't"]
         for block in blocks(DOCS / page, DOCS):
-            if any(block.line in r for r in tabs):
+            if tab_of(lines, block.line) == "Don't":
                 assert block.source.rstrip("\n") not in guideline, block.id
                 checked += 1
     assert checked >= 50
@@ -246,11 +259,10 @@ def test_examples_pick_the_do_tab_and_skip_the_dont(tmp_path: Path) -> None:
             "",
         ]
     )
-    (rules_dir / "made-up.md").write_text(page, encoding="utf-8")
-    from guidebook.rules import load_rules  # noqa: PLC0415 - reads the made-up page
-
-    made_up = load_rules(rules_dir)
-    first, second = (examples(rule, made_up, tmp_path) for rule in made_up)
+    path = rules_dir / "made-up.md"
+    path.write_text(page, encoding="utf-8")
+    found = blocks(path, tmp_path)
+    first, second = (examples(e, found) for e in parse_page(page, "rules/made-up.md", {}))
     assert [(e.kind, e.block.line) for e in first] == [("do", 13)]
     assert [(e.kind, e.block.line) for e in second] == [("example", 31)]
 

@@ -8,22 +8,20 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from guidebook.catalogue import load, parse_page
 from guidebook.changelog import by_rule, read_events
 from guidebook.checked_by import audit_checks, ruff_rules
 from guidebook.export import (
     add_search_aliases,
     built_page,
-    example_tests,
     export_site,
     h2_ids,
     inline_scripts,
     main,
     missing_anchors,
     script_hash,
-    section_end,
     site_script_hashes,
     site_url,
-    snippet_targets,
     uncovered_scripts,
 )
 from guidebook.links import catalogue, page_path
@@ -177,31 +175,35 @@ def test_rules_json_snippets_are_the_includes_of_each_rule_section(
             assert (SNIPPETS / target.split(":", 1)[0]).is_file(), target
         for test_file in entry["tests"]:
             assert test_file.startswith("snippets/tests/")
+            assert (SNIPPETS.parent / test_file).is_file(), test_file
 
 
-def test_snippet_targets_stop_at_the_next_rule(tmp_path: Path) -> None:
-    """A block belongs to the rule above it, up to the next rule heading."""
-    page = tmp_path / "rules" / "errors.md"
-    page.parent.mkdir()
-    page.write_text(
-        '# 7. Errors\n\n## ERR-001 · A { #err-001 }\n\n```python\n--8<-- "a.py:one"\n```\n\n'
-        '## ERR-002 · B { #err-002 }\n\n=== "Do"\n\n    ```python\n    --8<-- "b.py:two"\n'
-        '    --8<-- "a.py:one"\n    ```\n',
-        encoding="utf-8",
+def test_snippets_of_a_rule_stop_at_the_next_rule() -> None:
+    """A block belongs to the rule above it, up to the next rule heading; each target once."""
+    page = (
+        "# 7. Errors\n\n## ERR-001 · A { #err-001 }\n\n**MUST** · s\n\n*Origin:* derived (§7)\n\n"
+        "*Checked by:* reviewer — x\n\n"
+        '```python\n--8<-- "a.py:one"\n```\n\n'
+        "## ERR-002 · B { #err-002 }\n\n**MUST** · s\n\n*Origin:* derived (§7)\n\n"
+        '*Checked by:* reviewer — x\n\n=== "Do"\n\n    ```python\n    --8<-- "b.py:two"\n'
+        '    --8<-- "a.py:one"\n    ```\n\n```python\n--8<-- "b.py:two"\n```\n'
     )
-    first = Rule("ERR-001", "A", "MUST", "s", "err-001", "rules/errors.md", "7. Errors", 3)
-    second = Rule("ERR-002", "B", "MUST", "s", "err-002", "rules/errors.md", "7. Errors", 9)
-    assert section_end(first, [first, second], 15) == 8
-    assert snippet_targets(first, [first, second], tmp_path) == ["a.py:one"]
-    assert snippet_targets(second, [first, second], tmp_path) == ["b.py:two", "a.py:one"]
+    first, second = parse_page(page, "rules/errors.md", {})
+    assert first.includes == ("a.py:one",)
+    assert second.includes == ("b.py:two", "a.py:one")
 
 
-def test_example_tests_match_whole_ids_only(tmp_path: Path) -> None:
-    """A test file counts for ERR-001 when it names ERR-001, not ERR-0010 or XERR-001."""
-    (tmp_path / "test_a.py").write_text('"""Proves ERR-001."""\n', encoding="utf-8")
-    (tmp_path / "test_b.py").write_text('"""ERR-0010 and XERR-001."""\n', encoding="utf-8")
-    found = example_tests("ERR-001", tmp_path)
-    assert [Path(p).name for p in found] == ["test_a.py"]
+def test_rules_json_tests_are_the_files_of_the_marked_tests(
+    entries: list[dict[str, Any]],
+) -> None:
+    """`tests` lists each file with a test marked for the rule once, not files that merely
+    mention its ID (a comment saying `# SEC-002` proves nothing)."""
+    catalogue = load()
+    for entry in entries:
+        marked = catalogue.entry(entry["id"]).tests
+        assert {f"snippets/{test.partition('::')[0]}" for test in marked} == set(entry["tests"])
+        assert len(set(entry["tests"])) == len(entry["tests"]), entry["id"]
+    assert sum(bool(entry["tests"]) for entry in entries) > 100
 
 
 def test_redirects_file_answers_every_short_link_with_a_forced_301(

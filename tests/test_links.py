@@ -9,16 +9,15 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from guidebook.catalogue import StaleRegistryError, check_registry
 from guidebook.export import built_page, h2_ids
 from guidebook.links import (
     BEGIN,
     END,
-    StaleRegistryError,
     catalogue,
     main,
     netlify_redirects,
     page_path,
-    published,
     redirect_maps,
     rule_path,
     updated_config,
@@ -109,7 +108,7 @@ def test_retired_rules_keep_their_short_links() -> None:
 def test_a_registered_id_must_still_be_on_a_page() -> None:
     """A published ID that vanished from the pages stops the generator."""
     with pytest.raises(StaleRegistryError, match="GONE-001"):
-        published([_rule("ERR-001")], {"ERR-001": "2025-01-01", "GONE-001": "2025-01-01"})
+        check_registry([_rule("ERR-001")], {"ERR-001": "2025-01-01", "GONE-001": "2025-01-01"})
 
 
 def test_site_paths_follow_directory_urls() -> None:

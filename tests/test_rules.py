@@ -6,6 +6,9 @@ from collections import Counter
 
 import pytest
 
+from guidebook.catalogue import parse_page as parse_catalogue_page
+from guidebook.catalogue import tab_kind
+from guidebook.links import rewrite_links
 from guidebook.paths import REGISTRY, ROOT, RULE_PAGES
 from guidebook.rules import (
     ID_PATTERN,
@@ -121,3 +124,102 @@ def test_registry_only_grows() -> None:
             if line.strip() and not line.startswith("#")
         } - current
         assert not removed, f"commit {revision[:12]} had IDs the registry lost: {sorted(removed)}"
+
+
+# ---------------------------------------------------------------- the catalogue model
+
+MODEL_PAGE = """# 7. Errors
+
+## ERR-001 · One { #err-001 }
+
+**MUST** · Do it.
+
+*Origin:* derived (§7)
+
+*Checked by:* reviewer — the handler
+
+**Why.** Because
+it matters.
+
+=== "Do"
+
+    ```python
+    --8<-- "app/a.py:do"
+    ```
+
+    === "Do (async)"
+
+        ```python
+        --8<-- "app/b.py:nested"
+        ```
+
+=== "Don't"
+
+    ```python
+    --8<-- "demos/bad.py:demo"
+    ```
+
+!!! departure "Departs from the original"
+    The original says [this](#err-002) and [that](../checklist.md#x).
+
+    Second paragraph.
+
+```python
+--8<-- "tests/proofs/test_a.py:proof"
+```
+
+## ERR-002 · Gone { #err-002 }
+
+**RETIRED** · Replaced by [ERR-001](#err-001).
+
+=== "Docs"
+
+    Plain text.
+"""
+
+
+def test_the_model_reads_tabs_blocks_departures_and_tests() -> None:
+    """One parse gives each rule its section, tabs (nested too), blocks by tab and its notes."""
+    first, second = parse_catalogue_page(MODEL_PAGE, "rules/errors.md", {"ERR-001": ["t::x"]})
+    assert (first.rule.id, first.lines) == ("ERR-001", range(4, 41))
+    assert second.lines == range(42, 48)
+    assert [(tab.label, tab.kind) for tab in first.tabs] == [
+        ("Do", "do"),
+        ("Do (async)", "do"),
+        ("Don't", "dont"),
+    ]
+    assert first.do == ("app/a.py:do", "app/b.py:nested")
+    assert first.dont == ("demos/bad.py:demo",)
+    assert [fence.includes for fence in first.untabbed()] == [("tests/proofs/test_a.py:proof",)]
+    assert first.shown_tests == ("tests/proofs/test_a.py:proof",)
+    assert first.why == "**Why.** Because it matters."
+    assert first.departures == (
+        "The original says [this](#err-002) and [that](../checklist.md#x).\n\nSecond paragraph.",
+    )
+    assert (first.tests, second.tests) == (("t::x",), ())
+
+
+def test_a_tombstone_has_no_blocks_and_an_other_tab() -> None:
+    """A RETIRED rule parses with its section; a tab that is neither Do nor Don't is `other`."""
+    _, tombstone = parse_catalogue_page(MODEL_PAGE, "rules/errors.md", {})
+    assert (tombstone.rule.retired, tombstone.rule.origin) == (True, None)
+    assert [(tab.label, tab.kind) for tab in tombstone.tabs] == [("Docs", "other")]
+    assert (tombstone.do, tombstone.dont, tombstone.includes, tombstone.why) == ((), (), (), None)
+
+
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [("Do", "do"), ("Do (async)", "do"), ("Don't", "dont"), ("Docs", "other"), ("Why", "other")],
+)
+def test_tab_labels_are_classified_once(label: str, kind: str) -> None:
+    """Do and Don't are told apart by their word, not by a prefix (`Don't` starts with `Do`)."""
+    assert tab_kind(label) == kind
+
+
+def test_relative_links_resolve_against_their_page() -> None:
+    """A departure's links work from the docs root; other sites, mail and `/x` stay as written."""
+    text = "[a](#err-002) [b](../checklist.md#x) [c](https://x.org/) [d](mailto:a@b) [e](/r/X/)"
+    assert rewrite_links(text, "rules/errors.md", str) == (
+        "[a](rules/errors.md#err-002) [b](checklist.md#x) [c](https://x.org/) "
+        "[d](mailto:a@b) [e](/r/X/)"
+    )
