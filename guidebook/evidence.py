@@ -1,16 +1,16 @@
 """What proves each rule: its Do and Don't blocks, its tests, and its departures from the original.
 
 Everything here is read from the rule catalogue (guidebook.catalogue: the rule pages and the
-example's marked tests), never kept by hand; the evidence and errata pages are generated from
-it (`make register`) and a test keeps them current.
+example's marked tests), never kept by hand. `docs/evidence.md` and `docs/errata.md` call
+`rule_evidence()` and `rule_errata()` through the macros plugin (guidebook.macros), so every
+build, MkDocs' and Zensical's, renders them afresh.
 """
 
-import sys
 from pathlib import Path
 
 from guidebook.catalogue import EXAMPLE_TESTS, Entry, load
 from guidebook.links import rewrite_links
-from guidebook.paths import DOCS, RULE_PAGES
+from guidebook.paths import RULE_PAGES
 from guidebook.rules import Rule, section_order
 
 
@@ -37,20 +37,11 @@ def _code_list(items: tuple[str, ...]) -> str:
 
 
 def render_evidence(evidence: list[Entry]) -> str:
-    """The rule-to-evidence map, as a Markdown page."""
+    """The rule-to-evidence map in Markdown: the counts, then a table per section."""
     must = [e for e in evidence if e.rule.level == "MUST"]
     provable = [e for e in must if not e.reviewer_checked]
     complete = [e for e in provable if not gaps(e)]
     lines = [
-        "# Rule evidence",
-        "",
-        "For each rule: its level, the blocks that show it (*Do*) and its anti-pattern",
-        "(*Don't*), and the tests of the example project that prove both: the Do passes a",
-        "check that the Don't fails. Process rules, which code cannot show, say instead how",
-        "a reviewer checks them. This page is generated from the rule pages and the tests",
-        "(`make register`); the suite fails when it is out of date, or when a MUST rule that",
-        "code can show lacks a Do, a Don't or a test.",
-        "",
         f"- Rules in force: {sum(not e.rule.retired for e in evidence)} ({len(must)} MUST, "
         f"{sum(e.rule.level == 'SHOULD' for e in evidence)} SHOULD, "
         f"{sum(e.rule.level == 'MAY' for e in evidence)} MAY); "
@@ -82,14 +73,9 @@ def render_evidence(evidence: list[Entry]) -> str:
 
 
 def render_errata(evidence: list[Entry]) -> str:
-    """Every departure from the original guideline, as a Markdown page."""
+    """Every departure from the original guideline in Markdown: the count, then by section."""
     noted = [e for e in evidence if e.departures]
     lines = [
-        "# Errata",
-        "",
-        "Where this site departs from the original guideline's text or code, and why. Each entry",
-        "is the note on the rule itself; this page is generated from them (`make register`).",
-        "",
         f"{sum(len(e.departures) for e in noted)} departures in {len(noted)} rules.",
     ]
     section = ""
@@ -104,22 +90,11 @@ def render_errata(evidence: list[Entry]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-PAGES = {DOCS / "evidence.md": render_evidence, DOCS / "errata.md": render_errata}
+def rule_evidence() -> str:
+    """The macro of docs/evidence.md."""
+    return render_evidence(collect())
 
 
-def main() -> None:
-    """Write the generated pages; with --check, fail when they are out of date."""
-    evidence = collect()
-    stale = []
-    for path, render in PAGES.items():
-        text = render(evidence)
-        if path.read_text(encoding="utf-8") != text:
-            stale.append(path.name)
-            if "--check" not in sys.argv:
-                path.write_text(text, encoding="utf-8")
-    if stale and "--check" in sys.argv:
-        sys.exit(f"out of date: {', '.join(stale)}; run `make register`")
-
-
-if __name__ == "__main__":
-    main()
+def rule_errata() -> str:
+    """The macro of docs/errata.md."""
+    return render_errata(collect())

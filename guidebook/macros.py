@@ -9,6 +9,8 @@ are rendered: Jinja never touches a rule page or an included code block.
 - `template_facts()`: the file count and size of `tasks-service.zip`, measured, not typed.
 - `rules_index()`: every rule of the catalogue in one table (guidebook.rules_index).
 - `rule_changes()`: the history of every rule, newest first (guidebook.changelog_page).
+- `rule_evidence()`, `rule_errata()`: what proves each rule and every departure from the
+  original (guidebook.evidence).
 - `on_post_build`: writes `/openapi.json`, `/llms.txt`, `/guideline.md` and `/tasks-service.zip`
   into the site that MkDocs just built, so `mkdocs serve` serves them too. (Zensical does not
   call it; `guidebook.export` writes the same files after any build.)
@@ -25,6 +27,7 @@ if str(_ROOT) not in sys.path:  # the plugin loads this file by path, not as gui
     sys.path.insert(0, str(_ROOT))
 
 from guidebook.changelog_page import rule_changes  # noqa: E402 - after the path fix above
+from guidebook.evidence import rule_errata, rule_evidence  # noqa: E402
 from guidebook.openapi import document, render  # noqa: E402
 from guidebook.rules_index import rules_index  # noqa: E402
 from guidebook.template import build_archive, template_files  # noqa: E402
@@ -66,6 +69,8 @@ def define_env(env: MacrosEnv) -> None:
     env.macro(template_facts)
     env.macro(rules_index)
     env.macro(rule_changes)
+    env.macro(rule_evidence)
+    env.macro(rule_errata)
 
 
 def on_post_build(env: MacrosEnv) -> None:

@@ -29,12 +29,16 @@ class _IgnoreTagsLoader(yaml.SafeLoader):
 _IgnoreTagsLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
 
 
+def parse_config(text: str) -> dict[str, Any]:
+    """The text of an mkdocs.yml, parsed (its `!!python/name:` values read as None)."""
+    config: dict[str, Any] = yaml.load(text, Loader=_IgnoreTagsLoader)  # noqa: S506 - safe loader subclass
+    return config
+
+
 @cache
 def mkdocs_config(path: Path = MKDOCS_YML) -> dict[str, Any]:
     """The parsed mkdocs.yml."""
-    with path.open(encoding="utf-8") as stream:
-        config: dict[str, Any] = yaml.load(stream, Loader=_IgnoreTagsLoader)  # noqa: S506 - safe loader subclass
-    return config
+    return parse_config(path.read_text(encoding="utf-8"))
 
 
 def snippets_options(config_path: Path = MKDOCS_YML) -> dict[str, Any]:

@@ -1,10 +1,12 @@
-"""The rule catalogue, read from the rule pages: the single source of truth for every rule.
+"""The grammar of a rule, read from the rule pages: the single source of truth for every rule.
 
 A rule is a level-2 heading `## ERR-001 · Title { #err-001 }` followed by a paragraph that
 starts with its level: `**MUST** · Statement.` A live rule's statement is followed by its
 `*Origin:*` and `*Checked by:*` lines (guidebook.rule_lines); a tombstone (`**MERGED** · into
-[X](...)`, `**RETIRED** · ...`) has neither. Everything derived from rules (the registry check,
-rules.json, short links, search entries) reads them through this module.
+[X](...)`, `**RETIRED** · ...`) has neither. `parse_sections` is the one place a page is cut
+into rule sections; guidebook.catalogue reads what each section holds, and everything derived
+from rules (rules.json, short links, search entries, the generated pages) reads that model.
+This module stays standard-library only: the audit tool's wheel build imports it.
 """
 
 import re

@@ -4,13 +4,15 @@
 `site-zensical/`, then writes what `make build` writes after MkDocs: rules.json, `_redirects`,
 llms.txt, guideline.md, openapi.json and tasks-service.zip (Zensical runs no post-build step).
 
-Zensical takes no `--site-dir` and refuses a `site_dir` outside the project, so the build reads
-a throw-away config next to mkdocs.yml that inherits it and sets only `site_dir`; the config
-file is removed when the build ends.
+Zensical takes no `--site-dir`, refuses a `site_dir` outside the project and runs no MkDocs
+hooks, so the build reads a throw-away copy of mkdocs.yml next to it: the same text, with the
+short links filled into the redirects plugin's empty `redirect_maps` (what guidebook.mkdocs_hooks
+does for MkDocs) and `site_dir` set. The copy is removed when the build ends.
 """
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -20,9 +22,12 @@ from pathlib import Path
 
 from guidebook.catalogue import load
 from guidebook.export import missing_anchors, uncovered_scripts, write_rule_files
+from guidebook.links import yaml_entries
 from guidebook.paths import MKDOCS_YML, ROOT
+from guidebook.rules import Rule
 
 SITE_DIR = ROOT / "site-zensical"
+_EMPTY_MAP = re.compile(r"^(?P<indent> *)redirect_maps: \{\}[ ]*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -34,11 +39,23 @@ class ZensicalBuild:
     log: str
 
 
+def build_config(config_text: str, rules: Sequence[Rule], site_dir: str) -> str:
+    """mkdocs.yml as the Zensical build reads it: short links filled in, its own site_dir."""
+    found = list(_EMPTY_MAP.finditer(config_text))
+    if len(found) != 1:
+        raise LookupError("mkdocs.yml needs one empty `redirect_maps: {}` for the build to fill")
+    indent = found[0]["indent"]
+    filled = f"{indent}redirect_maps:\n{yaml_entries(rules, indent + '  ')}".rstrip("\n")
+    text = config_text[: found[0].start()] + filled + config_text[found[0].end() :]
+    return f"{text.rstrip()}\n\nsite_dir: {site_dir}\n"
+
+
 def build(site: Path = SITE_DIR, config: Path = MKDOCS_YML) -> ZensicalBuild:
     """Run `zensical build --strict` into `site` (a folder inside the project)."""
     relative = site.resolve().relative_to(config.parent.resolve())  # Zensical's own rule
     overlay = config.parent / f".zensical-{uuid.uuid4().hex}.yml"
-    overlay.write_text(f"INHERIT: {config.name}\nsite_dir: {relative.as_posix()}\n", "utf-8")
+    text = build_config(config.read_text("utf-8"), load().rules, relative.as_posix())
+    overlay.write_text(text, "utf-8")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
     try:
         done = subprocess.run(

@@ -4,23 +4,20 @@ import re
 import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from mkdocs.config import load_config
 
+from guidebook import mkdocs_hooks
 from guidebook.catalogue import StaleRegistryError, check_registry
 from guidebook.export import built_page, h2_ids
 from guidebook.links import (
-    BEGIN,
-    END,
     catalogue,
-    main,
     netlify_redirects,
     page_path,
     redirect_maps,
     rule_path,
-    updated_config,
 )
 from guidebook.netlify import read_redirects
 from guidebook.pages import mkdocs_config
@@ -50,50 +47,38 @@ def rules() -> list[Rule]:
     return found
 
 
-def test_short_link_block_in_mkdocs_yml_is_current() -> None:
-    """The redirect_maps block equals what the generator writes now (run `make register`)."""
-    text = MKDOCS_YML.read_text(encoding="utf-8")
-    assert BEGIN in text
-    assert END in text
-    assert updated_config(text, catalogue()) == text, "stale short links: run `make register`"
-
-
-def test_redirect_maps_cover_every_rule_in_both_cases(rules: list[Rule]) -> None:
-    """mkdocs-redirects maps r/ID.md and r/id.md of every rule, and nothing else, to its anchor."""
+def _configured_maps() -> dict[str, str]:
+    """mkdocs.yml's redirect_maps as committed (before any hook ran)."""
     plugins = mkdocs_config(MKDOCS_YML)["plugins"]
     redirects = next(p["redirects"] for p in plugins if isinstance(p, dict) and "redirects" in p)
+    maps: dict[str, str] = redirects["redirect_maps"]
+    return maps
+
+
+def test_mkdocs_yml_commits_no_short_link() -> None:
+    """The map in mkdocs.yml is empty and the build fills it: no generated line is committed."""
+    assert _configured_maps() == {}
+    assert "guidebook/mkdocs_hooks.py" in mkdocs_config(MKDOCS_YML)["hooks"]
+
+
+def test_the_hook_maps_every_rule_in_both_cases(rules: list[Rule]) -> None:
+    """On MkDocs' own config, the hook maps r/ID.md and r/id.md of every rule, and nothing
+    else, to its anchor."""
+    config = load_config(str(MKDOCS_YML))
+    mkdocs_hooks.on_config(config)
     expected = {}
     for rule in rules:
         expected[f"r/{rule.id}.md"] = f"{rule.page}#{rule.anchor}"
         expected[f"r/{rule.id.lower()}.md"] = f"{rule.page}#{rule.anchor}"
-    assert redirects["redirect_maps"] == expected
+    assert config.plugins["redirects"].config["redirect_maps"] == expected
 
 
-def test_check_mode_fails_on_a_stale_block(tmp_path: Path) -> None:
-    """`python -m guidebook.links --check` exits 1 on a hand-edited block, 0 once regenerated."""
-    config = tmp_path / "mkdocs.yml"
-    text = MKDOCS_YML.read_text(encoding="utf-8")
-    stale = text.replace(BEGIN + "\n", BEGIN + "\n        r/OLD-001.md: rules/old.md#old-001\n")
-    config.write_text(stale, encoding="utf-8")
-    assert main(["--check", "--config", str(config)]) == 1
-    assert main(["--config", str(config)]) == 0
-    assert main(["--check", "--config", str(config)]) == 0
-    assert "OLD-001" not in config.read_text(encoding="utf-8")
-
-
-def test_generated_block_replaces_only_the_block() -> None:
-    """Regeneration rewrites the lines between the markers and leaves the rest untouched."""
-    before = f"plugins:\n  - redirects:\n      redirect_maps:\n        {BEGIN}\n        {{}}\n"
-    after = f"        {END}\n  - search\n"
-    new = updated_config(before + after, [_rule("ERR-001"), _rule("CFG-002", "rules/conf.md")])
-    assert new == (
-        f"plugins:\n  - redirects:\n      redirect_maps:\n        {BEGIN}\n"
-        "        r/ERR-001.md: rules/errors.md#err-001\n"
-        "        r/err-001.md: rules/errors.md#err-001\n"
-        "        r/CFG-002.md: rules/conf.md#cfg-002\n"
-        "        r/cfg-002.md: rules/conf.md#cfg-002\n" + after
-    )
-    assert updated_config(new, []) == before + after
+def test_the_hook_refuses_a_typed_entry_that_clashes(rules: list[Rule]) -> None:
+    """A hand-typed map entry for a generated short link stops the build instead of losing."""
+    config = load_config(str(MKDOCS_YML))
+    config.plugins["redirects"].config["redirect_maps"][f"r/{rules[0].id}.md"] = "index.md"
+    with pytest.raises(ValueError, match=rules[0].id):
+        mkdocs_hooks.on_config(config)
 
 
 def test_retired_rules_keep_their_short_links() -> None:

@@ -19,11 +19,12 @@ from guidebook.export import (
     inline_scripts,
     uncovered_scripts,
 )
-from guidebook.links import catalogue, page_path, short_ids
+from guidebook.links import catalogue, page_path, redirect_maps, short_ids
 from guidebook.openapi import operations
-from guidebook.paths import ROOT
+from guidebook.pages import parse_config
+from guidebook.paths import MKDOCS_YML, ROOT
 from guidebook.rules import Rule
-from guidebook.zensical import SITE_DIR, ZensicalBuild, build, export
+from guidebook.zensical import SITE_DIR, ZensicalBuild, build, build_config, export
 from tests.conftest import Build
 from tests.test_checked_by import checked_by_lines
 
@@ -63,6 +64,25 @@ def both(mkdocs_site: Path, zensical: ZensicalBuild) -> dict[str, Path]:
 
 def html_pages(site: Path) -> set[str]:
     return {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+
+
+def test_the_build_config_is_mkdocs_yml_with_the_short_links(rules: list[Rule]) -> None:
+    """Zensical runs no hooks: its config is mkdocs.yml with the same map the MkDocs hook
+    fills, and its own site_dir; nothing else differs."""
+    text = MKDOCS_YML.read_text(encoding="utf-8")
+    built = parse_config(build_config(text, rules, "out"))
+    original = parse_config(text)
+    plugins = [p for p in built["plugins"] if isinstance(p, dict)]
+    maps = next(p["redirects"] for p in plugins if "redirects" in p)
+    assert maps["redirect_maps"] == redirect_maps(rules)
+    assert len(maps["redirect_maps"]) == 2 * len(rules)
+    assert built.pop("site_dir") == "out"
+    assert built["plugins"] != original["plugins"]
+    built.pop("plugins")
+    original.pop("plugins")
+    assert built == original
+    with pytest.raises(LookupError, match="redirect_maps"):
+        build_config(text.replace("redirect_maps: {}", "redirect_maps:"), rules, "out")
 
 
 def test_zensical_build_is_strict_and_reports_no_issue(zensical: ZensicalBuild) -> None:
