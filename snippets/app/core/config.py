@@ -7,12 +7,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
+from argon2.profiles import RFC_9106_LOW_MEMORY
 from fastapi import Depends, Request
 from pydantic import Field, HttpUrl, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # A browser's Origin: scheme, host and an optional port; no path, no wildcard.
 _ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", re.IGNORECASE)
+# OWASP's Password Storage Cheat Sheet: argon2id with 19 MiB and 2 passes at least.
+ARGON2_FLOOR_MEMORY_KIB = 19_456
+ARGON2_FLOOR_TIME_COST = 2
 
 
 # --8<-- [start:settings]
@@ -127,10 +131,18 @@ class Settings(DatabaseSettings):
     jwt_previous_keys: dict[str, Annotated[SecretStr, Field(min_length=32)]] = {}
     jwt_issuer: str = Field(default="tasks-service", min_length=1)
     jwt_audience: str = Field(default="tasks-api", min_length=1)
-    # Argon2 hashes at once per process: each takes 64 MiB and a core.
+    # Argon2 hashes at once per process: each takes its memory cost and a core.
     password_hash_concurrency: int = Field(default=2, ge=1, le=32)
     # Hashes that may wait for a turn (~0.1 s each at 2 at once); more: a 503.
     password_hash_max_waiting: int = Field(default=16, ge=0, le=1000)
+    # Argon2id's cost: RFC 9106's low-memory profile (3 passes over 64 MiB).
+    # Raising either upgrades each stored hash at its owner's next sign-in.
+    password_hash_time_cost: int = Field(
+        default=RFC_9106_LOW_MEMORY.time_cost, ge=1, le=10
+    )
+    password_hash_memory_kib: int = Field(
+        default=RFC_9106_LOW_MEMORY.memory_cost, ge=64, le=1_048_576
+    )
     # Peers (IPs or CIDRs) whose X-Forwarded-For names the client: the ingress.
     # Empty: the TCP peer is the client, and the header is ignored.
     trusted_proxies: Annotated[list[str], NoDecode] = []
@@ -163,6 +175,22 @@ class Settings(DatabaseSettings):
     def _one_secret_per_key_id(self) -> "Settings":
         if self.jwt_key_id in self.jwt_previous_keys:
             raise ValueError("JWT_PREVIOUS_KEYS must not hold the current JWT_KEY_ID")
+        return self
+
+    @model_validator(mode="after")
+    def _password_hash_floor(self) -> "Settings":
+        # A test suite may hash cheaply (thousands of sign-ups); nothing else may:
+        # below OWASP's argon2id floor a leaked table is cracked far faster.
+        cheap = (
+            self.password_hash_memory_kib < ARGON2_FLOOR_MEMORY_KIB
+            or self.password_hash_time_cost < ARGON2_FLOOR_TIME_COST
+        )
+        if cheap and self.environment != "test":
+            raise ValueError(
+                "PASSWORD_HASH_MEMORY_KIB and PASSWORD_HASH_TIME_COST must be at least "
+                f"{ARGON2_FLOOR_MEMORY_KIB} and {ARGON2_FLOOR_TIME_COST} "
+                "(OWASP's argon2id floor) outside ENVIRONMENT=test"
+            )
         return self
 
     # --- Scaling out: the Redis cache and metrics across worker processes ---

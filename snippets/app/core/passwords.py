@@ -7,6 +7,7 @@ from typing import Annotated, TypeVar
 from anyio import CapacityLimiter, to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.profiles import RFC_9106_LOW_MEMORY
 from fastapi import Depends
 
 from app.core.config import SettingsDep
@@ -18,10 +19,17 @@ T = TypeVar("T")
 # --8<-- [start:password-hashing]
 # --8<-- [start:passwords-class]
 class Passwords:
-    """Argon2id (RFC 9106's low-memory profile): ~0.2 s of CPU and 64 MiB a hash."""
+    """Argon2id, by default RFC 9106's low-memory profile: ~0.2 s of CPU and 64 MiB."""
 
-    def __init__(self, *, max_concurrent: int, max_waiting: int) -> None:
-        self._hasher = PasswordHasher()
+    def __init__(
+        self,
+        *,
+        max_concurrent: int,
+        max_waiting: int,
+        time_cost: int = RFC_9106_LOW_MEMORY.time_cost,
+        memory_kib: int = RFC_9106_LOW_MEMORY.memory_cost,
+    ) -> None:
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
         # The memory multiplies with every hash at once: bound them. The rest
         # wait on the event loop, a bounded number: beyond it a 503 at once.
         self._limiter = CapacityLimiter(max_concurrent)
@@ -66,14 +74,24 @@ class Passwords:
 
 
 @cache
-def passwords_for(max_concurrent: int, max_waiting: int) -> Passwords:
+def passwords_for(
+    max_concurrent: int, max_waiting: int, time_cost: int, memory_kib: int
+) -> Passwords:
     """One per process: the limit is about this process's memory and cores."""
-    return Passwords(max_concurrent=max_concurrent, max_waiting=max_waiting)
+    return Passwords(
+        max_concurrent=max_concurrent,
+        max_waiting=max_waiting,
+        time_cost=time_cost,
+        memory_kib=memory_kib,
+    )
 
 
 async def get_passwords(settings: SettingsDep) -> Passwords:
     return passwords_for(
-        settings.password_hash_concurrency, settings.password_hash_max_waiting
+        settings.password_hash_concurrency,
+        settings.password_hash_max_waiting,
+        settings.password_hash_time_cost,
+        settings.password_hash_memory_kib,
     )
 
 

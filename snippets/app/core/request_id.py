@@ -13,7 +13,7 @@ from app.core.logging import MASK, SENSITIVE_KEYS, request_id_var, scrub
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A caller's ID is reused only if it is short and log-safe (no CR/LF, no JSON).
-_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_VALID_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 access_logger = logging.getLogger("app.access")
 
 
@@ -50,7 +50,7 @@ class RequestIdMiddleware:
             return
 
         incoming = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
-        request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _VALID_ID.fullmatch(incoming) else uuid.uuid4().hex
         # Also on request.state, for the 500 handler that runs outside us.
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500  # what the client gets if the app dies before answering

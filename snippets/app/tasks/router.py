@@ -168,14 +168,24 @@ async def list_tasks(
 @router.get(
     "/summary",
     status_code=status.HTTP_200_OK,
+    response_model=TaskSummary,  # the schema of what `tagged_json` sends
     summary="Summarise my tasks",
     description="Counts by status and the next due date, computed in SQL and "
     "cached per user for `CACHE_TTL`; any write through this API refreshes it.",
+    responses={
+        200: {"headers": ETAG_HEADER},
+        304: {"description": "Not modified", "headers": ETAG_HEADER},
+    },
 )
 async def read_summary(
-    owner_id: OwnerIdDep, session: SessionDep, cache: CacheDep, settings: SettingsDep
-) -> TaskSummary:
-    return await summary.get_summary(session, cache, owner_id, ttl=settings.cache_ttl)
+    owner_id: OwnerIdDep,
+    session: SessionDep,
+    cache: CacheDep,
+    settings: SettingsDep,
+    if_none_match: IfNoneMatchHeader = None,
+) -> Response:
+    counts = await summary.get_summary(session, cache, owner_id, ttl=settings.cache_ttl)
+    return tagged_json(counts, if_none_match)
 
 
 # --8<-- [end:summary]
@@ -225,14 +235,24 @@ async def import_tasks(  # keyword-only: FastAPI's dependencies
 @router.get(
     "/imports/{import_id}",
     status_code=status.HTTP_200_OK,
+    response_model=TaskImportRead,  # the schema of what `tagged_json` sends
     summary="Get an import",
-    description="Where an import stands: `accepted`, `done` or `failed`.",
-    responses=problem_responses(404),
+    description="Where an import stands: `accepted`, `done` or `failed`. Poll "
+    "with the `ETag` in `If-None-Match`: a 304 while nothing has changed.",
+    responses={
+        200: {"headers": ETAG_HEADER},
+        304: {"description": "Not modified", "headers": ETAG_HEADER},
+        **problem_responses(404),
+    },
 )
 async def read_import(
-    import_id: uuid.UUID, owner_id: OwnerIdDep, session: SessionDep
-) -> TaskImportRead:
-    return await imports.get_import(session, owner_id, import_id)
+    import_id: uuid.UUID,
+    owner_id: OwnerIdDep,
+    session: SessionDep,
+    if_none_match: IfNoneMatchHeader = None,
+) -> Response:
+    found = await imports.get_import(session, owner_id, import_id)
+    return tagged_json(found, if_none_match)
 
 
 # --8<-- [end:import-tasks]
@@ -256,7 +276,9 @@ async def export_tasks(
 ) -> NdjsonResponse:
     # The first batch is read here: if it fails, the answer is still a problem.
     chunks = await first_chunk_now(task_service.export_ndjson(sessions, owner_id))
-    return NdjsonResponse(chunks, send_timeout=settings.export_send_timeout_seconds)
+    export = NdjsonResponse(chunks, send_timeout=settings.export_send_timeout_seconds)
+    export.headers["Cache-Control"] = "no-store"  # all of a user's data: keep none
+    return export
 
 
 # --8<-- [end:export-tasks]

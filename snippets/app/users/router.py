@@ -144,8 +144,10 @@ async def change_password(
     status_code=status.HTTP_200_OK,
     summary="List users (admin)",
     description="Every account, oldest first; `next_cursor` leads to the next "
-    "page. Requires the `admin` role.",
+    "page. Requires the `admin` role. Never cached (`Cache-Control: no-store`): "
+    "it is personal data.",
     responses=problem_responses(400, 401, 403, 422),
+    dependencies=[Depends(no_store)],
 )
 async def list_users(
     _: AdminClaimsDep, session: SessionDep, page: PageParamsDep

@@ -1,6 +1,7 @@
 """ETag, If-None-Match (304) and If-Match (412) on the tasks endpoints."""
 
 import httpx
+from fastapi import FastAPI
 
 TASKS = "/api/v1/tasks"
 
@@ -81,3 +82,35 @@ async def test_if_match_guards_every_write(
         assert response.json()["code"] == "precondition-failed"
     assert accepted.status_code == 200, accepted.text
     assert deleted.status_code == 204
+
+
+async def test_every_get_of_the_api_says_how_it_may_be_cached(
+    app: FastAPI, cached_client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    """CCH-002 on every route, new ones included: a user's data is private or no-store.
+
+    A GET without Cache-Control leaves it to a shared cache's heuristics to keep an
+    account's data for everyone behind the same proxy. (`cached_client`: imports
+    need the queue; the routes are the same as `app`'s.)"""
+    client = cached_client
+    task = await client.post(TASKS, json={"title": "t"}, headers=admin_headers)
+    imported = await client.post(
+        f"{TASKS}/imports", json={"titles": ["a"]}, headers=admin_headers
+    )
+    ids = {"task_id": task.json()["id"], "import_id": imported.json()["id"]}
+    paths = [
+        path.format(**ids)
+        for path, operations in app.openapi()["paths"].items()
+        if "get" in operations and path.startswith("/api/")
+    ]
+    assert len(paths) >= 7  # the list, one task, summary, import, export, me, users
+
+    for path in paths:
+        response = await client.get(path, headers=admin_headers)
+        assert response.status_code == 200, (path, response.text)
+        policy = response.headers.get("Cache-Control", "")
+        assert policy in {"private, no-cache", "no-store"}, (path, policy)
+        if policy == "private, no-cache":  # revalidated: it needs a validator
+            tag = {"If-None-Match": response.headers["ETag"]}
+            again = await client.get(path, headers=admin_headers | tag)
+            assert again.status_code == 304, path

@@ -46,6 +46,16 @@ class HashSpy:
 
 
 @pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The production cost (the suite's other tests hash cheaply): real argon2 work."""
+    production = {
+        name: Settings.model_fields[name].default
+        for name in ("password_hash_time_cost", "password_hash_memory_kib")
+    }
+    return settings.model_copy(update=production)
+
+
+@pytest.fixture
 def hash_spy(monkeypatch: pytest.MonkeyPatch) -> HashSpy:
     """The real argon2 verify, wrapped: nothing is stubbed, only watched."""
     spy = HashSpy()

@@ -214,6 +214,7 @@ SECURITY_HEADERS = (
     "X-Frame-Options",
     "Referrer-Policy",
     "Strict-Transport-Security",
+    "Content-Security-Policy",
 )
 
 

@@ -39,8 +39,18 @@ async def test_password_hash_is_salted_argon2() -> None:
 
 def test_one_hasher_per_process_and_limit() -> None:
     """The limit is about the process's memory: every app shares it."""
-    assert passwords_for(2, 16) is passwords_for(2, 16)
-    assert passwords_for(2, 16) is not passwords_for(3, 16)
+    assert passwords_for(2, 16, 3, 65_536) is passwords_for(2, 16, 3, 65_536)
+    assert passwords_for(2, 16, 3, 65_536) is not passwords_for(3, 16, 3, 65_536)
+
+
+def test_a_cheap_password_hash_is_refused_outside_tests() -> None:
+    """A test suite may hash cheaply; a deployment that copied its settings may not."""
+    cheap = SETTINGS.model_copy(update={"environment": "test"}).model_dump()
+    cheap |= {"password_hash_time_cost": 1, "password_hash_memory_kib": 64}
+    assert Settings.model_validate(cheap)
+    for environment in ("dev", "staging", "prod"):
+        with pytest.raises(ValueError, match="OWASP's argon2id floor"):
+            Settings.model_validate(cheap | {"environment": environment})
 
 
 def test_token_round_trip_carries_the_claims() -> None:
