@@ -50,7 +50,7 @@ chromium: $(STAMP)
 test-audit: $(STAMP)  ## The audit tool's tests: corpus precision/recall, every Don't found, the example clean, the wheel
 	cd audit && ../$(BIN)/python -m pytest
 
-register: $(STAMP)  ## Add newly written rule IDs to the append-only registry, regenerate short links and generated tables
+register: $(STAMP)  ## Add newly written rule IDs to the append-only registry and regenerate docs/ruff.md's table (short links, evidence and errata are made by every build)
 	$(BIN)/python -m guidebook.register
 
 run: $(STAMP)  ## Run the example service at http://127.0.0.1:8001
