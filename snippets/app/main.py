@@ -1,5 +1,6 @@
 """Application factory: `uvicorn app.main:create_app --factory`."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from functools import partial
@@ -39,6 +40,8 @@ from app.tasks.router import router as tasks_router
 from app.users.router import auth_router
 from app.users.router import router as users_router
 
+logger = logging.getLogger(__name__)
+
 
 # --8<-- [start:lifespan]
 @asynccontextmanager
@@ -48,6 +51,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Logging is process-wide state: set up when a worker process starts
     # serving, not whenever an app object is built (tests build dozens).
     configure_logging(settings.log_level)
+    if settings.password_hash_weak_for_tests:
+        logger.warning("Password hashes are below OWASP's floor: a test setting")
     url = settings.database_url.get_secret_value()
     # Everything opened here is closed by the stack, last opened first, each
     # one even when closing another fails, or when a later one cannot open.

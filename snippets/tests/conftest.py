@@ -60,6 +60,7 @@ def settings(database_url: str) -> Settings:
         # a thousand users. tests/integration/test_password_hashing.py: real cost.
         password_hash_time_cost=1,
         password_hash_memory_kib=64,
+        password_hash_weak_for_tests=True,
     )
 
 

@@ -89,9 +89,11 @@ async def test_every_get_of_the_api_says_how_it_may_be_cached(
 ) -> None:
     """CCH-002 on every route, new ones included: a user's data is private or no-store.
 
-    A GET without Cache-Control leaves it to a shared cache's heuristics to keep an
-    account's data for everyone behind the same proxy. (`cached_client`: imports
-    need the queue; the routes are the same as `app`'s.)"""
+    Without Cache-Control a browser may keep an account's data fresh by heuristics
+    (RFC 9111 §4.2.2) and show it after a change or a sign-out. The scope: every GET
+    the OpenAPI document lists under /api/, called as the admin with one task and one
+    import in place, each answering 200 (health and metrics are not user data).
+    (`cached_client`: imports need the queue; the routes are the same as `app`'s.)"""
     client = cached_client
     task = await client.post(TASKS, json={"title": "t"}, headers=admin_headers)
     imported = await client.post(

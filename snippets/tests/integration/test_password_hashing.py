@@ -52,7 +52,9 @@ def settings(settings: Settings) -> Settings:
         name: Settings.model_fields[name].default
         for name in ("password_hash_time_cost", "password_hash_memory_kib")
     }
-    return settings.model_copy(update=production)
+    return settings.model_copy(
+        update=production | {"password_hash_weak_for_tests": False}
+    )
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel, SecretStr
 
 from app.core.config import Settings
@@ -103,6 +104,11 @@ async def create_item(item: Item) -> Item:
     return item
 
 
+@probe.get("/private", dependencies=[Depends(OAuth2PasswordBearer("token"))])
+async def private() -> None:
+    """FastAPI's own security scheme answers a missing token, not the project."""
+
+
 @probe.get("/boom")
 async def boom() -> None:
     raise RuntimeError("a bug")
@@ -130,15 +136,17 @@ def default_shape_with_probe() -> FastAPI:
 async def test_prb_002_framework_errors_are_problems_too(
     *, build: Callable[[], FastAPI], holds: bool
 ) -> None:
-    """Unknown route, wrong method, invalid body and a bug: all problem documents."""
+    """Unknown route, wrong method, no token, invalid body and a bug: all problems."""
     app = build()
     responses = [
         await send(app, "GET", "/no-such-route"),
         await send(app, "GET", "/items"),
+        await send(app, "GET", "/private"),
         await send(app, "POST", "/items", json={}),
         await send(app, "GET", "/boom"),
     ]
-    assert [r.status_code for r in responses] == [404, 405, 422, 500]
+    assert [r.status_code for r in responses] == [404, 405, 401, 422, 500]
+    assert responses[2].headers["www-authenticate"] == "Bearer"  # kept, not dropped
     assert all(is_problem(response) for response in responses) is holds
 
 
