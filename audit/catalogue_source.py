@@ -2,8 +2,9 @@
 
 The installed tool cannot read `docs/`, so the build writes `rules.json` into the package from
 here (hatch_build.py). Each entry carries what a finding cites: the rule's ID, level, title,
-status and short link. To take the catalogue from elsewhere (the site's generated `rules.json`,
-another catalogue model), change this module only.
+status and short link, and what a waiver resolves: the rule a merged one went into. To take the
+catalogue from elsewhere (the site's generated `rules.json`, another catalogue model), change
+this module only.
 """
 
 import re
@@ -43,6 +44,7 @@ def catalogue_entries(repository: Path = REPOSITORY) -> list[dict[str, Any]]:
             "level": rule.level,
             "title": rule.title,
             "status": "retired" if rule.retired else "active",
+            "merged_into": rule.merged_into,  # what a waiver naming a merged ID waives
             "short_url": base + short_path(rule.id),
             "page": rule.page,  # for the docs page's links; the tool itself never reads it
             "anchor": rule.anchor,

@@ -40,10 +40,10 @@ def test_text_output_cites_the_rule_and_fails(
 ) -> None:
     status, out = run(capsys, str(project(tmp_path)))
     line = out.splitlines()[0]
-    url = rules()["BG-002"].short_url
-    assert re.fullmatch(rf"svc\.py:5:5 BG-002 MUST .+ \[BLOCKING-SLEEP\] {re.escape(url)}", line), (
-        line
-    )
+    url = rules()["EXT-006"].short_url
+    assert re.fullmatch(
+        rf"svc\.py:5:5 EXT-006 MUST .+ \[BLOCKING-SLEEP\] {re.escape(url)}", line
+    ), line
     assert status == 1
     assert out.splitlines()[-1].startswith("1 findings (1 MUST), 0 waived, 2 files")
 
@@ -51,11 +51,11 @@ def test_text_output_cites_the_rule_and_fails(
 def test_fail_on_ignore_and_select(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = str(project(tmp_path))
     assert run(capsys, path, "--fail-on", "never")[0] == 0
-    assert run(capsys, path, "--ignore", "BG-002")[0] == 0
-    assert run(capsys, path, "--ignore", "BG")[0] == 0  # a prefix
+    assert run(capsys, path, "--ignore", "EXT-006")[0] == 0
+    assert run(capsys, path, "--ignore", "EXT")[0] == 0  # a prefix
     assert run(capsys, path, "--select", "ERR")[0] == 0
     status, out = run(capsys, path, "--select", "BLOCKING-SLEEP")
-    assert status == 1 and "BG-002" in out
+    assert status == 1 and "EXT-006" in out
 
 
 def test_should_findings_pass_unless_fail_on_should(
@@ -69,7 +69,7 @@ def test_should_findings_pass_unless_fail_on_should(
 
 
 def test_pyproject_configures_the_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = str(project(tmp_path, table='[tool.fastapi-guideline]\nignore = ["BG-002"]\n'))
+    path = str(project(tmp_path, table='[tool.fastapi-guideline]\nignore = ["EXT-006"]\n'))
     assert run(capsys, path)[0] == 0
     assert (
         run(capsys, str(project(tmp_path, table='[tool.fastapi-guideline]\nfail-on = "never"\n')))[
@@ -90,11 +90,11 @@ def test_a_waiver_with_a_reason_waives_and_is_listed(
 ) -> None:
     code = SERVICE.replace(
         "    time.sleep(1)",
-        "    # guideline: allow[BG-002] a 1 ms pause measured harmless\n    time.sleep(1)",
+        "    # guideline: allow[EXT-006] a 1 ms pause measured harmless\n    time.sleep(1)",
     )
     status, out = run(capsys, str(project(tmp_path, code)))
     assert status == 0
-    assert "waived: svc.py:6:5 BG-002 [BLOCKING-SLEEP]: a 1 ms pause measured harmless" in out
+    assert "waived: svc.py:6:5 EXT-006 [BLOCKING-SLEEP]: a 1 ms pause measured harmless" in out
 
 
 def test_a_waiver_on_the_same_line_and_by_check_name(
@@ -109,10 +109,38 @@ def test_a_waiver_on_the_same_line_and_by_check_name(
 def test_a_waiver_without_a_reason_waives_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = SERVICE.replace("time.sleep(1)", "time.sleep(1)  # guideline: allow[BG-002]")
+    code = SERVICE.replace("time.sleep(1)", "time.sleep(1)  # guideline: allow[EXT-006]")
     status, out = run(capsys, str(project(tmp_path, code)))
     assert status == 1
-    assert "a waiver needs a reason" in out and "svc.py:5:5 BG-002" in out
+    assert "a waiver needs a reason" in out and "svc.py:5:5 EXT-006" in out
+
+
+def test_a_waiver_naming_a_merged_rule_waives_its_canonical_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # BG-002 was merged into EXT-006: a waiver written before the merge still waives the
+    # finding, which cites the canonical rule.
+    assert rules()["BG-002"].merged_into == "EXT-006"
+    code = SERVICE.replace(
+        "    time.sleep(1)",
+        "    # guideline: allow[BG-002] a 1 ms pause measured harmless\n    time.sleep(1)",
+    )
+    status, out = run(capsys, str(project(tmp_path, code)))
+    assert status == 0, out
+    assert "waived: svc.py:6:5 EXT-006 [BLOCKING-SLEEP]: a 1 ms pause measured harmless" in out
+    assert "unused waiver" not in out
+
+
+def test_a_waiver_naming_a_merged_rule_covers_only_its_canonical_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # PRB-002 went into ERR-001, not EXT-006: it waives nothing here.
+    code = SERVICE.replace(
+        "time.sleep(1)", "time.sleep(1)  # guideline: allow[PRB-002] not this one"
+    )
+    status, out = run(capsys, str(project(tmp_path, code)))
+    assert status == 1 and "svc.py:5:5 EXT-006 MUST" in out
+    assert "unused waiver: svc.py:5 allow[PRB-002]" in out
 
 
 SORTED = """\
@@ -164,8 +192,8 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     data = json.loads(out)
     assert status == 1
     [finding] = data["findings"]
-    assert finding["rule"] == "BG-002" and finding["line"] == 5 and finding["level"] == "MUST"
-    assert finding["url"] == rules()["BG-002"].short_url
+    assert finding["rule"] == "EXT-006" and finding["line"] == 5 and finding["level"] == "MUST"
+    assert finding["url"] == rules()["EXT-006"].short_url
 
 
 def test_sarif_output_is_valid_sarif_2_1_0(
@@ -183,11 +211,11 @@ def test_sarif_output_is_valid_sarif_2_1_0(
     jsonschema.validate(log, sarif_schema())
     run_ = log["runs"][0]
     assert status == 1
-    assert {r["ruleId"] for r in run_["results"]} == {"BG-002", "TYP-001"}
+    assert {r["ruleId"] for r in run_["results"]} == {"EXT-006", "TYP-001"}
     [waived] = [r for r in run_["results"] if r.get("suppressions")]
     assert waived["suppressions"][0]["justification"] == "kept untyped for the test"
-    rule = next(r for r in run_["tool"]["driver"]["rules"] if r["id"] == "BG-002")
-    assert rule["helpUri"] == rules()["BG-002"].short_url
+    rule = next(r for r in run_["tool"]["driver"]["rules"] if r["id"] == "EXT-006")
+    assert rule["helpUri"] == rules()["EXT-006"].short_url
     location = run_["results"][0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "svc.py"
     assert location["region"] == {"startLine": 5, "startColumn": 5}
@@ -214,13 +242,13 @@ def test_an_app_that_cannot_be_imported_is_an_error(
 def test_checks_lists_every_check(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["checks"]) == 0
     out = capsys.readouterr().out
-    assert "BLOCKING-SLEEP" in out and "BG-002 MUST" in out
+    assert "BLOCKING-SLEEP" in out and "EXT-006 MUST" in out
 
 
 def test_one_file_can_be_audited(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = project(tmp_path) / "svc.py"
     status, out = run(capsys, str(path))
-    assert status == 1 and textwrap.dedent(out).startswith("svc.py:5:5 BG-002")
+    assert status == 1 and textwrap.dedent(out).startswith("svc.py:5:5 EXT-006")
 
 
 def test_a_file_this_python_cannot_parse_is_listed(
@@ -363,7 +391,7 @@ def test_files_the_interpreter_reads_are_audited(
     encoding = "latin-1" if "latin-1" in encoded else "utf-8"
     (root / "svc.py").write_bytes(encoded.encode(encoding))
     status, out = run(capsys, str(root))
-    assert status == 1 and "BG-002" in out and "not valid" not in out, out
+    assert status == 1 and "EXT-006" in out and "not valid" not in out, out
 
 
 def test_a_form_feed_does_not_shift_the_waivers(
@@ -371,11 +399,11 @@ def test_a_form_feed_does_not_shift_the_waivers(
 ) -> None:
     # str.splitlines breaks at \x0c, Python's line numbers do not.
     code = SERVICE.replace("import time\n", "import time  # \x0c page break\n").replace(
-        "    time.sleep(1)", "    time.sleep(1)  # guideline: allow[BG-002] measured"
+        "    time.sleep(1)", "    time.sleep(1)  # guideline: allow[EXT-006] measured"
     )
     status, out = run(capsys, str(project(tmp_path, code)))
     assert status == 0, out
-    assert "waived: svc.py:5:5 BG-002" in out
+    assert "waived: svc.py:5:5 EXT-006" in out
 
 
 def test_code_nested_too_deeply_for_a_check_is_reported_not_fatal(
@@ -384,8 +412,8 @@ def test_code_nested_too_deeply_for_a_check_is_reported_not_fatal(
     terms = " + ".join(["x"] * 1200)
     code = SERVICE + f"\n\ndef q(x: str) -> str:\n    return 'SELECT ' + {terms}\n"
     status, out = run(capsys, str(project(tmp_path, code)))
-    assert status == 1, out  # BG-002 is still found
-    assert "svc.py:5:5 BG-002" in out
+    assert status == 1, out  # EXT-006 is still found
+    assert "svc.py:5:5 EXT-006" in out
     assert "nested too deeply for" in out
 
 

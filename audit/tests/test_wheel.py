@@ -106,7 +106,7 @@ def test_the_documented_install_command_installs_a_working_tool(tmp_path: Path) 
     report = json.loads(done.stdout)
     assert not report["errors"], report["errors"]
     rules = {f["rule"] for f in report["findings"]}
-    assert {"BG-002", "DOC-001", "PAGE-001", "SEC-005", "ERR-001"} <= rules, rules
+    assert {"EXT-006", "DOC-001", "PAGE-001", "SEC-005", "ERR-001"} <= rules, rules
     assert all(f["url"].startswith(catalogue_source.site_url() + "r/") for f in report["findings"])
     installed = subprocess.run(
         [str(bin_ / "python"), "-m", "pip", "list", "--format", "json"],

@@ -21,6 +21,7 @@ class Rule:
     title: str
     short_url: str
     status: str
+    merged_into: str | None = None  # a MERGED tombstone's canonical rule
 
     @property
     def live(self) -> bool:
@@ -44,9 +45,24 @@ def rules() -> dict[str, Rule]:
             title=entry["title"],
             short_url=entry["short_url"],
             status=entry.get("status", "active"),
+            merged_into=entry.get("merged_into"),
         )
         for entry in entries
     }
+
+
+def canonical(rule_id: str) -> str:
+    """The live rule an ID stands for: a merged rule's canonical rule (followed through later
+    merges), any other ID itself."""
+    catalogue = rules()
+    seen = {rule_id}
+    while True:
+        rule = catalogue.get(rule_id)
+        target = rule.merged_into if rule is not None else None
+        if target is None or target in seen:
+            return rule_id
+        rule_id = target
+        seen.add(target)
 
 
 def severity(level: str) -> int:

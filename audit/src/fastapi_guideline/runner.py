@@ -221,7 +221,7 @@ def _note_partial_waiver(
 ) -> None:
     """A waiver on the line names another rule of this finding's check: say what it leaves."""
     for waiver in by_line.get((finding.path, finding.line), []):
-        if waiver.reason and any(rule in waiver.ids for rule in check.rules):
+        if waiver.reason and any(rule in waiver.names for rule in check.rules):
             result.waiver_errors.append(
                 f"{finding.path}:{waiver.line}: allow[{', '.join(waiver.ids)}] leaves "
                 f"{finding.rule} of {check.name} at line {finding.line}: name it too, or the "

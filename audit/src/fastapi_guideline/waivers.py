@@ -2,12 +2,16 @@
 
 A waiver names one or more rule IDs (or check names) and must give a reason; one without a
 reason waives nothing and is reported. A check that cites two rules (ORDER-BY-INPUT: PAGE-003
-and SEC-007) is waived under the rules the waiver names; the output says which it leaves.
+and SEC-007) is waived under the rules the waiver names; the output says which it leaves. An ID
+merged into another rule (BG-002 into EXT-006) stands for that rule, so a waiver written before
+the merge still waives what it waived.
 """
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from fastapi_guideline.catalogue import canonical
 
 WAIVER = re.compile(r"#\s*guideline:\s*allow\[(?P<ids>[^\]]*)\](?P<reason>[^#]*)")
 
@@ -23,9 +27,14 @@ class Waiver:
     reason: str
     used: bool = False
 
+    @property
+    def names(self) -> set[str]:
+        """What it names: its IDs and check names, and the canonical rule of each merged ID."""
+        return {*self.ids, *map(canonical, self.ids)}
+
     def covers(self, rule: str, check: str) -> bool:
         """Whether it names the rule or the check: a waiver covers only what it names."""
-        return rule in self.ids or check in self.ids
+        return rule in self.names or check in self.ids
 
 
 def read_waivers(path: Path, comments: dict[int, str], lines: list[str]) -> list[Waiver]:

@@ -120,7 +120,7 @@ async def demo_report() -> list[str]:
 
 
 # --8<-- [start:bg-002]
-@pytest.mark.rule("BG-002")
+@pytest.mark.rule("EXT-006")
 @pytest.mark.parametrize(
     ("run_beside_a_request", "holds"),
     [(service_mail, True), (demo_report, False)],

@@ -27,7 +27,7 @@ def _async_calls(module: Module) -> Iterator[tuple[str, Hit]]:
 
 @check(
     "BLOCKING-SLEEP",
-    ("BG-002",),
+    ("EXT-006",),
     "static",
     "module",
     "time.sleep() inside async def blocks the event loop: await asyncio.sleep()",
