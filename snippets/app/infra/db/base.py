@@ -112,6 +112,10 @@ def create_engine_and_sessionmaker(
         # statement or a lock wait that runs too long, whatever the client does.
         connect_args={
             "timeout": timeouts.connect,
+            # The client's own clock, a second after the server's: a database
+            # that answers nothing (a frozen host, a silent network) cannot
+            # run statement_timeout, and TCP waits some fifteen minutes.
+            "command_timeout": timeouts.statement.total_seconds() + 1,
             "server_settings": {
                 "timezone": "UTC",
                 # The server sends TCP keepalives on an idle session, so the
@@ -156,18 +160,25 @@ def is_connection_lost(exc: BaseException) -> bool:
     return isinstance(exc, OSError)  # refused, reset, socket file missing
 
 
-def _raised_by_the_pool(exc: BaseException) -> bool:
-    # asyncpg's connect raises the socket's OSError unwrapped; only one that
-    # came up through SQLAlchemy's pool is the database's, not another client's.
+def _raised_in(exc: BaseException, package: str) -> bool:
     return any(
-        frame.f_globals.get("__name__", "").startswith("sqlalchemy.pool")
+        frame.f_globals.get("__name__", "").startswith(package)
         for frame, _ in traceback.walk_tb(exc.__traceback__)
+    )
+
+
+def _the_databases(exc: OSError) -> bool:
+    # asyncpg raises the socket's OSError on connect, and TimeoutError when its
+    # command_timeout ends a wait, both unwrapped: only those that came up
+    # through the pool or asyncpg are the database's, not another client's.
+    return _raised_in(exc, "sqlalchemy.pool") or (
+        isinstance(exc, TimeoutError) and _raised_in(exc, "asyncpg.")
     )
 
 
 def database_problem(exc: BaseException) -> DatabaseUnavailableError | None:
     """The 503 a database failure answers, wherever its query ran; None: a bug."""
-    if isinstance(exc, OSError) and not _raised_by_the_pool(exc):
+    if isinstance(exc, OSError) and not _the_databases(exc):
         return None
     if is_connection_lost(exc):  # a 503 the client may retry, not a 500
         return DatabaseUnavailableError(headers={"Retry-After": "5"})
