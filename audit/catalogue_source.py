@@ -43,7 +43,7 @@ def catalogue_entries(repository: Path = REPOSITORY) -> list[dict[str, Any]]:
             "id": rule.id,
             "level": rule.level,
             "title": rule.title,
-            "status": "retired" if rule.retired else "active",
+            "status": rule.status,  # active, merged or retired
             "merged_into": rule.merged_into,  # what a waiver naming a merged ID waives
             "short_url": base + short_path(rule.id),
             "page": rule.page,  # for the docs page's links; the tool itself never reads it

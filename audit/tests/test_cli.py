@@ -262,6 +262,17 @@ def test_a_file_this_python_cannot_parse_is_listed(
 
 
 @pytest.mark.parametrize("option", ["--select", "--ignore"])
+def test_a_merged_rule_in_select_or_ignore_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """A config written before BG-002 went into EXT-006 runs, and says it no longer bites."""
+    status = main(["audit", str(project(tmp_path)), option, "BG-002"])
+    err = capsys.readouterr().err
+    assert status in {0, 1}
+    assert "warning: BG-002 is merged into EXT-006" in err
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
 def test_an_unknown_rule_or_check_is_an_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
 ) -> None:

@@ -9,7 +9,7 @@ from fastapi_guideline import __version__, report
 from fastapi_guideline.catalogue import CatalogueMissingError, rules
 from fastapi_guideline.config import FAIL_ON, ConfigError, from_pyproject, merge, project_root
 from fastapi_guideline.registry import all_checks
-from fastapi_guideline.runner import Result, audit, unknown_tokens
+from fastapi_guideline.runner import Result, audit, merged_tokens, unknown_tokens
 
 FORMATS = {"text": report.text, "json": report.as_json, "sarif": report.sarif}
 
@@ -92,6 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown:
             names = ", ".join(unknown)
             raise ConfigError(f"{names} matches no rule ID, prefix or check (see: checks)")
+        for merged, into in merged_tokens(options):
+            # A warning, not an error: a config written before the merge still runs.
+            print(
+                f"fastapi-guideline: warning: {merged} is merged into {into}; it selects or "
+                f"ignores nothing now (name {into} or one of its checks)",
+                file=sys.stderr,
+            )
     except ConfigError as exc:
         print(f"fastapi-guideline: {exc}", file=sys.stderr)
         return 2

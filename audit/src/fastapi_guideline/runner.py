@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fastapi_guideline.catalogue import Rule, rules, severity
+from fastapi_guideline.catalogue import Rule, canonical, rules, severity
 from fastapi_guideline.config import Options
 from fastapi_guideline.dynamic import start
 from fastapi_guideline.project import Project
@@ -68,6 +68,17 @@ def unknown_tokens(options: Options) -> list[str]:
         for token in (*options.select, *options.ignore)
         if not any(_matches(token, c, r) for c, r in pairs)
         and not any(i.startswith(token) for i in ids)
+    ]
+
+
+def merged_tokens(options: Options) -> list[tuple[str, str]]:
+    """--select/--ignore values naming a merged rule, with the rule it went into: no check
+    cites a merged ID, so such a value selects or ignores nothing any more."""
+    catalogue = rules()
+    return [
+        (token, canonical(token))
+        for token in (*options.select, *options.ignore)
+        if token in catalogue and canonical(token) != token
     ]
 
 
