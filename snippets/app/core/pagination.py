@@ -68,6 +68,7 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+# --8<-- [start:signer]
 class CursorSigner:
     """`payload.mac`: HMAC-SHA256 over the payload, so only we can mint one.
 
@@ -101,6 +102,7 @@ class CursorSigner:
         if not hmac.compare_digest(cursor.scope, scope):
             raise InvalidCursorError("The cursor belongs to other filters.")
         return cursor
+        # --8<-- [end:signer]
 
 
 # --8<-- [end:cursor]

@@ -72,12 +72,14 @@ class Task(Base):
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     budget_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     budget_currency: Mapped[str | None] = mapped_column(String(3))
+    # --8<-- [start:timestamps]
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+    # --8<-- [end:timestamps]
 
     # lazy="raise": a forgotten eager load fails loudly instead of adding N queries.
     owner: Mapped[User] = relationship(lazy="raise")

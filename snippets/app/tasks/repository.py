@@ -85,6 +85,7 @@ READ_COLUMNS = (
 )
 
 
+# --8<-- [start:owned-rows]
 def _owned_rows(owner_id: uuid.UUID) -> Select[*tuple[Any, ...]]:
     # The same ownership filter, for reads: one SELECT ... JOIN user_account.
     query = select(*READ_COLUMNS).join(Task.owner)
@@ -98,6 +99,7 @@ async def _task_rows(
     # Positional: READ_COLUMNS and TaskRow's fields are in the same order (a
     # test checks it), and a tuple unpacks faster than a mapping per row.
     return [TaskRow(*row) for row in result]
+    # --8<-- [end:owned-rows]
 
 
 async def read_owned(

@@ -93,6 +93,7 @@ def _replace_if_closed(
         raise DisconnectionError("closed by the server")
 
 
+# --8<-- [start:engine-factory]
 def create_engine_and_sessionmaker(
     url: str,
     *,
@@ -136,6 +137,7 @@ def create_engine_and_sessionmaker(
     # and an expired attribute would trigger lazy I/O there.
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     return engine, sessions
+    # --8<-- [end:engine-factory]
 
 
 # --8<-- [end:engine]
