@@ -155,6 +155,10 @@ class Settings(DatabaseSettings):
     trusted_proxies: Annotated[list[str], NoDecode] = []
     registrations_per_address: int = Field(default=10, ge=1)
     registration_window: timedelta = timedelta(hours=1)
+    # Registration mails one address receives, whoever registers it: no inbox
+    # is flooded from many client addresses. Beyond it: the same 202, no mail.
+    registration_mails_per_recipient: int = Field(default=3, ge=1)
+    registration_mail_window: timedelta = timedelta(days=1)
     token_refreshes_per_address: int = Field(default=60, ge=1)
     token_refresh_window: timedelta = timedelta(minutes=5)
 

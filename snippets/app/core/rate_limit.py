@@ -70,6 +70,10 @@ def known_pair_key(settings: Settings, email: str, address: str) -> str:
     return f"login:known:{account}:{_digest(settings, address)}"
 
 
+def recipient_key(settings: Settings, email: str) -> str:
+    return f"mail:recipient:{_digest(settings, email.strip().lower())}"
+
+
 # --8<-- [end:keys]
 
 
@@ -148,6 +152,7 @@ async def forget_account(session: AsyncSession, settings: Settings, email: str) 
         (key == f"login:account:{account}")
         | key.startswith(f"login:pair:{account}:", autoescape=True)
         | key.startswith(f"login:known:{account}:", autoescape=True)
+        | (key == f"mail:recipient:{account}")
     )
     await session.execute(delete(RateLimitCounter).where(named))
 

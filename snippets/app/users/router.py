@@ -61,20 +61,27 @@ NEW_USER = {
     "address either way: a welcome for a new account, a notice to the owner of an "
     "existing one. The answer is the same in both cases (202, same body), so "
     "registration never tells a caller which addresses have an account. "
-    "Limited per client address (429); 503 while too many passwords are hashed.",
+    "Limited per client address (429); an address gets at most a few such mails a "
+    "day, whoever asks. 503 while too many passwords are hashed.",
     responses=problem_responses(400, 413, 415, 422, 429),
     dependencies=[Depends(require_json), Depends(limit_registration)],
 )
 async def register_user(
+    *,
     data: Annotated[UserCreate, Body(openapi_examples={"new": {"value": NEW_USER}})],
     session: SessionDep,
     passwords: PasswordsDep,
+    settings: SettingsDep,
     mailer: MailSenderDep,
     background: BackgroundTasks,
 ) -> RegistrationAccepted:
-    subject, body = await user_service.register(session, passwords, data)
-    # Runs after the response is sent: a slow mail server never delays it.
-    background.add_task(send_mail, mailer, to=data.email, subject=subject, body=body)
+    mail = await user_service.register(session, passwords, settings, data)
+    if mail is not None:
+        subject, body = mail
+        # Runs after the response is sent: a slow mail server never delays it.
+        background.add_task(
+            send_mail, mailer, to=data.email, subject=subject, body=body
+        )
     return RegistrationAccepted(detail=REGISTRATION_ACCEPTED)
 
 

@@ -11,6 +11,7 @@ from app.core.config import Settings
 from app.core.models import is_storable
 from app.core.pagination import Cursor, InvalidCursorError, PageParams, cursor_scope
 from app.core.passwords import Passwords
+from app.core.rate_limit import Rate
 from app.core.security import InvalidTokenError, create_token, decode_token
 from app.users import repository as user_repo
 from app.users.constants import Role
@@ -31,9 +32,10 @@ ALREADY_REGISTERED = (
 
 
 async def register(
-    session: AsyncSession, passwords: Passwords, data: UserCreate
-) -> tuple[str, str]:
-    """Create the account unless the address has one; the mail to send either way."""
+    session: AsyncSession, passwords: Passwords, settings: Settings, data: UserCreate
+) -> tuple[str, str] | None:
+    """Create the account unless the address has one; the mail to send either way,
+    or None when the address has had its share of registration mails."""
     # Hashed in both cases, so both answers take the same time.
     user = User(
         email=data.email,
@@ -41,7 +43,15 @@ async def register(
         password_hash=await passwords.hash(data.password),
         role=Role.USER,  # admins are promoted out of band, never self-registered
     )
-    return WELCOME if await user_repo.add_if_new(session, user) else ALREADY_REGISTERED
+    mail = WELCOME if await user_repo.add_if_new(session, user) else ALREADY_REGISTERED
+    # Anyone may type a stranger's address: without a share per recipient, many
+    # client addresses, each under its own limit, could flood that inbox.
+    key = rate_limit.recipient_key(settings, data.email)
+    share = Rate(
+        settings.registration_mails_per_recipient, settings.registration_mail_window
+    )
+    wait = await rate_limit.take(session, key, share, now=datetime.now(UTC))
+    return mail if wait == 0 else None
 
 
 async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:

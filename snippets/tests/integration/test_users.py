@@ -3,6 +3,7 @@
 import httpx
 import pytest
 
+from app.core.config import Settings
 from tests.factories import RecordingMailSender, UserCreateFactory
 
 USERS = "/api/v1/users"
@@ -50,6 +51,26 @@ async def test_a_taken_address_gets_the_same_answer_and_its_owner_a_mail(
         ("dup@example.com", "Someone tried to register with your address"),
     ]
     assert owner.status_code == 200, owner.text  # the account is untouched
+
+
+async def test_one_address_gets_a_bounded_number_of_mails(
+    client: httpx.AsyncClient, mail_sender: RecordingMailSender, settings: Settings
+) -> None:
+    """Registering a stranger's address again and again (from many client addresses,
+    each under its own limit) cannot flood that inbox: beyond the share of mails per
+    recipient, the answer is the same 202 and no mail goes out."""
+    victim = UserCreateFactory.build(email="victim@example.com").model_dump(mode="json")
+    share = settings.registration_mails_per_recipient
+    answers = [(await client.post(USERS, json=victim)) for _ in range(share + 3)]
+    other = UserCreateFactory.build().model_dump(mode="json")
+    elsewhere = await client.post(USERS, json=other)
+
+    assert {a.status_code for a in answers} == {202}
+    assert len({a.text for a in answers}) == 1  # over the share looks the same
+    assert [to for to, _ in mail_sender.sent] == ["victim@example.com"] * share + [
+        other["email"]
+    ]
+    assert elsewhere.status_code == 202  # another address has its own share
 
 
 async def test_failed_mail_does_not_fail_registration(
