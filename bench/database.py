@@ -26,7 +26,7 @@ from bench.common import SNIPPETS
 
 TASK_COUNT = 200
 DATABASE = "bench"
-PASSWORD = "Bench-password-1"  # noqa: S105  # a throwaway account in a throwaway database
+PASSWORD = "Load-test-passphrase-1"  # noqa: S105  # a throwaway account in a throwaway database
 API = "/api/v1"
 
 

@@ -1,6 +1,8 @@
 """Users domain errors, each a subclass of the one base error."""
 
-from app.core.exceptions import NotFoundError, UnauthorizedError
+from typing import ClassVar
+
+from app.core.exceptions import AppError, NotFoundError, UnauthorizedError
 from app.users.constants import ErrorCode
 
 
@@ -18,3 +20,11 @@ class RefreshTokenReusedError(UnauthorizedError):
 class UserNotFoundError(NotFoundError):
     code = ErrorCode.USER_NOT_FOUND
     title = "User not found"
+
+
+class PasswordRefusedError(AppError):
+    """A new password the account's own words make easy to guess."""
+
+    code: ClassVar[str] = ErrorCode.PASSWORD_REFUSED
+    title = "Password refused"
+    status = 422

@@ -126,8 +126,9 @@ async def delete_me(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Change my password",
     description="Needs the current password. Every other session of the account "
-    "ends (its tokens stop working); this one goes on. Attempts are limited like "
-    "sign-ins (429).",
+    "ends (its tokens stop working); this one goes on. A new password with the "
+    "account's own words in it is refused (422 password-refused). Attempts are "
+    "limited like sign-ins (429).",
     responses=problem_responses(400, 401, 413, 415, 422, 429),
     dependencies=[Depends(require_json), Depends(limit_password_change)],
 )

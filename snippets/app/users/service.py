@@ -17,11 +17,18 @@ from app.users import repository as user_repo
 from app.users.constants import Role
 from app.users.exceptions import (
     InvalidCredentialsError,
+    PasswordRefusedError,
     RefreshTokenReusedError,
     UserNotFoundError,
 )
 from app.users.models import RefreshToken, User, UserSession
-from app.users.schemas import PasswordChange, TokenPair, UserCreate
+from app.users.schemas import (
+    PasswordChange,
+    TokenPair,
+    UserCreate,
+    account_words,
+    check_password,
+)
 
 # (subject, body) of the mail registration sends, one for each outcome.
 WELCOME = ("Welcome", "Hello! Your account is ready: sign in with your address.")
@@ -197,6 +204,10 @@ async def change_password(
     """
     if not await passwords.verify(user.password_hash, data.current_password):
         raise InvalidCredentialsError
+    try:  # the model knows no account: its own words are checked here
+        check_password(data.new_password, *account_words(user.email, user.display_name))
+    except ValueError as exc:
+        raise PasswordRefusedError(str(exc)) from None
     new_hash = await passwords.hash(data.new_password)
     replaced = await user_repo.replace_password_hash(
         session, user.id, old=user.password_hash, new=new_hash

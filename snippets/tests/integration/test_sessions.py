@@ -186,17 +186,20 @@ async def test_changing_the_password_ends_the_other_sessions(
     [
         ({"current_password": "Wrong-password-12"}, 401, "invalid-credentials"),
         ({"new_password": "weakpassword"}, 422, "validation-error"),
+        ({"new_password": "{name} forever and ever"}, 422, "password-refused"),
     ],
-    ids=["wrong-current", "weak-new"],
+    ids=["wrong-current", "short-new", "own-name-new"],
 )
 async def test_a_password_change_needs_the_current_one_and_a_strong_new_one(
     client: httpx.AsyncClient, body: dict[str, str], status: int, code: str
 ) -> None:
     """A stolen access token alone cannot take the account over."""
-    user = await register(client)
+    user = await register(client, display_name="Grace Hopper")
     tokens = await sign_in(client, user)
     sent = {"current_password": user.password, "new_password": "Strong-enough-pass-7"}
 
+    name = user.display_name
+    body = {key: value.format(name=name) for key, value in body.items()}
     response = await client.post(PASSWORD, json=sent | body, headers=bearer(tokens))
     after = await client.get(TASKS, headers=bearer(tokens))
 

@@ -141,7 +141,10 @@ async def test_a_password_change_from_a_known_address_is_not_paced_either(
     """The same limits as sign-in: the known address goes past the empty bucket."""
     async with running(create_app(settings)) as app:
         form = await registered(app)
-        change = {"current_password": form["password"], "new_password": "New-pw-98765"}
+        change = {
+            "current_password": form["password"],
+            "new_password": "New-password-98765",
+        }
         async with client_from(app, VICTIM) as victim:
             tokens = (await victim.post(TOKEN, data=form)).json()
             bearer = {"Authorization": f"Bearer {tokens['access_token']}"}

@@ -257,8 +257,8 @@ async def test_err_005_instance_is_the_path_only(
 # --8<-- [start:err-006]
 @pytest.mark.rule("ERR-006")
 def test_err_006_a_validator_error_names_its_field() -> None:
-    """A weak password fails in the model's validator, as an error on `password`."""
-    data = {"email": "ada@example.com", "display_name": "Ada", "password": "a" * 12}
+    """A guessable password fails in the model's validator, as an error on it."""
+    data = {"email": "ada@example.com", "display_name": "Ada", "password": "a" * 20}
     with pytest.raises(ValidationError) as raised:
         UserCreate.model_validate(data)
     (error,) = raised.value.errors()

@@ -173,7 +173,7 @@ def token(live_app: FastAPI) -> dict[str, str]:
     """A bearer token of a user registered through the contract's own Cases."""
     user: dict[str, JsonValue] = {
         "email": "c@example.com",
-        "password": "Contract-2025!",
+        "password": "Contract-test-2025!",
         "display_name": "C",
     }
     users = SERVICE_SCHEMA["/api/v1/users"]["POST"]
