@@ -98,7 +98,7 @@ class RecordingMailSender:
     sent: list[tuple[str, str]] = field(default_factory=list)
     fail: bool = False
 
-    def send(self, *, to: str, subject: str, body: str) -> None:
+    def send(self, *, to: str, subject: str, body: str, timeout: float) -> None:
         if self.fail:
             raise ConnectionError("mail server unreachable")
         self.sent.append((to, subject))

@@ -94,7 +94,7 @@ class SlowSdk:
     def __init__(self, events: list[str]) -> None:
         self.events = events
 
-    def send(self, *, to: str, subject: str, body: str) -> None:
+    def send(self, *, to: str, subject: str, body: str, timeout: float) -> None:
         time.sleep(0.05)
         self.events.append("mail sent")
 

@@ -324,7 +324,7 @@ async def test_the_budget_is_a_duration(
 class BlockingSdk:
     """A synchronous SDK: its call holds the thread for 50 ms."""
 
-    def send(self, *, to: str, subject: str, body: str) -> None:
+    def send(self, *, to: str, subject: str, body: str, timeout: float) -> None:
         time.sleep(0.05)
 
 

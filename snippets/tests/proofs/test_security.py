@@ -465,7 +465,9 @@ def test_structured_personal_fields_are_masked(
 ) -> None:
     """The service's own mail log passes the address as `email`, which is masked."""
     with caplog.at_level(logging.INFO):
-        LoggingMailSender().send(to="ada@example.com", subject="Welcome", body="Hi")
+        LoggingMailSender().send(
+            to="ada@example.com", subject="Welcome", body="Hi", timeout=1.0
+        )
 
     line = JsonFormatter().format(caplog.records[-1])
     assert "ada@example.com" not in line

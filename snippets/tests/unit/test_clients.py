@@ -11,7 +11,7 @@ import pytest
 from app.core.logging import request_id_var
 from app.infra.clients import http
 from app.infra.clients.http import create_http_client, fetch_json, request_with_retry
-from app.infra.clients.mail import LoggingMailSender, send_mail
+from app.infra.clients.mail import MAIL_TIMEOUT_SECONDS, LoggingMailSender, send_mail
 
 Reply = int | tuple[int, dict[str, str]]  # a status, or a status with headers
 
@@ -200,11 +200,25 @@ async def test_fetch_json_budget_cancels_a_slow_call(
             await fetch_json(client, "http://peer/slow", budget_s=0.01)
 
 
+async def test_every_mail_goes_out_with_a_deadline() -> None:
+    """The SDK is told when to give up: a thread cannot be cancelled from outside."""
+    deadlines: list[float] = []
+
+    class Sdk:
+        def send(self, *, to: str, subject: str, body: str, timeout: float) -> None:
+            deadlines.append(timeout)
+
+    await send_mail(Sdk(), to="a@example.com", subject="Hi", body="")
+
+    assert deadlines == [MAIL_TIMEOUT_SECONDS]
+    assert 0 < MAIL_TIMEOUT_SECONDS <= 30
+
+
 async def test_mail_runs_in_a_thread_and_failures_are_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     class Broken:
-        def send(self, *, to: str, subject: str, body: str) -> None:
+        def send(self, *, to: str, subject: str, body: str, timeout: float) -> None:
             raise ConnectionError(to)
 
     with caplog.at_level(logging.INFO):
