@@ -7,9 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Form, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.core import rate_limit
 from app.core.config import Settings, SettingsDep
-from app.core.rate_limit import Rate
 from app.core.security import (
     AccessClaims,
     SignedInBrieflyDep,
@@ -18,7 +16,9 @@ from app.core.security import (
 )
 from app.infra.clients.mail import LoggingMailSender, MailSender
 from app.infra.db.base import SessionFactoryDep
+from app.users import limits as rate_limit
 from app.users.constants import Role
+from app.users.limits import Rate
 from app.users.models import User
 
 

@@ -78,3 +78,17 @@ class RefreshToken(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class RateLimitCounter(Base):
+    """One key's bucket: when it is full again. A full bucket needs no row.
+
+    A known pair's row (`known_pair_key`) has no bucket: `refills_at` is when
+    it expires, and the same purge removes it. (Named before it moved into
+    this domain: renaming a table breaks the version still running.)
+    """
+
+    __tablename__ = "rate_limit_counter"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    refills_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

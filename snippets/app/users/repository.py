@@ -2,14 +2,14 @@
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete as delete_rows  # `delete` is this module's own
-from sqlalchemy import or_, select, tuple_, update
+from sqlalchemy import exists, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.users.models import RefreshToken, User, UserSession
+from app.users.models import RateLimitCounter, RefreshToken, User, UserSession
 
 
 async def get_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
@@ -170,5 +170,81 @@ async def delete_expired_refresh_tokens(
     )
     result = await session.execute(
         delete_rows(RefreshToken).where(RefreshToken.jti.in_(expired))
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult's
+
+
+# --8<-- [start:gcra]
+async def take_rate_slot(
+    session: AsyncSession,
+    key: str,
+    *,
+    interval: timedelta,
+    slack: timedelta,
+    now: datetime,
+) -> float:
+    """Take one slot atomically (GCRA): 0 if granted, else seconds to wait."""
+    table = RateLimitCounter
+    statement = (
+        insert(table)
+        .values(key=key, refills_at=now + interval)
+        .on_conflict_do_update(
+            index_elements=[table.key],
+            set_={"refills_at": func.greatest(table.refills_at, now) + interval},
+            where=table.refills_at <= now + slack,  # else: refused, nothing changes
+        )
+        .returning(table.refills_at)
+    )
+    if (await session.execute(statement)).first() is not None:
+        return 0.0
+    # Refused: the row is locked by the upsert above, so it is still there.
+    refills_at = await session.scalar(select(table.refills_at).where(table.key == key))
+    return max(((refills_at or now) - slack - now).total_seconds(), 0.001)
+    # --8<-- [end:gcra]
+
+
+async def keep_rate_key(session: AsyncSession, key: str, *, until: datetime) -> None:
+    """Keep `key` until `until` (a known pair); the purge drops it then."""
+    table = RateLimitCounter
+    statement = insert(table).values(key=key, refills_at=until)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.key],
+            set_={"refills_at": statement.excluded.refills_at},
+        )
+    )
+
+
+async def rate_key_kept(session: AsyncSession, key: str, *, now: datetime) -> bool:
+    table = RateLimitCounter
+    kept = exists().where(table.key == key, table.refills_at > now)
+    return bool(await session.scalar(select(kept)))
+
+
+async def delete_rate_keys(
+    session: AsyncSession, *, exact: Sequence[str], prefixes: Sequence[str]
+) -> None:
+    """Delete the counters with these keys, or keys that start with a prefix."""
+    key = RateLimitCounter.key
+    named = or_(
+        key.in_(exact),
+        *(key.startswith(prefix, autoescape=True) for prefix in prefixes),
+    )
+    await session.execute(delete_rows(RateLimitCounter).where(named))
+
+
+async def purge_expired_rate_keys(
+    session: AsyncSession, *, now: datetime, batch_size: int
+) -> int:
+    """Delete up to `batch_size` full buckets or expired known pairs; a retention
+    job calls it until 0."""
+    expired = (
+        select(RateLimitCounter.key)
+        .where(RateLimitCounter.refills_at <= now)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)  # a sign-in holding a row is not waited for
+    )
+    result = await session.execute(
+        delete_rows(RateLimitCounter).where(RateLimitCounter.key.in_(expired))
     )
     return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult's

@@ -6,13 +6,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.core import rate_limit
 from app.core.config import Settings
 from app.core.models import is_storable
 from app.core.pagination import Cursor, InvalidCursorError, PageParams, cursor_scope
 from app.core.passwords import Passwords
-from app.core.rate_limit import Rate
 from app.core.security import InvalidTokenError, create_token, decode_token
+from app.users import limits
 from app.users import repository as user_repo
 from app.users.constants import Role
 from app.users.exceptions import (
@@ -53,11 +52,11 @@ async def register(
     mail = WELCOME if await user_repo.add_if_new(session, user) else ALREADY_REGISTERED
     # Anyone may type a stranger's address: without a share per recipient, many
     # client addresses, each under its own limit, could flood that inbox.
-    key = rate_limit.recipient_key(settings, data.email)
-    share = Rate(
+    key = limits.recipient_key(settings, data.email)
+    share = limits.Rate(
         settings.registration_mails_per_recipient, settings.registration_mail_window
     )
-    wait = await rate_limit.take(session, key, share, now=datetime.now(UTC))
+    wait = await limits.take(session, key, share, now=datetime.now(UTC))
     return mail if wait == 0 else None
 
 
@@ -220,5 +219,5 @@ async def change_password(
 
 async def delete_account(session: AsyncSession, settings: Settings, user: User) -> None:
     """Erase the account; foreign keys cascade to everything it owns."""
-    await rate_limit.forget_account(session, settings, user.email)
+    await limits.forget_account(session, settings, user.email)
     await user_repo.delete(session, user)

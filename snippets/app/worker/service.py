@@ -14,7 +14,6 @@ from saq.job import Job as SaqJob
 from saq.job import Status
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.core import rate_limit
 from app.core.exceptions import QueueUnavailableError
 from app.tasks import idempotency
 from app.tasks import repository as task_repo
@@ -239,7 +238,9 @@ def purge_steps(settings: PurgeSettings) -> list[PurgeStep]:
 
     async def rate_limit_buckets(session: AsyncSession, now: datetime) -> int:
         # A full bucket is the same as no row: it only holds a client's digest.
-        return await rate_limit.purge_expired(session, now=now, batch_size=batch)
+        return await user_repo.purge_expired_rate_keys(
+            session, now=now, batch_size=batch
+        )
 
     return [
         PurgeStep("worker_processed_job", processed_jobs),

@@ -8,11 +8,10 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.core import rate_limit
 from app.core.config import Settings
-from app.core.rate_limit import RateLimitCounter
+from app.users import limits
 from app.users import repository as user_repo
-from app.users.models import RefreshToken, User, UserSession
+from app.users.models import RateLimitCounter, RefreshToken, User, UserSession
 from tests.conftest import bearer, register, sign_in
 
 TOKEN = "/api/v1/auth/token"
@@ -30,12 +29,12 @@ def test_account_keys_are_keyed_hashes_not_bare_sha256(settings: Settings) -> No
         update={"jwt_secret": settings.jwt_secret.__class__("x" * 40)}
     )
 
-    key = rate_limit.account_key(settings, email)
+    key = limits.account_key(settings, email)
 
     assert hashlib.sha256(email.encode()).hexdigest() not in key
     assert email not in key
-    assert key == rate_limit.account_key(settings, " ADA@example.com ")
-    assert key != rate_limit.account_key(other, email)
+    assert key == limits.account_key(settings, " ADA@example.com ")
+    assert key != limits.account_key(other, email)
 
 
 async def test_counters_hold_no_address_and_the_deleted_accounts_are_gone(
@@ -75,7 +74,9 @@ async def test_expired_counters_are_purged_and_live_ones_kept(
         )
 
     async with sessions.begin() as session:
-        purged = await rate_limit.purge_expired(session, now=now, batch_size=100)
+        purged = await user_repo.purge_expired_rate_keys(
+            session, now=now, batch_size=100
+        )
     async with sessions() as session:
         left = (await session.scalars(select(RateLimitCounter.key))).all()
 
@@ -160,7 +161,9 @@ async def test_purges_work_in_bounded_batches(
     batches = []
     while True:
         async with sessions.begin() as session:
-            purged = await rate_limit.purge_expired(session, now=now, batch_size=2)
+            purged = await user_repo.purge_expired_rate_keys(
+                session, now=now, batch_size=2
+            )
         batches.append(purged)
         if not purged:
             break

@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.core.rate_limit import RateLimitCounter
-from app.users.models import User, UserSession
+from app.users.models import RateLimitCounter, User, UserSession
 from app.worker.config import PurgeSettings
 from app.worker.service import purge, purge_steps
 from demos import ret_flag_only_delete, ret_leaky_response
