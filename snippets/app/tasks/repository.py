@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import (
     DateTime,
@@ -86,15 +86,18 @@ READ_COLUMNS = (
 
 
 # --8<-- [start:owned-rows]
-def _owned_rows(owner_id: uuid.UUID) -> Select[*tuple[Any, ...]]:
+# A SELECT of READ_COLUMNS. Its row type stays open: spelt out, it would repeat
+# TaskRow's eleven fields, and TaskRow is the type the rows are read into.
+ReadQuery: TypeAlias = Select[*tuple[Any, ...]]
+
+
+def _owned_rows(owner_id: uuid.UUID) -> ReadQuery:
     # The same ownership filter, for reads: one SELECT ... JOIN user_account.
     query = select(*READ_COLUMNS).join(Task.owner)
     return query.where(Task.owner_id == owner_id)
 
 
-async def _task_rows(
-    session: AsyncSession, query: Select[*tuple[Any, ...]]
-) -> list[TaskRow]:
+async def _task_rows(session: AsyncSession, query: ReadQuery) -> list[TaskRow]:
     result = await session.execute(query)
     # Positional: READ_COLUMNS and TaskRow's fields are in the same order (a
     # test checks it), and a tuple unpacks faster than a mapping per row.
