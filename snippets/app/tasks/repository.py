@@ -352,6 +352,7 @@ async def mark_import_failed(
     )
 
 
+# --8<-- [start:count-under-lock]
 async def count_pending_imports(session: AsyncSession, owner_id: uuid.UUID) -> int:
     """Pending imports of the owner, counted under a lock held to the commit:
     two requests of one owner count one after the other, never both at once."""
@@ -360,6 +361,7 @@ async def count_pending_imports(session: AsyncSession, owner_id: uuid.UUID) -> i
     )
     pending = select(func.count()).where(TaskImport.owner_id == owner_id, *_pending())
     return await session.scalar(pending) or 0
+    # --8<-- [end:count-under-lock]
 
 
 async def pending_import_ids(
