@@ -4,7 +4,8 @@
 rule catalogue:
 
 - `rules.json`: every rule with its level, statement, absolute URL, short link, status, origin,
-  the checks that check it (the page's and the audit tool's), first publication date, changes
+  the checks that check it (the page's and the audit tool's), its departures from the original
+  (`{kind, text}`: departs, level, narrower, dropped), first publication date, changes
   since (guidebook.changelog), the snippet sections its blocks include and the example's test
   files with a test marked for it (`@pytest.mark.rule`);
 - `_redirects`: Netlify's 301 answers for the short links `/r/<ID>` (see guidebook.links);
@@ -96,6 +97,7 @@ def rule_entries(
                 "merged_into": rule.merged_into,
                 "origin": origin_json(rule),
                 "checked_by": checks_json(checks(rule), base_url, ruff),
+                "departures": [{"kind": d.kind, "text": d.text} for d in entry.departures],
                 "since": registry.get(rule.id),
                 "changed": [event.as_json() for event in history.get(rule.id, [])],
                 "snippets": list(entry.includes),
