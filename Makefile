@@ -36,12 +36,10 @@ test: chromium test-example test-site test-audit  ## Run the whole test suite (t
 test-example: $(STAMP)  ## The example service's own tests (unit, integration, contract) with coverage, in the unpacked template
 	$(BIN)/python -m guidebook.standalone $(ARGS)
 
-# With pytest-xdist installed, the site's tests run in two processes that share one build of the
-# site (tests/conftest.py); without it, in one. Both run every test.
-SITE_PARALLEL = $(shell $(BIN)/python -c "import xdist" 2>/dev/null && echo "-n 2 --dist loadgroup")
-
+# One pytest-xdist process per core; they share one build of the site, and each test module
+# but the browser's per-page ones stays in one process (tests/conftest.py).
 test-site: $(STAMP) chromium  ## The site's tests: every block, rule IDs, the build, the browser
-	$(BIN)/python -m pytest $(SITE_PARALLEL)
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # The browser tests drive Debian's Chromium (Playwright downloads nothing here): checked first, the
 # way the tests look for it, and installed as root; anyone else is told the command at once.

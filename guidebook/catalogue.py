@@ -109,7 +109,7 @@ class Entry:
     def addition(self) -> Departure | None:
         """A rule the original does not have, as the errata list it: the origin's reason."""
         origin = self.rule.origin
-        if origin is None or origin.kind != "added":
+        if origin is None or origin.kind != "added" or self.rule.retired:
             return None
         return Departure("added", DEPARTURE_KINDS_TITLE["added"], origin.text or "")
 

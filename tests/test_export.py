@@ -69,8 +69,8 @@ def test_rules_json_entries_match_the_rule_pages(
     base = site_url()
     registry = read_registry(REGISTRY)
     keys = (
-        "id level title statement section page url anchor short_url status merged_into origin"
-        " checked_by since changed snippets tests"
+        "id level title statement section page url anchor short_url status merged_into last_level"
+        " origin checked_by departures since changed snippets tests"
     )
     for entry, rule in zip(entries, rules, strict=True):
         assert sorted(entry) == sorted(keys.split())
@@ -104,19 +104,23 @@ def test_rules_json_carries_origin_checks_and_changes(
     audit, ruff = audit_checks(), ruff_rules()
     base = site_url()
     for entry, rule in zip(entries, rules, strict=True):
-        if rule.origin is None:
-            assert (entry["origin"], entry["checked_by"]) == (None, [])
-        else:
-            assert entry["origin"] == {
-                "kind": rule.origin.kind,
-                "section": rule.origin.section,
-                "text": rule.origin.text,
-            }
-            assert entry["origin"]["kind"] in {"original", "derived", "added"}
+        assert rule.origin is not None, rule.id  # a tombstone keeps the origin it had
+        assert entry["origin"] == {
+            "kind": rule.origin.kind,
+            "section": rule.origin.section,
+            "text": rule.origin.text,
+        }
+        assert entry["origin"]["kind"] in {"original", "derived", "added"}
+        if rule.status == "active":
+            assert entry["last_level"] is None
             assert [(c["kind"], c["value"]) for c in entry["checked_by"]] == [
                 *((c.kind, c.value) for c in rule.checked_by),
                 *(("audit", name) for name in audit.get(rule.id, ())),
             ]
+        else:  # the checks are the canonical rule's; the level is the one it had before
+            assert entry["checked_by"] == []
+            assert entry["last_level"] in {"MUST", "SHOULD", "MAY"}
+            assert entry["last_level"] == entry["changed"][-1]["from"]
         for check in entry["checked_by"]:
             if check["kind"] == "audit":
                 assert check["url"] == f"{base}audit/#what-it-checks"

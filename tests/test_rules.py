@@ -172,6 +172,8 @@ it matters.
 
 **RETIRED** · Replaced by [ERR-001](#err-001).
 
+*Origin:* added — a model rule.
+
 === "Docs"
 
     Plain text.
@@ -182,7 +184,7 @@ def test_the_model_reads_tabs_blocks_departures_and_tests() -> None:
     """One parse gives each rule its section, tabs (nested too), blocks by tab and its notes."""
     first, second = parse_catalogue_page(MODEL_PAGE, "rules/errors.md", {"ERR-001": ["t::x"]})
     assert (first.rule.id, first.lines) == ("ERR-001", range(4, 41))
-    assert second.lines == range(42, 48)
+    assert second.lines == range(42, 50)
     assert [(tab.label, tab.kind) for tab in first.tabs] == [
         ("Do", "do"),
         ("Do (async)", "do"),
@@ -222,7 +224,9 @@ def test_every_departure_box_has_a_known_kind() -> None:
 def test_a_tombstone_has_no_blocks_and_an_other_tab() -> None:
     """A RETIRED rule parses with its section; a tab that is neither Do nor Don't is `other`."""
     _, tombstone = parse_catalogue_page(MODEL_PAGE, "rules/errors.md", {})
-    assert (tombstone.rule.retired, tombstone.rule.origin) == (True, None)
+    assert tombstone.rule.retired
+    assert tombstone.rule.origin is not None
+    assert (tombstone.rule.origin.kind, tombstone.addition) == ("added", None)  # not in errata
     assert [(tab.label, tab.kind) for tab in tombstone.tabs] == [("Docs", "other")]
     assert (tombstone.do, tombstone.dont, tombstone.includes, tombstone.why) == ((), (), (), None)
 
