@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import (
     DateTime,
@@ -86,15 +86,18 @@ READ_COLUMNS = (
 
 
 # --8<-- [start:owned-rows]
-def _owned_rows(owner_id: uuid.UUID) -> Select[*tuple[Any, ...]]:
+# A SELECT of READ_COLUMNS. Its row type stays open: spelt out, it would repeat
+# TaskRow's eleven fields, and TaskRow is the type the rows are read into.
+ReadQuery: TypeAlias = Select[*tuple[Any, ...]]
+
+
+def _owned_rows(owner_id: uuid.UUID) -> ReadQuery:
     # The same ownership filter, for reads: one SELECT ... JOIN user_account.
     query = select(*READ_COLUMNS).join(Task.owner)
     return query.where(Task.owner_id == owner_id)
 
 
-async def _task_rows(
-    session: AsyncSession, query: Select[*tuple[Any, ...]]
-) -> list[TaskRow]:
+async def _task_rows(session: AsyncSession, query: ReadQuery) -> list[TaskRow]:
     result = await session.execute(query)
     # Positional: READ_COLUMNS and TaskRow's fields are in the same order (a
     # test checks it), and a tuple unpacks faster than a mapping per row.
@@ -349,6 +352,7 @@ async def mark_import_failed(
     )
 
 
+# --8<-- [start:count-under-lock]
 async def count_pending_imports(session: AsyncSession, owner_id: uuid.UUID) -> int:
     """Pending imports of the owner, counted under a lock held to the commit:
     two requests of one owner count one after the other, never both at once."""
@@ -357,6 +361,7 @@ async def count_pending_imports(session: AsyncSession, owner_id: uuid.UUID) -> i
     )
     pending = select(func.count()).where(TaskImport.owner_id == owner_id, *_pending())
     return await session.scalar(pending) or 0
+    # --8<-- [end:count-under-lock]
 
 
 async def pending_import_ids(
