@@ -4,7 +4,8 @@
 rule catalogue:
 
 - `rules.json`: every rule with its level, statement, absolute URL, short link, status (a
-  tombstone also with the rule it was merged into and its `last_level`), origin, the checks that check it (the page's and the audit tool's), its departures from the original
+  tombstone also with the rule it was merged into and its `last_level`), origin, the checks
+  that check it (the page's and the audit tool's), its departures from the original
   (`{kind, text}`: departs, level, narrower, dropped), first publication date, changes
   since (guidebook.changelog), the snippet sections its blocks include and the example's test
   files with a test marked for it (`@pytest.mark.rule`);
