@@ -36,8 +36,10 @@ test: chromium test-example test-site test-audit  ## Run the whole test suite (t
 test-example: $(STAMP)  ## The example service's own tests (unit, integration, contract) with coverage, in the unpacked template
 	$(BIN)/python -m guidebook.standalone $(ARGS)
 
+# One pytest-xdist process per core; they share one build of the site, and each test module
+# but the browser's per-page ones stays in one process (tests/conftest.py).
 test-site: $(STAMP) chromium  ## The site's tests: every block, rule IDs, the build, the browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # The browser tests drive Debian's Chromium (Playwright downloads nothing here): checked first, the
 # way the tests look for it, and installed as root; anyone else is told the command at once.

@@ -27,10 +27,36 @@ _TAB = re.compile(r'^(?P<indent> *)=== "(?P<label>[^"]+)"')
 _DO = re.compile(r"Do\b")  # "Do", "Do (async)"; not "Don't" or "Docs"
 _DONT = re.compile(r"Don't\b")
 _DEPARTURE = re.compile(r'^(?P<indent> *)!!! departure(?: "(?P<title>[^"]*)")?\s*$')
+DepartureKind = Literal["departs", "level", "narrower", "dropped", "added", "unknown"]
+# The title of a `!!! departure` box -> its kind; the errata group by kind in this order. An
+# addition is not a box: it is a rule whose *Origin:* is `added — reason` (Entry.addition).
+DEPARTURE_KINDS: dict[str, DepartureKind] = {
+    "Departs from the original": "departs",
+    "Level differs from the original": "level",
+    "Narrower than the original": "narrower",
+    "Dropped from the original": "dropped",
+    "Added by this guideline": "added",
+}
 
 
 class StaleRegistryError(LookupError):
     """A published rule ID no longer names a rule on any page."""
+
+
+DEPARTURE_KINDS_TITLE: dict[DepartureKind, str] = {k: t for t, k in DEPARTURE_KINDS.items()}
+
+
+@dataclass(frozen=True)
+class Departure:
+    """A `!!! departure "Title"` note of a rule: what kind of change, and its Markdown body."""
+
+    kind: DepartureKind  # "unknown" for a title not in DEPARTURE_KINDS (a test refuses it)
+    title: str | None
+    text: str  # the body, dedented
+
+
+def departure_kind(title: str | None) -> DepartureKind:
+    return DEPARTURE_KINDS.get(title or "", "unknown")
 
 
 def tab_kind(label: str) -> TabKind:
@@ -67,7 +93,7 @@ class Entry:
     fences: tuple[Fence, ...]
     why: str | None  # the **Why.** paragraph on one line
     reviewer_checked: bool  # a process rule: the page says how a reviewer checks it
-    departures: tuple[str, ...]  # the Markdown body of each departure note, dedented
+    departures: tuple[Departure, ...]  # each `!!! departure` note, in page order
     tests: tuple[str, ...]  # `tests/...py::test_name` marked `@pytest.mark.rule(ID)`
 
     def fences_of(self, kind: TabKind) -> tuple[Fence, ...]:
@@ -78,6 +104,19 @@ class Entry:
     def untabbed(self) -> tuple[Fence, ...]:
         """The fences outside every tab."""
         return tuple(f for f in self.fences if not any(f.line in t.lines for t in self.tabs))
+
+    @property
+    def addition(self) -> Departure | None:
+        """A rule the original does not have, as the errata list it: the origin's reason."""
+        origin = self.rule.origin
+        if origin is None or origin.kind != "added" or self.rule.retired:
+            return None
+        return Departure("added", DEPARTURE_KINDS_TITLE["added"], origin.text or "")
+
+    @property
+    def changes(self) -> tuple[Departure, ...]:
+        """Everything the errata list for this rule: its departure notes, then its addition."""
+        return (*self.departures, *((self.addition,) if self.addition else ()))
 
     @property
     def do(self) -> tuple[str, ...]:
@@ -141,18 +180,19 @@ def _why(body: list[str]) -> str | None:
     return " ".join(paragraph) or None
 
 
-def _departures(body: list[str]) -> Iterator[str]:
-    """The body of each `!!! departure` note: its indented lines, dedented."""
+def _departures(body: list[str]) -> Iterator[Departure]:
+    """Each `!!! departure` note: its kind (from its title) and its indented lines, dedented."""
     note: list[str] | None = None
-    indent = 0
+    indent, title = 0, None
     for line in [*body, "<end>"]:
         match = _DEPARTURE.match(line)
         ends = bool(match) or (bool(line.strip()) and not line.startswith(" " * (indent + 4)))
         if note is not None and ends:
-            yield "\n".join(row[indent + 4 :] for row in note).strip()
+            text = "\n".join(row[indent + 4 :] for row in note).strip()
+            yield Departure(departure_kind(title), title, text)
             note = None
         if match:
-            note, indent = [], len(match["indent"])
+            note, indent, title = [], len(match["indent"]), match["title"]
         elif note is not None:
             note.append(line)
 

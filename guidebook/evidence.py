@@ -8,7 +8,7 @@ build, MkDocs' and Zensical's, renders them afresh.
 
 from pathlib import Path
 
-from guidebook.catalogue import EXAMPLE_TESTS, Entry, load
+from guidebook.catalogue import EXAMPLE_TESTS, DepartureKind, Entry, load
 from guidebook.links import rewrite_links
 from guidebook.paths import RULE_PAGES
 from guidebook.rules import Rule, section_order
@@ -72,19 +72,44 @@ def render_evidence(evidence: list[Entry]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# The errata's groups, in page order: (kind, heading, the summary's word for it).
+ERRATA_GROUPS: tuple[tuple[DepartureKind, str, str], ...] = (
+    ("departs", "Departs from the original", "departs"),
+    ("level", "Level differs from the original", "level differs"),
+    ("narrower", "Narrower than the original", "narrower"),
+    ("dropped", "Dropped from the original", "dropped"),
+    ("added", "Added by this guideline", "added"),
+)
+
+
+def errata_counts(evidence: list[Entry]) -> dict[DepartureKind, int]:
+    """How many errata entries of each kind: departure notes by title, additions by origin."""
+    counts: dict[DepartureKind, int] = {kind: 0 for kind, _, _ in ERRATA_GROUPS}
+    for item in evidence:
+        for change in item.changes:
+            counts[change.kind] = counts.get(change.kind, 0) + 1
+    return counts
+
+
 def render_errata(evidence: list[Entry]) -> str:
-    """Every departure from the original guideline in Markdown: the count, then by section."""
-    noted = [e for e in evidence if e.departures]
-    lines = [
-        f"{sum(len(e.departures) for e in noted)} departures in {len(noted)} rules.",
-    ]
-    section = ""
-    for item in noted:
-        if item.rule.section != section:
-            section = item.rule.section
-            lines += ["", f"## {section}", ""]
-        for note in item.departures:
-            body = rewrite_links(note, item.rule.page, str)
+    """Every change to the original guideline in Markdown: the count per kind, then a section
+    per kind (departs, level differs, narrower, dropped, added), by the guideline's sections."""
+    counts = errata_counts(evidence)
+    total = sum(counts.values())
+    rules = sum(bool(e.changes) for e in evidence)
+    summary = ", ".join(f"{counts[kind]} {word}" for kind, _, word in ERRATA_GROUPS)
+    lines = [f"{total} changes to the original in {rules} rules: {summary}."]
+    for kind, heading, _ in ERRATA_GROUPS:
+        found = [(e, c) for e in evidence for c in e.changes if c.kind == kind]
+        if not found:
+            continue
+        lines += ["", f"## {heading} ({len(found)}) {{ #{kind} }}"]  # an anchor without the count
+        section = ""
+        for item, change in found:
+            if item.rule.section != section:
+                section = item.rule.section
+                lines += ["", f"### {section}", ""]
+            body = rewrite_links(change.text, item.rule.page, str)
             indented = "\n".join(("    " + row) if row else "" for row in body.splitlines())
             lines += [f"- **{_link(item.rule)} · {item.rule.title}**", "", indented, ""]
     return "\n".join(lines).rstrip() + "\n"

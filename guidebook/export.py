@@ -3,8 +3,10 @@
 `python -m guidebook.export --site-dir site` runs after `mkdocs build` and writes, all from the
 rule catalogue:
 
-- `rules.json`: every rule with its level, statement, absolute URL, short link, status, origin,
-  the checks that check it (the page's and the audit tool's), first publication date, changes
+- `rules.json`: every rule with its level, statement, absolute URL, short link, status (a
+  tombstone also with the rule it was merged into and its `last_level`), origin, the checks
+  that check it (the page's and the audit tool's), its departures from the original
+  (`{kind, text}`: departs, level, narrower, dropped), first publication date, changes
   since (guidebook.changelog), the snippet sections its blocks include and the example's test
   files with a test marked for it (`@pytest.mark.rule`);
 - `_redirects`: Netlify's 301 answers for the short links `/r/<ID>` (see guidebook.links);
@@ -32,7 +34,7 @@ from typing import Any
 
 from guidebook.artifacts import write_artifacts
 from guidebook.catalogue import Catalogue, Entry, load
-from guidebook.changelog import by_rule, read_events
+from guidebook.changelog import Event, by_rule, read_events
 from guidebook.checked_by import as_json as checks_json
 from guidebook.checked_by import checks, ruff_names
 from guidebook.links import netlify_redirects, page_path, rule_path, short_ids, short_path
@@ -66,10 +68,18 @@ def registry() -> dict[str, str]:
 
 
 def origin_json(rule: Rule) -> dict[str, str | None] | None:
-    """rules.json's `origin`: `{kind, section, text}`, None for a tombstone."""
+    """rules.json's `origin`: `{kind, section, text}` (a tombstone keeps the one it had)."""
     if rule.origin is None:
         return None
     return {"kind": rule.origin.kind, "section": rule.origin.section, "text": rule.origin.text}
+
+
+def last_level(rule: Rule, events: Sequence[Event]) -> str | None:
+    """The level a tombstone had when it was merged or retired; None for a live rule."""
+    if rule.status == "active":
+        return None
+    ends = [e for e in events if e.kind in ("merged", "retired")]
+    return ends[-1].before if ends else None
 
 
 def rule_entries(
@@ -94,8 +104,10 @@ def rule_entries(
                 "short_url": base_url + short_path(rule.id),
                 "status": rule.status,
                 "merged_into": rule.merged_into,
+                "last_level": last_level(rule, history.get(rule.id, [])),
                 "origin": origin_json(rule),
                 "checked_by": checks_json(checks(rule), base_url, ruff),
+                "departures": [{"kind": d.kind, "text": d.text} for d in entry.departures],
                 "since": registry.get(rule.id),
                 "changed": [event.as_json() for event in history.get(rule.id, [])],
                 "snippets": list(entry.includes),

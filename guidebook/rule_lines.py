@@ -152,17 +152,24 @@ def provenance(
     """The *Origin:* and *Checked by:* paragraphs right under a live rule's statement.
 
     `body` is the rule's section (guidebook.rules cuts it), `first_line` the 1-based page line
-    of its first line; a tombstone has neither paragraph.
+    of its first line. A tombstone keeps the *Origin:* of the rule it was (where it came from
+    does not change when its content moves) and has no *Checked by:*: its checks are the
+    canonical rule's.
     """
     paragraphs = _paragraphs(body, first_line)
     prefixes = (ORIGIN_PREFIX, CHECKED_PREFIX)
     typed = [(n, text) for n, text in paragraphs if text.startswith(prefixes)]
     if tombstone:
-        if typed:
+        kept = paragraphs[1:2]
+        if not kept or not kept[0][1].startswith(ORIGIN_PREFIX) or len(typed) > 1:
+            number = (typed[1:] or kept or paragraphs[:1] or [(first_line - 1, "")])[0][0]
             raise LineSyntaxError(
-                f"a tombstone has no {ORIGIN_PREFIX} or {CHECKED_PREFIX} line", typed[0][0]
+                f"a tombstone keeps one {ORIGIN_PREFIX} line, right under its MERGED or "
+                f"RETIRED line, and has no {CHECKED_PREFIX} line",
+                number,
             )
-        return None, ()
+        origin_line, origin_text = kept[0]
+        return _at(origin_line, parse_origin, origin_text.removeprefix(ORIGIN_PREFIX).strip()), ()
     found = paragraphs[1:3]
     for (number, text), prefix in zip(found, prefixes, strict=False):
         if not text.startswith(prefix):

@@ -50,7 +50,7 @@ class Rule:
     page: str  # path relative to docs/, e.g. "rules/errors.md"
     section: str  # the page's H1, the guideline's section heading
     line: int
-    origin: Origin | None = None  # None only for a tombstone
+    origin: Origin | None = None  # every parsed rule has one, a tombstone too
     checked_by: tuple[Check, ...] = ()  # as typed on the page; the audit's are added at build
 
     @property

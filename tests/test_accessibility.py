@@ -16,12 +16,9 @@ from typing import Any, Literal, cast
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
-from guidebook.export import export_site
 from guidebook.links import page_path
 from guidebook.paths import DOCS
-from tests.browser import serve
-from tests.conftest import Build
-from tests.test_browser import browser  # noqa: F401 - the module's Chromium fixture
+from tests.conftest import Build, run_folder, run_lock
 from tools.browser import NodeToolError, axe_script
 
 FAILING = ("serious", "critical")
@@ -56,20 +53,16 @@ ALL_PAGES = [*doc_pages(), "404.html"]
 
 
 @pytest.fixture(scope="module")
-def axe() -> Path:
-    """axe-core's browser build; a clear failure when it cannot be installed."""
-    try:
-        return axe_script()
-    except NodeToolError as error:
-        pytest.fail(str(error))
+def axe(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """axe-core's browser build; a clear failure when it cannot be installed.
 
-
-@pytest.fixture(scope="module")
-def site_url(site_build: Build) -> Iterator[str]:
-    """The site as `make build` publishes it, on a loopback server."""
-    export_site(site_build.site)
-    with serve(site_build.site) as url:
-        yield url
+    Installed by the first worker to ask, under the run's lock: two `npm ci` in one folder clash.
+    """
+    with run_lock(run_folder(tmp_path_factory), "axe"):
+        try:
+            return axe_script()
+        except NodeToolError as error:
+            pytest.fail(str(error))
 
 
 @pytest.fixture(scope="module", params=list(SCHEMES))
@@ -80,7 +73,7 @@ def scheme(request: pytest.FixtureRequest) -> ColorScheme:
 
 
 @pytest.fixture(scope="module")
-def desktop(browser: Browser, scheme: ColorScheme) -> Iterator[BrowserContext]:  # noqa: F811
+def desktop(browser: Browser, scheme: ColorScheme) -> Iterator[BrowserContext]:
     context = browser.new_context(viewport=DESKTOP, color_scheme=scheme)
     yield context
     context.close()
@@ -115,29 +108,25 @@ def test_every_built_page_is_checked(site_build: Build) -> None:
 
 @pytest.mark.parametrize("path", ALL_PAGES)
 def test_page_has_no_serious_violation(
-    desktop: BrowserContext, axe: Path, site_url: str, scheme: ColorScheme, path: str
+    desktop: BrowserContext, axe: Path, plain_url: str, scheme: ColorScheme, path: str
 ) -> None:
     """axe finds nothing serious or critical on the page, desktop size, in this palette."""
     page = desktop.new_page()
     try:
-        check(violations(page, axe, f"{site_url}/{path}", scheme), f"{scheme} /{path}")
+        check(violations(page, axe, f"{plain_url}/{path}", scheme), f"{scheme} /{path}")
     finally:
         page.close()
 
 
 @pytest.mark.parametrize("doc", PHONE_PAGES)
 def test_phone_page_has_no_serious_violation(
-    browser: Browser,  # noqa: F811 - fixture
-    axe: Path,
-    site_url: str,
-    scheme: ColorScheme,
-    doc: str,
+    browser: Browser, axe: Path, plain_url: str, scheme: ColorScheme, doc: str
 ) -> None:
     """The same at phone size, where the navigation becomes a drawer and tables scroll."""
     context = browser.new_context(viewport=PHONE, color_scheme=scheme, is_mobile=True)
     try:
         page = context.new_page()
-        check(violations(page, axe, f"{site_url}/{page_path(doc)}", scheme), f"phone {scheme}")
+        check(violations(page, axe, f"{plain_url}/{page_path(doc)}", scheme), f"phone {scheme}")
     finally:
         context.close()
 
@@ -148,7 +137,7 @@ _PLANTED = """<!doctype html><html lang="en"><head><title>planted</title></head>
 </main></body></html>"""
 
 
-def test_the_check_fails_on_planted_violations(browser: Browser, axe: Path) -> None:  # noqa: F811
+def test_the_check_fails_on_planted_violations(browser: Browser, axe: Path) -> None:
     """A low-contrast paragraph and an unnamed checkbox make `check` fail, naming both."""
     context = browser.new_context()
     try:

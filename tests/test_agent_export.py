@@ -14,8 +14,6 @@ import pytest
 
 from guidebook.catalogue import load, parse_page
 from guidebook.checked_by import checks
-from guidebook.export import export_site
-from guidebook.links import catalogue
 from guidebook.llms import (
     GUIDELINE_MD,
     LLMS_TXT,
@@ -28,34 +26,19 @@ from guidebook.llms import (
 from guidebook.pages import blocks
 from guidebook.paths import DOCS, ROOT
 from guidebook.rules import Rule
-from tests.conftest import Build
 
 _LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)")
 _RELATIVE_LINK = re.compile(r"\]\((?!https?://|mailto:)[^)]+\)")
 
 
 @pytest.fixture(scope="module")
-def site(site_build: Build) -> Path:
-    """The strict build plus what `make build` writes after mkdocs."""
-    export_site(site_build.site)
-    return site_build.site
+def llms(exported_site: Path) -> str:
+    return (exported_site / LLMS_TXT).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
-def rules() -> list[Rule]:
-    found = catalogue()
-    assert found
-    return found
-
-
-@pytest.fixture(scope="module")
-def llms(site: Path) -> str:
-    return (site / LLMS_TXT).read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def guideline(site: Path) -> str:
-    return (site / GUIDELINE_MD).read_text(encoding="utf-8")
+def guideline(exported_site: Path) -> str:
+    return (exported_site / GUIDELINE_MD).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -112,15 +95,15 @@ def test_llms_txt_follows_the_llmstxt_format(llms: str) -> None:
     assert all(re.match(r"- \[[^\]]+\]\(https://[^)]+\)(: .+)?$", item) for item in items)
 
 
-def test_llms_txt_links_resolve_to_built_files(site: Path, llms: str) -> None:
+def test_llms_txt_links_resolve_to_built_files(exported_site: Path, llms: str) -> None:
     """Every link of llms.txt is a page or file of the built site."""
     urls = [m["url"] for m in _LINK.finditer(llms)]
     assert any(url.endswith("/guideline.md") for url in urls)
-    missing = [url for url in urls if not served_file(site, url).is_file()]
+    missing = [url for url in urls if not served_file(exported_site, url).is_file()]
     assert not missing, missing
 
 
-def test_llms_txt_names_every_rule_id(llms: str, rules: list[Rule], site: Path) -> None:
+def test_llms_txt_names_every_rule_id(llms: str, rules: list[Rule], exported_site: Path) -> None:
     """Every rule ID is in llms.txt, by itself or inside its section's range, and in the site."""
     sections = {r.page for r in rules}
     ranges = re.findall(r"(\b[A-Z][A-Z0-9]+-\d{3}) to ([A-Z][A-Z0-9]+-\d{3})\b", llms)
@@ -130,7 +113,7 @@ def test_llms_txt_names_every_rule_id(llms: str, rules: list[Rule], site: Path) 
             low.split("-")[0] == rule.area and low <= rule.id <= high for low, high in ranges
         )
         assert covered, rule.id
-    assert (site / "rules.json").read_text(encoding="utf-8").count('"id": ') == len(rules)
+    assert (exported_site / "rules.json").read_text(encoding="utf-8").count('"id": ') == len(rules)
 
 
 # ---------------------------------------------------------------- guideline.md

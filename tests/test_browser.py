@@ -1,165 +1,25 @@
 """The site as readers use it, in a real headless Chromium: pages, search, copy, links, CSP."""
 
-import functools
 import posixpath
 import re
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Browser, Page, expect
 
-from guidebook.browser import CHROMIUM_FLAGS, find_chromium
-from guidebook.export import export_site, site_url
-from guidebook.links import catalogue, page_path
-from guidebook.netlify import Redirect, headers_for, read_redirects, resolve
+from guidebook.export import site_url
+from guidebook.links import page_path
 from guidebook.pages import blocks
 from guidebook.paths import DOCS, ROOT
 from guidebook.rules import Rule
-from tests.browser import serve
-from tests.conftest import Build
+from tests.browser import Tab, open_search, open_tab
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 _MD_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<href>[^)\s]+)\)")
-_RECORD_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) =>
-  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-"""
 
 
-# ---------------------------------------------------------------- servers
-
-
-class _NetlifyHandler(SimpleHTTPRequestHandler):
-    """Serves a built site the way Netlify would: netlify.toml headers, forced _redirects."""
-
-    redirects: tuple[Redirect, ...] = ()
-
-    def do_GET(self) -> None:
-        """Answer a forced redirect rule with its status and Location, else serve the file."""
-        hit = resolve(list(self.redirects), urlsplit(self.path).path)
-        if hit is not None and hit.force:
-            self.send_response(hit.status)
-            self.send_header("Location", hit.target)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        super().do_GET()
-
-    def end_headers(self) -> None:
-        """Add every header netlify.toml sets on the requested path."""
-        for name, value in headers_for(urlsplit(self.path).path).items():
-            self.send_header(name, value)
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        """Keep the test output readable."""
-
-
-@contextmanager
-def serve_like_netlify(directory: Path) -> Iterator[str]:
-    """Serve a built site with netlify.toml's headers and site/_redirects' forced redirects."""
-    handler_class = type(
-        "Handler",
-        (_NetlifyHandler,),
-        {"redirects": tuple(read_redirects((directory / "_redirects").read_text("utf-8")))},
-    )
-    handler = functools.partial(handler_class, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def site(site_build: Build) -> Path:
-    """The strict build plus what `make build` writes after mkdocs."""
-    export_site(site_build.site)
-    return site_build.site
-
-
-@pytest.fixture(scope="module")
-def plain_url(site: Path) -> Iterator[str]:
-    """The built site on a plain static server (like `make serve` or any static host)."""
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def netlify_url(site: Path) -> Iterator[str]:
-    """The built site served with Netlify's headers (CSP included) and short-link 301s."""
-    with serve_like_netlify(site) as url:
-        yield url
-
-
-# ---------------------------------------------------------------- browser
-
-
-class Tab:
-    """A page in a fresh context, with everything it logged and requested."""
-
-    def __init__(self, page: Page, origin: str) -> None:
-        self.page = page
-        self.origin = origin
-        self.errors: list[str] = []
-        self.foreign: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        page.on("request", self._request)
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.errors.append(message.text)
-
-    def _request(self, request: Request) -> None:
-        url = urlsplit(request.url)
-        if url.scheme in {"http", "https"} and f"{url.scheme}://{url.netloc}" != self.origin:
-            self.foreign.append(request.url)
-
-    def clipboard(self) -> str:
-        text = self.page.evaluate("navigator.clipboard.readText()")
-        assert isinstance(text, str)
-        return text
-
-    def csp_violations(self) -> list[str]:
-        found = self.page.evaluate("window.__cspViolations || []")
-        assert isinstance(found, list)
-        return [str(v) for v in found]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-
-
-@contextmanager
-def open_tab(browser: Browser, origin: str, width: int = 1280, height: int = 900) -> Iterator[Tab]:
-    """A fresh context (own storage, clipboard access) that must log no error."""
-    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme="light")
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
-    context.add_init_script(_RECORD_CSP)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    tab = Tab(page, origin)
-    try:
-        yield tab
-    finally:
-        context.close()
-    assert not tab.errors, f"console errors: {tab.errors}"
-    assert not tab.foreign, f"requests to other hosts: {tab.foreign}"
+# ---------------------------------------------------------------- tabs
 
 
 @pytest.fixture
@@ -183,13 +43,6 @@ def screenshot(page: Page, name: str) -> Path:
 
 
 # ---------------------------------------------------------------- the rules under test
-
-
-@pytest.fixture(scope="module")
-def rules() -> list[Rule]:
-    found = catalogue()
-    assert found
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -221,21 +74,6 @@ def expected_comment(rule: Rule) -> str:
     return f"**{rule.level}** [{rule.id} · {rule.title}]({base}r/{rule.id}/)\n{statement}"
 
 
-def _settled_results(page: Page) -> list[tuple[str, str]]:
-    """The result links once two readings 300 ms apart agree (results render as keys arrive)."""
-    links = page.locator(".md-search-result__list > li a")
-    previous: list[tuple[str, str]] = []
-    for _ in range(20):
-        raw = links.evaluate_all("links => links.map((a) => a.getAttribute('href') || '')")
-        hrefs = [urlsplit(str(h)) for h in raw]
-        current = [(href.path, href.fragment) for href in hrefs]
-        if current and current == previous:
-            return current
-        previous = current
-        page.wait_for_timeout(300)
-    return previous
-
-
 def tick(page: Page, index: int) -> None:
     """Click the task-list box of item `index` where a reader clicks: the drawn indicator.
 
@@ -246,25 +84,6 @@ def tick(page: Page, index: int) -> None:
     assert box is not None
     font = float(item.evaluate("el => parseFloat(getComputedStyle(el).fontSize)"))
     page.mouse.click(box["x"] - 0.6 * font, box["y"] + 0.75 * font)
-
-
-def open_search(page: Page, query: str) -> list[tuple[str, str]]:
-    """Type a query; return (path, anchor) of each result link, in the order shown.
-
-    Retyped while the search worker is still building its index, which drops earlier input.
-    """
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    search = page.locator("input.md-search__input")
-    results = page.locator(".md-search-result__list > li a")
-    for _ in range(20):
-        search.fill(query[:-1])  # fill() alone does not render the result list...
-        search.press(query[-1])  # ...a real key press does, for the whole query at once
-        try:
-            results.first.wait_for(state="attached", timeout=1000)
-        except PlaywrightTimeoutError:
-            continue
-        return _settled_results(page)
-    pytest.fail(f"search gave no result for {query!r}")
 
 
 # ---------------------------------------------------------------- pages
@@ -305,7 +124,11 @@ def heaviest_rule_pages(site: Path, rules: list[Rule], count: int = 3) -> list[s
 
 @pytest.mark.parametrize("viewport", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
 def test_every_jump_to_a_rule_lands_its_heading_under_the_header_on_a_slow_cpu(
-    browser: Browser, plain_url: str, site: Path, rules: list[Rule], viewport: tuple[int, int]
+    browser: Browser,
+    plain_url: str,
+    exported_site: Path,
+    rules: list[Rule],
+    viewport: tuple[int, int],
 ) -> None:
     """A reader opens a rule's link on a long page, then jumps to the next rules (the table of
     contents, a link between rules): every heading lands at the top, not somewhere else.
@@ -321,7 +144,7 @@ def test_every_jump_to_a_rule_lands_its_heading_under_the_header_on_a_slow_cpu(
         page.context.new_cdp_session(page).send(
             "Emulation.setCPUThrottlingRate", {"rate": SLOW_CPU}
         )
-        for page_name in heaviest_rule_pages(site, rules):
+        for page_name in heaviest_rule_pages(exported_site, rules):
             for rule in (r for r in rules if r.page == page_name and not r.retired):
                 page.goto(f"{plain_url}/{page_path(rule.page)}#{rule.anchor}")
                 page.wait_for_load_state("load")

@@ -12,7 +12,6 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
-import pytest
 import yaml
 
 from guidebook import ruff_page
@@ -27,7 +26,7 @@ from guidebook.checked_by import (
     ruff_rules,
 )
 from guidebook.export import built_page, h2_ids
-from guidebook.links import catalogue, page_path
+from guidebook.links import page_path
 from guidebook.markdown_checks import add_audit_checks
 from guidebook.paths import SNIPPETS
 from guidebook.rule_lines import AUDIT, CHECK_KINDS, Check
@@ -35,11 +34,6 @@ from guidebook.rules import Rule
 from tests.conftest import Build
 
 CI_WORKFLOW = SNIPPETS / ".github" / "workflows" / "ci.yml"
-
-
-@pytest.fixture(scope="module")
-def rules() -> list[Rule]:
-    return catalogue()
 
 
 def typed(rules: list[Rule], kind: str) -> list[tuple[str, str]]:

@@ -6,8 +6,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 from guidebook import evidence
-from guidebook.catalogue import marked_tests
-from guidebook.export import built_page
+from guidebook.catalogue import DEPARTURE_KINDS, load, marked_tests
+from guidebook.export import built_page, rule_entries
 from guidebook.links import page_path
 from guidebook.paths import DOCS, RULE_PAGES, SNIPPETS
 from guidebook.rules import load_rules
@@ -17,7 +17,8 @@ from tests.conftest import Build
 
 def test_evidence_and_errata_are_generated_by_the_build(site_build: Build) -> None:
     """docs/ holds only each page's text and its macro; the built pages link every rule (the
-    evidence) and every rule with a departure note (the errata), and count the notes."""
+    evidence) and every rule with a departure note or an `added` origin (the errata), each
+    entry under its kind's heading, with a count per kind in the summary line."""
     for name, macro in (("evidence.md", "rule_evidence"), ("errata.md", "rule_errata")):
         text = (DOCS / name).read_text(encoding="utf-8")
         assert text.startswith("---\nrender_macros: true\n"), name
@@ -33,10 +34,46 @@ def test_evidence_and_errata_are_generated_by_the_build(site_build: Build) -> No
         link = f'href="../{page_path(item.rule.page)}#{item.rule.anchor}"'
         assert link in built["evidence/"], item.rule.id
         entry = f"<strong><a {link}>{item.rule.id}</a>"  # an entry's heading, not a mention
-        assert built["errata/"].count(entry) == len(item.departures), item.rule.id
-    notes = sum(len(item.departures) for item in collected)
-    assert notes > 20
-    assert f"{notes} departures in " in built["errata/"]
+        assert built["errata/"].count(entry) == len(item.changes), item.rule.id
+    counts = evidence.errata_counts(collected)
+    added = [item.rule.id for item in collected if item.addition]
+    assert counts["added"] == len(added)
+    assert {"AGT-007", "OPS-005"} <= set(added)
+    assert all(count for count in counts.values()), counts
+    assert set(counts) == {kind for kind, _, _ in evidence.ERRATA_GROUPS}, "a kind without a group"
+    total = sum(counts.values())
+    summary = ", ".join(f"{counts[k]} {word}" for k, _, word in evidence.ERRATA_GROUPS)
+    assert f"{total} changes to the original in " in built["errata/"]
+    assert f": {summary}." in built["errata/"]
+    headings = [f"{heading} ({counts[kind]})" for kind, heading, _ in evidence.ERRATA_GROUPS]
+    found = [built["errata/"].find(f">{heading}<") for heading in headings]
+    assert -1 not in found, headings
+    assert found == sorted(found), headings
+
+
+def test_every_addition_is_in_the_errata_with_its_reason() -> None:
+    """A rule whose origin is `added — reason` is an "Added by this guideline" entry that
+    carries the reason, under that heading."""
+    collected = evidence.collect()
+    page = evidence.render_errata(collected)
+    added_part = page[page.index("\n## Added by this guideline") :]
+    for item in collected:
+        if item.rule.origin and item.rule.origin.kind == "added":
+            assert item.addition
+            assert item.addition.text == item.rule.origin.text
+            assert f"[{item.rule.id}](" in added_part, item.rule.id
+            assert f"\n    {item.rule.origin.text}\n" in added_part, item.rule.id
+
+
+def test_rules_json_lists_each_rules_departures_by_kind() -> None:
+    """rules.json's `departures` are the rule's boxes as `{kind, text}`, each of a known kind."""
+    catalogue = load(registry_path=None)
+    entries = rule_entries(catalogue, {}, "https://example.org/")
+    known = set(DEPARTURE_KINDS.values()) - {"added"}
+    for entry, item in zip(entries, catalogue.entries, strict=True):
+        assert entry["departures"] == [{"kind": d.kind, "text": d.text} for d in item.departures]
+        assert all(d["kind"] in known for d in entry["departures"]), entry["id"]
+    assert sum(len(e["departures"]) for e in entries) > 20
 
 
 def test_every_must_rule_that_code_can_show_is_proven() -> None:

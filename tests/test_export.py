@@ -14,7 +14,6 @@ from guidebook.checked_by import audit_checks, ruff_rules
 from guidebook.export import (
     add_search_aliases,
     built_page,
-    export_site,
     h2_ids,
     inline_scripts,
     main,
@@ -37,7 +36,6 @@ from guidebook.netlify import (
 from guidebook.pages import fences, include_targets
 from guidebook.paths import DOCS, REGISTRY, SNIPPETS
 from guidebook.rules import Rule, read_registry
-from tests.conftest import Build
 
 SECURITY_HEADERS = {
     "Content-Security-Policy",
@@ -50,20 +48,8 @@ _FINGERPRINT = re.compile(r"\.[0-9a-f]{8}\.min\.(js|css)(\.map)?$")
 
 
 @pytest.fixture(scope="module")
-def site(site_build: Build) -> Path:
-    """The strict build, with what `make build` writes after mkdocs."""
-    export_site(site_build.site)
-    return site_build.site
-
-
-@pytest.fixture(scope="module")
-def rules() -> list[Rule]:
-    return catalogue()
-
-
-@pytest.fixture(scope="module")
-def entries(site: Path) -> list[dict[str, Any]]:
-    data = json.loads((site / "rules.json").read_text(encoding="utf-8"))
+def entries(exported_site: Path) -> list[dict[str, Any]]:
+    data = json.loads((exported_site / "rules.json").read_text(encoding="utf-8"))
     assert isinstance(data, list)
     return data
 
@@ -83,8 +69,8 @@ def test_rules_json_entries_match_the_rule_pages(
     base = site_url()
     registry = read_registry(REGISTRY)
     keys = (
-        "id level title statement section page url anchor short_url status merged_into origin"
-        " checked_by since changed snippets tests"
+        "id level title statement section page url anchor short_url status merged_into last_level"
+        " origin checked_by departures since changed snippets tests"
     )
     for entry, rule in zip(entries, rules, strict=True):
         assert sorted(entry) == sorted(keys.split())
@@ -118,19 +104,23 @@ def test_rules_json_carries_origin_checks_and_changes(
     audit, ruff = audit_checks(), ruff_rules()
     base = site_url()
     for entry, rule in zip(entries, rules, strict=True):
-        if rule.origin is None:
-            assert (entry["origin"], entry["checked_by"]) == (None, [])
-        else:
-            assert entry["origin"] == {
-                "kind": rule.origin.kind,
-                "section": rule.origin.section,
-                "text": rule.origin.text,
-            }
-            assert entry["origin"]["kind"] in {"original", "derived", "added"}
+        assert rule.origin is not None, rule.id  # a tombstone keeps the origin it had
+        assert entry["origin"] == {
+            "kind": rule.origin.kind,
+            "section": rule.origin.section,
+            "text": rule.origin.text,
+        }
+        assert entry["origin"]["kind"] in {"original", "derived", "added"}
+        if rule.status == "active":
+            assert entry["last_level"] is None
             assert [(c["kind"], c["value"]) for c in entry["checked_by"]] == [
                 *((c.kind, c.value) for c in rule.checked_by),
                 *(("audit", name) for name in audit.get(rule.id, ())),
             ]
+        else:  # the checks are the canonical rule's; the level is the one it had before
+            assert entry["checked_by"] == []
+            assert entry["last_level"] in {"MUST", "SHOULD", "MAY"}
+            assert entry["last_level"] == entry["changed"][-1]["from"]
         for check in entry["checked_by"]:
             if check["kind"] == "audit":
                 assert check["url"] == f"{base}audit/#what-it-checks"
@@ -149,12 +139,12 @@ def test_rules_json_carries_origin_checks_and_changes(
 
 
 def test_every_rules_json_anchor_is_an_h2_of_its_built_page(
-    site: Path, entries: list[dict[str, Any]]
+    exported_site: Path, entries: list[dict[str, Any]]
 ) -> None:
     """Every entry's URL lands on an h2 with the entry's anchor in the built site."""
     for entry in entries:
         url = urlsplit(entry["url"])
-        html = built_page(site, url.path.removeprefix(urlsplit(site_url()).path))
+        html = built_page(exported_site, url.path.removeprefix(urlsplit(site_url()).path))
         assert url.fragment == entry["anchor"]
         assert entry["anchor"] in h2_ids(html.read_text(encoding="utf-8")), entry["id"]
 
@@ -207,10 +197,10 @@ def test_rules_json_tests_are_the_files_of_the_marked_tests(
 
 
 def test_redirects_file_answers_every_short_link_with_a_forced_301(
-    site: Path, rules: list[Rule]
+    exported_site: Path, rules: list[Rule]
 ) -> None:
     """site/_redirects has a forced 301 per rule and case, to an h2 that exists on the target."""
-    redirects = read_redirects((site / "_redirects").read_text(encoding="utf-8"))
+    redirects = read_redirects((exported_site / "_redirects").read_text(encoding="utf-8"))
     assert len(redirects) == 2 * len(rules)
     expected = {
         (f"/r/{s}", f"/{page_path(r.page)}#{r.anchor}") for r in rules for s in (r.id, r.id.lower())
@@ -219,7 +209,7 @@ def test_redirects_file_answers_every_short_link_with_a_forced_301(
     for redirect in redirects:
         assert (redirect.status, redirect.force) == (301, True)
         path, _, anchor = redirect.target.partition("#")
-        assert anchor in h2_ids(built_page(site, path).read_text(encoding="utf-8"))
+        assert anchor in h2_ids(built_page(exported_site, path).read_text(encoding="utf-8"))
 
 
 def test_netlify_builds_and_publishes_the_site() -> None:
@@ -252,11 +242,11 @@ def test_csp_forbids_inline_code_and_foreign_hosts() -> None:
         assert not [s for s in sources if "://" in s or s in {"*", "https:", "http:"}], name
 
 
-def test_csp_allows_every_inline_script_of_the_built_site(site: Path) -> None:
+def test_csp_allows_every_inline_script_of_the_built_site(exported_site: Path) -> None:
     """Every inline script Material writes is allowed by a hash in netlify.toml's script-src."""
-    hashes = site_script_hashes(site)
+    hashes = site_script_hashes(exported_site)
     assert hashes, "the build has no inline script: has the theme changed?"
-    assert not uncovered_scripts(site), "add these hashes to script-src in netlify.toml"
+    assert not uncovered_scripts(exported_site), "add these hashes to script-src in netlify.toml"
 
 
 def test_inline_script_detection_skips_data_and_external_scripts() -> None:
@@ -269,31 +259,31 @@ def test_inline_script_detection_skips_data_and_external_scripts() -> None:
     assert script_hash("") == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 
 
-def test_long_cache_only_for_fingerprinted_assets(site: Path) -> None:
+def test_long_cache_only_for_fingerprinted_assets(exported_site: Path) -> None:
     """Every file given an immutable cache header has a content hash in its name."""
     immutable = [p for p, h in header_rules() if "immutable" in h.get("Cache-Control", "")]
     assert immutable
     for pattern in immutable:
         files = [
-            "/" + f.relative_to(site).as_posix()
-            for f in site.rglob("*")
-            if f.is_file() and path_matches(pattern, "/" + f.relative_to(site).as_posix())
+            "/" + f.relative_to(exported_site).as_posix()
+            for f in exported_site.rglob("*")
+            if f.is_file() and path_matches(pattern, "/" + f.relative_to(exported_site).as_posix())
         ]
         assert files, f"{pattern} matches no file of the build"
         stale = [f for f in files if not _FINGERPRINT.search(f)]
         assert not stale, f"{pattern}: not fingerprinted, must not be immutable: {stale}"
 
 
-def test_site_has_a_404_page(site: Path) -> None:
+def test_site_has_a_404_page(exported_site: Path) -> None:
     """Netlify serves the site's own 404.html, whose assets load from any depth."""
-    html = (site / "404.html").read_text(encoding="utf-8")
+    html = (exported_site / "404.html").read_text(encoding="utf-8")
     assert re.search(r'<link rel="stylesheet" href="/assets/stylesheets/main\.', html)
 
 
-def test_search_index_carries_compact_id_aliases(site: Path, rules: list[Rule]) -> None:
+def test_search_index_carries_compact_id_aliases(exported_copy: Path, rules: list[Rule]) -> None:
     """Each rule's search entry carries `err001` and `ERR001`; re-running adds nothing twice."""
-    path = site / "search" / "search_index.json"
-    assert add_search_aliases(site, rules) == 0
+    path = exported_copy / "search" / "search_index.json"
+    assert add_search_aliases(exported_copy, rules) == 0
     docs = {d["location"]: d for d in json.loads(path.read_text(encoding="utf-8"))["docs"]}
     for rule in rules:
         text = docs[f"{page_path(rule.page)}#{rule.anchor}"]["text"]
@@ -302,10 +292,10 @@ def test_search_index_carries_compact_id_aliases(site: Path, rules: list[Rule]) 
         assert text.count("rule-alias") == 1
 
 
-def test_export_command_checks_anchors_and_csp(site: Path) -> None:
+def test_export_command_checks_anchors_and_csp(exported_copy: Path) -> None:
     """`python -m guidebook.export --site-dir` succeeds on the build; anchors all resolve."""
-    assert main(["--site-dir", str(site)]) == 0
-    assert not missing_anchors(site, catalogue())
+    assert main(["--site-dir", str(exported_copy)]) == 0
+    assert not missing_anchors(exported_copy, catalogue())
 
 
 def test_an_unlisted_inline_script_is_reported(tmp_path: Path) -> None:

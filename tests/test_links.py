@@ -2,7 +2,6 @@
 
 import re
 import urllib.request
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -13,7 +12,6 @@ from guidebook import mkdocs_hooks
 from guidebook.catalogue import StaleRegistryError, check_registry
 from guidebook.export import built_page, h2_ids
 from guidebook.links import (
-    catalogue,
     netlify_redirects,
     page_path,
     redirect_maps,
@@ -23,7 +21,6 @@ from guidebook.netlify import read_redirects
 from guidebook.pages import mkdocs_config
 from guidebook.paths import MKDOCS_YML
 from guidebook.rules import Rule
-from tests.browser import serve
 from tests.conftest import Build
 
 
@@ -38,13 +35,6 @@ def _rule(rule_id: str, page: str = "rules/errors.md", level: str = "MUST") -> R
         section="7. Errors and Exceptions",
         line=1,
     )
-
-
-@pytest.fixture(scope="module")
-def rules() -> list[Rule]:
-    found = catalogue()
-    assert found, "the catalogue holds no rule"
-    return found
 
 
 def _configured_maps() -> dict[str, str]:
@@ -129,21 +119,15 @@ class _Refresh(HTMLParser):
             self.canonical = values.get("href") or ""
 
 
-@pytest.fixture(scope="module")
-def site_url(site_build: Build) -> Iterator[str]:
-    with serve(site_build.site) as url:
-        yield url
-
-
 def test_every_short_link_resolves_over_http(
-    site_build: Build, site_url: str, rules: list[Rule]
+    site_build: Build, plain_url: str, rules: list[Rule]
 ) -> None:
     """GET /r/<ID>/ and /r/<id>/ of every rule returns a page that forwards to the rule's h2."""
     anchors: dict[str, set[str]] = {}
     checked = 0
     for rule in rules:
         for spelling in (rule.id, rule.id.lower()):
-            url = f"{site_url}/r/{spelling}/"
+            url = f"{plain_url}/r/{spelling}/"
             with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - local server
                 assert response.status == 200
                 page = _Refresh()

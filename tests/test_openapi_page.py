@@ -2,7 +2,6 @@
 
 import json
 import re
-from collections.abc import Iterator
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,10 +9,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from guidebook.browser import CHROMIUM_FLAGS, find_chromium
-from guidebook.export import built_page, export_site
+from guidebook.export import built_page
 from guidebook.links import page_path
 from guidebook.openapi import (
     document,
@@ -24,8 +22,7 @@ from guidebook.openapi import (
     status_order,
     type_of,
 )
-from tests.conftest import Build
-from tests.test_browser import open_tab, serve_like_netlify
+from tests.browser import open_tab
 
 PAGE = page_path("example/openapi.md")
 
@@ -54,22 +51,15 @@ class _Headings(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def site(site_build: Build) -> Path:
-    """The strict build plus what `make build` writes after mkdocs."""
-    export_site(site_build.site)
-    return site_build.site
-
-
-@pytest.fixture(scope="module")
-def published(site: Path) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads((site / "openapi.json").read_text(encoding="utf-8"))
+def published(exported_site: Path) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((exported_site / "openapi.json").read_text(encoding="utf-8"))
     return doc
 
 
 @pytest.fixture(scope="module")
-def headings(site: Path) -> dict[str, str]:
+def headings(exported_site: Path) -> dict[str, str]:
     parser = _Headings()
-    parser.feed(built_page(site, PAGE).read_text(encoding="utf-8"))
+    parser.feed(built_page(exported_site, PAGE).read_text(encoding="utf-8"))
     return {anchor: " ".join(text.replace("¶", "").split()) for anchor, text in parser.text.items()}
 
 
@@ -97,9 +87,11 @@ def test_page_documents_every_schema(published: dict[str, Any], headings: dict[s
         assert schema_anchor(name) in headings, name
 
 
-def test_page_shows_parameters_bodies_and_responses(site: Path, published: dict[str, Any]) -> None:
+def test_page_shows_parameters_bodies_and_responses(
+    exported_site: Path, published: dict[str, Any]
+) -> None:
     """Every response status of every operation is in the page's tables, with its body type."""
-    html = built_page(site, PAGE).read_text(encoding="utf-8")
+    html = built_page(exported_site, PAGE).read_text(encoding="utf-8")
     sections = re.split(r'<h3 id="', html)
     by_anchor = {part.split('"', 1)[0]: part for part in sections[1:]}
     for op in operations(published):
@@ -112,10 +104,12 @@ def test_page_shows_parameters_bodies_and_responses(site: Path, published: dict[
             assert "Request body" in section, op.anchor
 
 
-def test_responses_are_in_status_order_and_folded(site: Path, published: dict[str, Any]) -> None:
+def test_responses_are_in_status_order_and_folded(
+    exported_site: Path, published: dict[str, Any]
+) -> None:
     """Each operation folds its tables into one <details> whose summary lists the statuses in
     numeric order, and the response table lists them in that order too."""
-    html = built_page(site, PAGE).read_text(encoding="utf-8")
+    html = built_page(exported_site, PAGE).read_text(encoding="utf-8")
     by_anchor = {part.split('"', 1)[0]: part for part in re.split(r'<h3 id="', html)[1:]}
     for op in operations(published):
         section = by_anchor[op.anchor]
@@ -147,10 +141,10 @@ def test_status_order_and_media_type_breaks() -> None:
     assert media_type("a|b/c") == "<code>a&#124;b/<wbr>c</code>"
 
 
-def test_page_uses_no_script_of_its_own(site: Path) -> None:
+def test_page_uses_no_script_of_its_own(exported_site: Path) -> None:
     """The reference is plain HTML: the page loads no script the other pages do not load."""
-    page = built_page(site, PAGE).read_text(encoding="utf-8")
-    other = built_page(site, page_path("example/index.md")).read_text(encoding="utf-8")
+    page = built_page(exported_site, PAGE).read_text(encoding="utf-8")
+    other = built_page(exported_site, page_path("example/index.md")).read_text(encoding="utf-8")
     scripts = re.compile(r'<script[^>]*\bsrc="([^"]+)"')
     strip = re.compile(r"^(\.\./)+")
     assert {strip.sub("", s) for s in scripts.findall(page)} == {
@@ -196,19 +190,12 @@ def test_render_of_a_minimal_document() -> None:
 # ---------------------------------------------------------------- in Chromium
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-
-
 def test_page_renders_in_chromium_under_the_csp(
-    browser: Browser, site: Path, published: dict[str, Any]
+    browser: Browser, netlify_url: str, published: dict[str, Any]
 ) -> None:
     """Under netlify.toml's headers: every operation shows, no console error, no other host."""
-    with serve_like_netlify(site) as url, open_tab(browser, url) as tab:
+    url = netlify_url
+    with open_tab(browser, url) as tab:
         page = tab.page
         response = page.goto(f"{url}/{PAGE}")
         assert response is not None
@@ -231,11 +218,11 @@ def test_page_renders_in_chromium_under_the_csp(
         assert not tab.csp_violations()
 
 
-def test_a_pattern_is_shown_as_written(site: Path, published: dict[str, Any]) -> None:
+def test_a_pattern_is_shown_as_written(exported_site: Path, published: dict[str, Any]) -> None:
     """Markdown reads inside the cells' `<code>`: the title's pattern (two bracket
     groups, two stars) once became a broken reference link and an emphasis."""
     create = published["components"]["schemas"]["TaskCreate"]["properties"]["title"]
-    page = built_page(site, PAGE).read_text(encoding="utf-8")
+    page = built_page(exported_site, PAGE).read_text(encoding="utf-8")
     shown = {
         unescape(re.sub(r"<[^>]+>", "", code)) for code in re.findall(r"<code>(.*?)</code>", page)
     }

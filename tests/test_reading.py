@@ -6,12 +6,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect
 
-from guidebook.export import export_site
 from guidebook.links import catalogue, page_path
 from guidebook.rules import section_order
-from tests.browser import serve
-from tests.conftest import Build
-from tests.test_browser import browser, open_search, open_tab  # noqa: F401 - fixture
+from tests.browser import open_search, open_tab
 
 SEARCH_INDEX = "/search/search_index.json"
 PHONE = {"width": 390, "height": 844}
@@ -30,29 +27,22 @@ _BREAKS = """(el) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def site_url(site_build: Build) -> Iterator[str]:
-    export_site(site_build.site)
-    with serve(site_build.site) as url:
-        yield url
-
-
 @pytest.fixture
-def page(browser: Browser, site_url: str) -> Iterator[Page]:  # noqa: F811 - fixture
-    with open_tab(browser, site_url) as tab:
+def page(browser: Browser, plain_url: str) -> Iterator[Page]:
+    with open_tab(browser, plain_url) as tab:
         yield tab.page
 
 
 @pytest.fixture
-def phone(browser: Browser, site_url: str) -> Iterator[Page]:  # noqa: F811 - fixture
-    with open_tab(browser, site_url, width=PHONE["width"], height=PHONE["height"]) as tab:
+def phone(browser: Browser, plain_url: str) -> Iterator[Page]:
+    with open_tab(browser, plain_url, width=PHONE["width"], height=PHONE["height"]) as tab:
         yield tab.page
 
 
 # ---------------------------------------------------------------- what loads
 
 
-def test_search_index_waits_for_the_reader(page: Page, site_url: str) -> None:
+def test_search_index_waits_for_the_reader(page: Page, plain_url: str) -> None:
     """A rule page loads without the search index; focusing search fetches it, and ERR-002
     is then the first result."""
     asked: list[str] = []
@@ -61,7 +51,7 @@ def test_search_index_waits_for_the_reader(page: Page, site_url: str) -> None:
         asked.append(request.url)
 
     page.on("request", record)
-    page.goto(f"{site_url}/{page_path('rules/errors.md')}", wait_until="networkidle")
+    page.goto(f"{plain_url}/{page_path('rules/errors.md')}", wait_until="networkidle")
     page.wait_for_timeout(500)
     assert not [url for url in asked if url.endswith(SEARCH_INDEX)], "index loaded up front"
     found = [link for link in open_search(page, "ERR-002") if link[1]]
@@ -69,10 +59,10 @@ def test_search_index_waits_for_the_reader(page: Page, site_url: str) -> None:
     assert found[0] == (f"/{page_path('rules/errors.md')}", "err-002")
 
 
-def test_a_shared_search_link_loads_the_index_at_once(page: Page, site_url: str) -> None:
+def test_a_shared_search_link_loads_the_index_at_once(page: Page, plain_url: str) -> None:
     """`?q=` (a shared search) needs the index on arrival, not on a later click."""
     with page.expect_request(lambda request: request.url.endswith(SEARCH_INDEX)):
-        page.goto(f"{site_url}/?q=err-002")
+        page.goto(f"{plain_url}/?q=err-002")
 
 
 # ---------------------------------------------------------------- how tables break
@@ -85,17 +75,17 @@ _WRAPPED_IDS = """() => [...document.querySelectorAll("article a")]
 
 @pytest.mark.parametrize("width", [390, 768, 1366])
 def test_rule_ids_never_break_at_the_hyphen(
-    browser: Browser,  # noqa: F811 - fixture
-    site_url: str,
+    browser: Browser,
+    plain_url: str,
     width: int,
 ) -> None:
     """No `DEP-` / `002` split: every link that reads as a rule ID stays on one line, in the
     tables (evidence, errata) and in the running text of the summary pages."""
     docs = ["evidence.md", "errata.md", "checklist.md", "review.md", "defaults.md", "citing.md"]
-    with open_tab(browser, site_url, width=width, height=900) as tab:
+    with open_tab(browser, plain_url, width=width, height=900) as tab:
         seen = 0
         for doc in docs:
-            tab.page.goto(f"{site_url}/{page_path(doc)}")
+            tab.page.goto(f"{plain_url}/{page_path(doc)}")
             found = tab.page.evaluate(_WRAPPED_IDS)
             seen += len(found)
             wrapped = [rule_id for rule_id, lines in found if lines > 1]
@@ -103,9 +93,9 @@ def test_rule_ids_never_break_at_the_hyphen(
         assert seen >= len(catalogue())
 
 
-def test_media_types_break_only_at_slash_or_plus(phone: Page, site_url: str) -> None:
+def test_media_types_break_only_at_slash_or_plus(phone: Page, plain_url: str) -> None:
     """`application/problem+json` in the HTTP API tables breaks after `/` or before `+`."""
-    phone.goto(f"{site_url}/{page_path('example/openapi.md')}")
+    phone.goto(f"{plain_url}/{page_path('example/openapi.md')}")
     for details in phone.locator("article details").all():
         details.evaluate("el => { el.open = true; }")
     codes = phone.locator("article td code", has_text="application/problem+json")
@@ -118,9 +108,9 @@ def test_media_types_break_only_at_slash_or_plus(phone: Page, site_url: str) -> 
 # ---------------------------------------------------------------- what comes first
 
 
-def test_errors_page_shows_the_base_class_not_the_list(page: Page, site_url: str) -> None:
+def test_errors_page_shows_the_base_class_not_the_list(page: Page, plain_url: str) -> None:
     """ERR-002's first block is the base class alone; the rest is a link away."""
-    page.goto(f"{site_url}/{page_path('rules/errors.md')}#err-002")
+    page.goto(f"{plain_url}/{page_path('rules/errors.md')}#err-002")
     section = page.locator("h2#err-002 ~ .tabbed-set").first
     first = section.locator(".tabbed-block").first.locator("pre").first
     code = first.inner_text()
@@ -130,9 +120,9 @@ def test_errors_page_shows_the_base_class_not_the_list(page: Page, site_url: str
     expect(section.locator("a[href*='app.core.exceptions']").first).to_be_attached()
 
 
-def test_navigation_lists_chapters_in_the_guidelines_order(page: Page, site_url: str) -> None:
+def test_navigation_lists_chapters_in_the_guidelines_order(page: Page, plain_url: str) -> None:
     """The chapters of the primary navigation go 1, 2, ... 27, then A-D; B cites RFC 9457."""
-    page.goto(f"{site_url}/")
+    page.goto(f"{plain_url}/")
     links = page.locator("nav.md-nav--primary a.md-nav__link")
     texts = [str(text) for text in links.evaluate_all("els => els.map((a) => a.textContent)")]
     matches = [_CHAPTER.match(" ".join(text.split())) for text in texts]
@@ -147,14 +137,14 @@ def test_navigation_lists_chapters_in_the_guidelines_order(page: Page, site_url:
 
 @pytest.mark.parametrize(("width", "layout"), [(1366, "row"), (390, "column")])
 def test_home_cards_leave_no_empty_cell(
-    browser: Browser,  # noqa: F811 - fixture
-    site_url: str,
+    browser: Browser,
+    plain_url: str,
     width: int,
     layout: str,
 ) -> None:
     """The three reading paths sit in one row on a desktop and one column on a phone."""
-    with open_tab(browser, site_url, width=width, height=900) as tab:
-        tab.page.goto(f"{site_url}/")
+    with open_tab(browser, plain_url, width=width, height=900) as tab:
+        tab.page.goto(f"{plain_url}/")
         cards = tab.page.locator("article .grid.cards > ul > li")
         assert cards.count() == 3
         boxes = [card.bounding_box() for card in cards.all()]
@@ -163,9 +153,9 @@ def test_home_cards_leave_no_empty_cell(
         assert (len(tops), len(lefts)) == ((1, 3) if layout == "row" else (3, 1)), boxes
 
 
-def test_logo_is_a_picture_in_a_named_link(page: Page, site_url: str) -> None:
+def test_logo_is_a_picture_in_a_named_link(page: Page, plain_url: str) -> None:
     """The header logo is one link named after the site, with a decorative image inside."""
-    page.goto(f"{site_url}/")
+    page.goto(f"{plain_url}/")
     logo = page.locator("header a.md-logo")
     expect(logo).to_have_attribute("aria-label", "FastAPI Backend Guideline")
     expect(logo.locator("img")).to_have_attribute("alt", "")

@@ -17,17 +17,12 @@ from guidebook.changelog import (
 )
 from guidebook.changelog_page import PAGE, render
 from guidebook.export import built_page
-from guidebook.links import catalogue, page_path
+from guidebook.links import page_path
 from guidebook.paths import REGISTRY
 from guidebook.rules import Rule, read_registry
 from tests.conftest import Build
 
 DAY = datetime.date(2026, 12, 1)
-
-
-@pytest.fixture(scope="module")
-def rules() -> list[Rule]:
-    return catalogue()
 
 
 @pytest.fixture(scope="module")

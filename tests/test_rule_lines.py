@@ -129,22 +129,37 @@ def test_a_live_rule_without_its_lines_is_an_error_naming_page_and_line(
         parse(page(tmp_path, *body))
 
 
-def test_a_tombstone_has_neither_line(tmp_path: Path) -> None:
+def test_a_tombstone_keeps_its_origin_and_has_no_checks(tmp_path: Path) -> None:
     merged = "**MERGED** · into [ERR-002](#err-002): moved."
-    (rule,) = parse(page(tmp_path, level=merged))
-    assert (rule.origin, rule.checked_by) == (None, ())
-    with pytest.raises(RuleSyntaxError, match=r"^rules/errors\.md:7: a tombstone has no"):
-        parse(page(tmp_path, CHECKED, level=merged))
+    (rule,) = parse(page(tmp_path, ORIGIN, level=merged))
+    assert rule.origin is not None
+    assert (rule.origin.kind, rule.origin.section, rule.checked_by) == ("derived", "§7", ())
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ((), 7),  # no origin: the paragraph after the MERGED line is the Why
+        ((CHECKED,), 7),  # a check instead of the origin
+        ((ORIGIN, CHECKED), 9),  # checks are the canonical rule's
+    ],
+)
+def test_a_tombstone_without_its_origin_or_with_checks_is_an_error(
+    tmp_path: Path, body: tuple[str, ...], line: int
+) -> None:
+    merged = "**MERGED** · into [ERR-002](#err-002): moved."
+    with pytest.raises(RuleSyntaxError, match=rf"^rules/errors\.md:{line}: a tombstone keeps one"):
+        parse(page(tmp_path, *body, level=merged))
 
 
 # ---------------------------------------------------------------- the catalogue
 
 
-def test_every_live_rule_has_an_origin_and_a_check(rules: list[Rule]) -> None:
+def test_every_rule_has_an_origin_and_every_live_rule_a_check(rules: list[Rule]) -> None:
     live = [r for r in rules if not r.retired]
     assert len(live) > 100
     assert all(r.origin is not None and r.checked_by for r in live)
-    assert all(r.origin is None and not r.checked_by for r in rules if r.retired)
+    assert all(r.origin is not None and not r.checked_by for r in rules if r.retired)
 
 
 def test_original_sentences_are_the_originals_words_in_that_section(rules: list[Rule]) -> None:

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
+from guidebook.catalogue import DEPARTURE_KINDS, Departure, load, tab_kind
 from guidebook.catalogue import parse_page as parse_catalogue_page
-from guidebook.catalogue import tab_kind
 from guidebook.links import rewrite_links
 from guidebook.paths import REGISTRY, ROOT, RULE_PAGES
 from guidebook.rules import (
@@ -172,6 +172,8 @@ it matters.
 
 **RETIRED** · Replaced by [ERR-001](#err-001).
 
+*Origin:* added — a model rule.
+
 === "Docs"
 
     Plain text.
@@ -182,7 +184,7 @@ def test_the_model_reads_tabs_blocks_departures_and_tests() -> None:
     """One parse gives each rule its section, tabs (nested too), blocks by tab and its notes."""
     first, second = parse_catalogue_page(MODEL_PAGE, "rules/errors.md", {"ERR-001": ["t::x"]})
     assert (first.rule.id, first.lines) == ("ERR-001", range(4, 41))
-    assert second.lines == range(42, 48)
+    assert second.lines == range(42, 50)
     assert [(tab.label, tab.kind) for tab in first.tabs] == [
         ("Do", "do"),
         ("Do (async)", "do"),
@@ -194,15 +196,37 @@ def test_the_model_reads_tabs_blocks_departures_and_tests() -> None:
     assert first.shown_tests == ("tests/proofs/test_a.py:proof",)
     assert first.why == "**Why.** Because it matters."
     assert first.departures == (
-        "The original says [this](#err-002) and [that](../checklist.md#x).\n\nSecond paragraph.",
+        Departure(
+            "departs",
+            "Departs from the original",
+            "The original says [this](#err-002) and [that](../checklist.md#x).\n\n"
+            "Second paragraph.",
+        ),
     )
     assert (first.tests, second.tests) == (("t::x",), ())
+
+
+def test_every_departure_box_has_a_known_kind() -> None:
+    """Each `!!! departure` box is titled with one of the known kinds (Departs, Level differs,
+    Narrower, Dropped): the errata group by that title, rules.json names its kind."""
+    boxes = [(e.rule.id, d) for e in load(registry_path=None).entries for d in e.departures]
+    unknown = [f"{rule_id}: {d.title!r}" for rule_id, d in boxes if d.kind == "unknown"]
+    assert not unknown, f"departure titles must be one of {sorted(DEPARTURE_KINDS)}: {unknown}"
+    assert {d.kind for _, d in boxes} >= {"departs", "level", "narrower", "dropped"}
+    untitled = parse_catalogue_page(
+        MODEL_PAGE.replace('!!! departure "Departs from the original"', "!!! departure"),
+        "rules/errors.md",
+        {},
+    )[0]
+    assert untitled.departures[0].kind == "unknown"
 
 
 def test_a_tombstone_has_no_blocks_and_an_other_tab() -> None:
     """A RETIRED rule parses with its section; a tab that is neither Do nor Don't is `other`."""
     _, tombstone = parse_catalogue_page(MODEL_PAGE, "rules/errors.md", {})
-    assert (tombstone.rule.retired, tombstone.rule.origin) == (True, None)
+    assert tombstone.rule.retired
+    assert tombstone.rule.origin is not None
+    assert (tombstone.rule.origin.kind, tombstone.addition) == ("added", None)  # not in errata
     assert [(tab.label, tab.kind) for tab in tombstone.tabs] == [("Docs", "other")]
     assert (tombstone.do, tombstone.dont, tombstone.includes, tombstone.why) == ((), (), (), None)
 

@@ -1,21 +1,17 @@
 """The rules index: every rule in one table from the catalogue, filterable, whole without JS."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from guidebook.checked_by import audit_checks, checks, kinds
-from guidebook.export import built_page, export_site
+from guidebook.export import built_page
 from guidebook.links import catalogue, page_path
 from guidebook.rules import Rule
 from guidebook.rules_index import PAGE, ordered, render
-from tests.browser import serve
-from tests.conftest import Build
-from tests.test_browser import browser, open_tab, serve_like_netlify  # noqa: F401 - fixture
+from tests.browser import open_tab
 
 URL = page_path(PAGE)
 
@@ -147,19 +143,13 @@ def test_text_is_escaped() -> None:
 # ---------------------------------------------------------------- the built page
 
 
-@pytest.fixture(scope="module")
-def site(site_build: Build) -> Path:
-    export_site(site_build.site)
-    return site_build.site
-
-
-def test_built_page_lists_every_rule_of_the_catalogue(site: Path) -> None:
+def test_built_page_lists_every_rule_of_the_catalogue(exported_site: Path) -> None:
     """One row per rule, in catalogue order of sections; each link resolves in the build."""
-    parsed = table(built_page(site, URL).read_text(encoding="utf-8"))
+    parsed = table(built_page(exported_site, URL).read_text(encoding="utf-8"))
     rules = catalogue()
     assert [row.cells[0] for row in parsed.rows] == [r.id for r in ordered(rules)]
     assert parsed.headers[-1] == "Checked by"
-    page_dir = site / URL
+    page_dir = exported_site / URL
     for row, known in zip(parsed.rows, ordered(rules), strict=True):
         short, target = row.links
         assert (page_dir / short / "index.html").resolve().is_file(), short
@@ -169,9 +159,9 @@ def test_built_page_lists_every_rule_of_the_catalogue(site: Path) -> None:
         assert f'id="{anchor}"' in html
 
 
-def test_built_page_says_how_each_rule_is_checked(site: Path) -> None:
+def test_built_page_says_how_each_rule_is_checked(exported_site: Path) -> None:
     """The column and the filter attribute hold the kinds of the page's checks and the audit's."""
-    parsed = table(built_page(site, URL).read_text(encoding="utf-8"))
+    parsed = table(built_page(exported_site, URL).read_text(encoding="utf-8"))
     audit = audit_checks()
     rules = {r.id: r for r in catalogue()}
     for row, known in zip(parsed.rows, ordered(rules.values()), strict=True):
@@ -183,19 +173,13 @@ def test_built_page_says_how_each_rule_is_checked(site: Path) -> None:
     assert any("audit" in row.attrs["data-check"] for row in parsed.rows)
 
 
-def test_the_index_is_not_a_second_search_hit(site: Path) -> None:
+def test_the_index_is_not_a_second_search_hit(exported_site: Path) -> None:
     """The page is left out of the search index, so that a rule ID finds the rule's own page."""
-    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    index = (exported_site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert f'"location":"{URL}' not in index.replace(" ", "")
 
 
 # ---------------------------------------------------------------- in Chromium
-
-
-@pytest.fixture(scope="module")
-def netlify_url(site: Path) -> Iterator[str]:
-    with serve_like_netlify(site) as url:
-        yield url
 
 
 def visible_ids(page: Page) -> list[str]:
@@ -204,10 +188,7 @@ def visible_ids(page: Page) -> list[str]:
     return [text.strip() for text in cells.all_inner_texts()]
 
 
-def test_filters_narrow_the_table_under_the_csp(
-    browser: Browser,  # noqa: F811 - fixture
-    netlify_url: str,
-) -> None:
+def test_filters_narrow_the_table_under_the_csp(browser: Browser, netlify_url: str) -> None:
     """Level, section and text filters show exactly the matching rules; the caption counts them."""
     published = {r.id: r for r in catalogue()}
     every = ordered(published.values())
@@ -258,14 +239,13 @@ def test_filters_narrow_the_table_under_the_csp(
         assert not tab.csp_violations()
 
 
-def test_without_javascript_the_whole_table_shows(browser: Browser, site: Path) -> None:  # noqa: F811
+def test_without_javascript_the_whole_table_shows(browser: Browser, plain_url: str) -> None:
     """No script: no controls, every row visible."""
     context = browser.new_context(java_script_enabled=False)
     try:
-        with serve(site) as url:
-            page = context.new_page()
-            page.goto(f"{url}/{URL}")
-            assert page.locator("form.rules-index__filters").count() == 0
-            assert len(visible_ids(page)) == len(catalogue())
+        page = context.new_page()
+        page.goto(f"{plain_url}/{URL}")
+        assert page.locator("form.rules-index__filters").count() == 0
+        assert len(visible_ids(page)) == len(catalogue())
     finally:
         context.close()

@@ -19,13 +19,12 @@ from guidebook.export import (
     inline_scripts,
     uncovered_scripts,
 )
-from guidebook.links import catalogue, page_path, redirect_maps, short_ids
+from guidebook.links import page_path, redirect_maps, short_ids
 from guidebook.openapi import operations
 from guidebook.pages import parse_config
 from guidebook.paths import MKDOCS_YML, ROOT
 from guidebook.rules import Rule
 from guidebook.zensical import SITE_DIR, ZensicalBuild, build, build_config, export
-from tests.conftest import Build
 from tests.test_checked_by import checked_by_lines
 
 _ID = re.compile(r'\bid="([^"]+)"')
@@ -42,20 +41,6 @@ def zensical() -> Iterator[ZensicalBuild]:
         yield done
     finally:
         shutil.rmtree(site, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def mkdocs_site(site_build: Build) -> Path:
-    """The strict MkDocs build, with what `make build` writes after it."""
-    export_site(site_build.site)
-    return site_build.site
-
-
-@pytest.fixture(scope="module")
-def rules() -> list[Rule]:
-    found = catalogue()
-    assert found
-    return found
 
 
 def both(mkdocs_site: Path, zensical: ZensicalBuild) -> dict[str, Path]:
@@ -93,19 +78,19 @@ def test_zensical_build_is_strict_and_reports_no_issue(zensical: ZensicalBuild) 
 
 
 def test_every_rule_page_is_in_both_builds(
-    mkdocs_site: Path, zensical: ZensicalBuild, rules: list[Rule]
+    exported_site: Path, zensical: ZensicalBuild, rules: list[Rule]
 ) -> None:
     """Every page that holds rules is built by MkDocs and by Zensical."""
-    for name, site in both(mkdocs_site, zensical).items():
+    for name, site in both(exported_site, zensical).items():
         missing = {r.page for r in rules if not built_page(site, page_path(r.page)).is_file()}
         assert not missing, f"{name}: {sorted(missing)}"
 
 
 def test_every_rule_anchor_is_an_h2_in_both_builds(
-    mkdocs_site: Path, zensical: ZensicalBuild, rules: list[Rule]
+    exported_site: Path, zensical: ZensicalBuild, rules: list[Rule]
 ) -> None:
     """`h2#err-001` and every other rule anchor exist on the rule's page in both builds."""
-    for name, site in both(mkdocs_site, zensical).items():
+    for name, site in both(exported_site, zensical).items():
         anchors: dict[str, set[str]] = {}
         for rule in rules:
             path = page_path(rule.page)
@@ -116,10 +101,10 @@ def test_every_rule_anchor_is_an_h2_in_both_builds(
 
 
 def test_every_short_link_forwards_to_its_rule_in_both_builds(
-    mkdocs_site: Path, zensical: ZensicalBuild, rules: list[Rule]
+    exported_site: Path, zensical: ZensicalBuild, rules: list[Rule]
 ) -> None:
     """`r/ERR-001/` and `r/err-001/` exist in both builds and forward to the rule's anchor."""
-    for name, site in both(mkdocs_site, zensical).items():
+    for name, site in both(exported_site, zensical).items():
         for rule in rules:
             target = f"../../{page_path(rule.page)}#{rule.anchor}"
             for spelling in short_ids(rule):
@@ -129,14 +114,16 @@ def test_every_short_link_forwards_to_its_rule_in_both_builds(
                 assert f'url={target}"' in html, f"{name}: r/{spelling}/ does not go to {target}"
 
 
-def test_both_builds_have_the_same_pages(mkdocs_site: Path, zensical: ZensicalBuild) -> None:
+def test_both_builds_have_the_same_pages(exported_site: Path, zensical: ZensicalBuild) -> None:
     """MkDocs and Zensical write the same set of HTML pages (rules, short links, 404, ...)."""
-    assert html_pages(mkdocs_site) == html_pages(zensical.site)
+    assert html_pages(exported_site) == html_pages(zensical.site)
 
 
-def test_generated_files_are_in_both_builds(mkdocs_site: Path, zensical: ZensicalBuild) -> None:
+def test_generated_files_are_in_both_builds(exported_copy: Path, zensical: ZensicalBuild) -> None:
     """rules.json, _redirects, llms.txt, guideline.md, openapi.json: same bytes; same zip."""
-    # Exported back to back, so that a file edited meanwhile in this checkout cannot differ.
+    # Exported back to back, so that a file edited meanwhile in this checkout cannot differ
+    # (the MkDocs build's copy: the shared export is exported once per run, long before).
+    mkdocs_site = exported_copy
     export_site(mkdocs_site)
     export(zensical.site)
     for name in ("rules.json", "_redirects", "llms.txt", "guideline.md", "openapi.json"):
@@ -152,13 +139,13 @@ def test_generated_files_are_in_both_builds(mkdocs_site: Path, zensical: Zensica
 
 
 def test_checked_by_lines_are_the_same_in_both_builds(
-    mkdocs_site: Path, zensical: ZensicalBuild, rules: list[Rule]
+    exported_site: Path, zensical: ZensicalBuild, rules: list[Rule]
 ) -> None:
     """Every live rule's Checked-by line, the audit's checks included, renders alike."""
     live = [r for r in rules if not r.retired]
     lines = {
         name: [checked_by_lines(site, rule) for rule in live]
-        for name, site in both(mkdocs_site, zensical).items()
+        for name, site in both(exported_site, zensical).items()
     }
     assert lines["mkdocs"] == lines["zensical"]
     assert sum("audit <a " in line for line in lines["zensical"]) == len(audit_checks())
@@ -170,31 +157,31 @@ def content_ids(site: Path, page: str) -> set[str]:
     return {anchor for anchor in _ID.findall(html) if not anchor.startswith("__")}
 
 
-def test_api_reference_pages_match(mkdocs_site: Path, zensical: ZensicalBuild) -> None:
+def test_api_reference_pages_match(exported_site: Path, zensical: ZensicalBuild) -> None:
     """The HTTP API page (macros) and the code reference (mkdocstrings) carry the same ids."""
     for page in ("example/openapi/", "example/reference/"):
-        ids = [content_ids(site, page) for site in (mkdocs_site, zensical.site)]
+        ids = [content_ids(site, page) for site in (exported_site, zensical.site)]
         assert ids[0] == ids[1], (page, sorted(ids[0] ^ ids[1])[:10])
-    doc = json.loads((mkdocs_site / "openapi.json").read_text(encoding="utf-8"))
+    doc = json.loads((exported_site / "openapi.json").read_text(encoding="utf-8"))
     anchors = {op.anchor for op in operations(doc)}
     assert anchors
     assert anchors <= content_ids(zensical.site, "example/openapi/")
 
 
-def test_search_index_differs_as_documented(mkdocs_site: Path, zensical: ZensicalBuild) -> None:
+def test_search_index_differs_as_documented(exported_site: Path, zensical: ZensicalBuild) -> None:
     """Material writes search/search_index.json (with the err001 aliases); Zensical search.json."""
-    assert (mkdocs_site / "search" / "search_index.json").is_file()
+    assert (exported_site / "search" / "search_index.json").is_file()
     assert not (zensical.site / "search" / "search_index.json").exists()
     assert (zensical.site / "search.json").is_file()
-    assert _ALIAS_CLASS in (mkdocs_site / "search" / "search_index.json").read_text("utf-8")
+    assert _ALIAS_CLASS in (exported_site / "search" / "search_index.json").read_text("utf-8")
     assert _ALIAS_CLASS not in (zensical.site / "search.json").read_text(encoding="utf-8")
 
 
 def test_zensical_inline_scripts_are_the_documented_csp_gap(
-    mkdocs_site: Path, zensical: ZensicalBuild
+    exported_site: Path, zensical: ZensicalBuild
 ) -> None:
     """The CSP covers MkDocs' inline scripts; of Zensical's it misses only its __md_scope boot."""
-    assert not uncovered_scripts(mkdocs_site)
+    assert not uncovered_scripts(exported_site)
     gap = uncovered_scripts(zensical.site)
     assert gap, "Zensical's inline scripts are all allowed now: update README.md"
     for page in set(gap.values()):
