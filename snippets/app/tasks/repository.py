@@ -355,7 +355,12 @@ async def mark_import_failed(
 # --8<-- [start:count-under-lock]
 async def count_pending_imports(session: AsyncSession, owner_id: uuid.UUID) -> int:
     """Pending imports of the owner, counted under a lock held to the commit:
-    two requests of one owner count one after the other, never both at once."""
+    two requests of one owner count one after the other, never both at once.
+
+    Sound at READ COMMITTED only, where the count takes its snapshot after the
+    lock; at REPEATABLE READ the transaction's first statement fixes it.
+    The key space is the one-bigint form; this is the app's only advisory lock.
+    """
     await session.execute(
         select(func.pg_advisory_xact_lock(func.hashtextextended(str(owner_id), 0)))
     )
