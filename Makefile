@@ -37,9 +37,9 @@ test-example: $(STAMP)  ## The example service's own tests (unit, integration, c
 	$(BIN)/python -m guidebook.standalone $(ARGS)
 
 # One pytest-xdist process per core; they share one build of the site, and each test module
-# but the browser's per-page ones stays in one process (tests/conftest.py).
+# stays in one process (tests/conftest.py).
 test-site: $(STAMP) chromium  ## The site's tests: every block, rule IDs, the build, the browser
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # The browser tests drive Debian's Chromium (Playwright downloads nothing here): checked first, the
 # way the tests look for it, and installed as root; anyone else is told the command at once.

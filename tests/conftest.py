@@ -3,8 +3,9 @@ served once plainly and once like Netlify, and Chromium for the browser tests.
 
 Run in parallel (`pytest -n 2`, pytest-xdist), the workers share the run's one build and export:
 the first worker to ask makes them under a lock, the others wait and reuse them. A test module
-runs whole in one worker (its module fixtures, such as the Zensical build, made once), except the
-browser modules listed in `_SPREAD`, whose tests need only the shared fixtures.
+runs whole in one worker (`--dist loadfile`), so its module fixtures, such as the Zensical
+build, are made once. (`--dist loadgroup` could spread the per-page browser modules too, but
+pytest-xdist 3.8 ignores its groups under pytest 9.2: pytest-xdist#1386.)
 """
 
 import fcntl
@@ -28,10 +29,6 @@ from guidebook.paths import ROOT
 from guidebook.rules import Rule
 from tests.browser import chromium, serve
 
-# Modules whose tests may run in any worker: one page or one check per test, no costly
-# module fixture. All the others run in one worker each.
-_SPREAD = frozenset({"test_accessibility.py", "test_browser.py"})
-
 
 @dataclass(frozen=True)
 class Build:
@@ -52,17 +49,8 @@ def pytest_configure(config: pytest.Config) -> None:
     Written once, by the main process: a worker writing it again could race another worker's
     build reading it.
     """
-    config.addinivalue_line("markers", "xdist_group(name): run these tests in one xdist worker")
     if _worker() is None:
         versions.write()
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep each module in one worker (`--dist loadgroup`), but for the modules in `_SPREAD`."""
-    for item in items:
-        if item.path.name not in _SPREAD:
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
