@@ -5,6 +5,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -66,17 +67,25 @@ class Timed:
 def run_timed(args: Sequence[str], *, cwd: Path = ROOT, timeout: float = 1800) -> Timed:
     """Run a command to completion and measure its wall time."""
     started = time.perf_counter()
-    done = subprocess.run(
+    # A session of its own: on a timeout the whole tree goes (make's pytest, its xdist
+    # workers, their PostgreSQL), not only the process started here.
+    with subprocess.Popen(
         list(args),
         cwd=cwd,
         env=environment(),
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        timeout=timeout,
-        check=False,
-    )
+        start_new_session=True,
+    ) as process:
+        try:
+            output, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
     elapsed = time.perf_counter() - started
-    return Timed(elapsed, done.returncode, done.stdout + done.stderr)
+    return Timed(elapsed, process.returncode, output)
 
 
 def spread(values: Sequence[float]) -> Json:

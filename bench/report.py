@@ -690,7 +690,7 @@ def _lighthouse_section(lighthouse: Json) -> list[str]:
         + (
             f"{lighthouse['runs']} runs per page against Debian's Chromium, the site served "
             "compressed from loopback. Each row is the run with the median Total Blocking Time; "
-            "the range is that of all runs."
+            "the range is that of the runs that measured one."
             if lighthouse.get("runs", 1) > 1
             else "one run per page against Debian's Chromium, the site served compressed "
             "from loopback."
@@ -835,9 +835,13 @@ def render(results: Json) -> str:
         out += [
             "## Test suite",
             "",
-            "One run of each phase of `make test`, so these are indications, not spreads. "
-            "The site's environment is installed already; the example's phase unpacks the "
-            "template and makes its own environment each time, as a reader does.",
+            (
+                "One run of each phase of `make test`, so these are indications, not spreads. "
+                "The site's environment is installed already; the example's phase unpacks the "
+                "template and makes its own environment each time, as a reader does."
+                if "example" in suite
+                else "One run of each phase (warm caches), so these are indications, not spreads."
+            ),
             "",
             "![Test suite wall time by phase](assets/benchmarks/suite.svg)",
             "",

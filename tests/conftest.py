@@ -1,11 +1,11 @@
 """Fixtures shared by the site's tests: one strict build of the site per run, exported once,
 served once plainly and once like Netlify, and Chromium for the browser tests.
 
-Run in parallel (`pytest -n 2`, pytest-xdist), the workers share the run's one build and export:
-the first worker to ask makes them under a lock, the others wait and reuse them. A test module
-runs whole in one worker (`--dist loadfile`), so its module fixtures, such as the Zensical
-build, are made once. (`--dist loadgroup` could spread the per-page browser modules too, but
-pytest-xdist 3.8 ignores its groups under pytest 9.2: pytest-xdist#1386.)
+Run in parallel (`make test-site`: `pytest -n auto --dist loadfile`), the workers share the run's
+one build and export: the first worker to ask makes them under a lock, the others wait and reuse
+them. With loadfile a test module runs whole in one worker, so its module fixtures, such as the
+Zensical build, are made once. (`--dist loadgroup` could spread the per-page browser modules
+too, but pytest-xdist 3.8 ignores its groups under pytest 9.2: pytest-xdist#1386.)
 """
 
 import fcntl

@@ -6,11 +6,11 @@ and says how to fix it.
 """
 
 import asyncio
-import fcntl
 import logging
 import os
 import secrets
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -209,7 +209,11 @@ def _one_start_at_a_time() -> Iterator[None]:
     if os.name != "posix" or os.geteuid() != 0:
         yield
         return
-    lock = Path(tempfile.gettempdir()) / "tasks-service-pgserver-start.lock"
+    import fcntl  # noqa: PLC0415  # POSIX only, and the template also installs on Windows
+
+    # In the environment's own folder, which root owns here, not in a /tmp anyone may
+    # write to first.
+    lock = Path(sys.prefix) / ".tasks-service-pgserver-start.lock"
     with lock.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

@@ -142,10 +142,10 @@ def shared_redis_url(url: str) -> str:
 
     Every test flushes the database it used, so two workers on one database would empty
     each other's; and picking other databases for them would empty ones the reader never
-    named. With `-n`, each worker starts an embedded Redis of its own instead.
+    named. Unset, each worker starts an embedded Redis of its own instead.
     """
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker is not None:
+    if worker is not None and int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "2")) > 1:
         pytest.fail(
             f"TEST_REDIS_URL is one database, and xdist worker {worker} would flush it "
             "under the others: unset TEST_REDIS_URL (each worker then starts its own "
