@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
 from guidebook.links import page_path
 from guidebook.paths import DOCS
+from tests.browser import goto_ready
 from tests.conftest import Build, run_folder, run_lock
 from tools.browser import NodeToolError, axe_script
 
@@ -81,7 +82,7 @@ def desktop(browser: Browser, scheme: ColorScheme) -> Iterator[BrowserContext]:
 
 def violations(page: Page, axe: Path, url: str, scheme: str) -> list[dict[str, Any]]:
     """Open a page, check that it shows the palette asked for, run axe, return what it found."""
-    page.goto(url, wait_until="networkidle")
+    goto_ready(page, url)
     shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     assert shown == SCHEMES[scheme], f"{url}: palette {shown!r}, expected {SCHEMES[scheme]!r}"
     page.add_script_tag(path=str(axe))

@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, Page, Request, expect
 
 from guidebook.links import catalogue, page_path
 from guidebook.rules import section_order
-from tests.browser import open_search, open_tab
+from tests.browser import goto_ready, open_search, open_tab
 
 SEARCH_INDEX = "/search/search_index.json"
 PHONE = {"width": 390, "height": 844}
@@ -85,7 +85,7 @@ def test_rule_ids_never_break_at_the_hyphen(
     with open_tab(browser, plain_url, width=width, height=900) as tab:
         seen = 0
         for doc in docs:
-            tab.page.goto(f"{plain_url}/{page_path(doc)}")
+            goto_ready(tab.page, f"{plain_url}/{page_path(doc)}")
             found = tab.page.evaluate(_WRAPPED_IDS)
             seen += len(found)
             wrapped = [rule_id for rule_id, lines in found if lines > 1]
