@@ -143,20 +143,25 @@ def open_tab(browser: Browser, origin: str, width: int = 1280, height: int = 900
     assert not tab.foreign, f"requests to other hosts: {tab.foreign}"
 
 
-def goto_ready(page: Page, url: str) -> None:
+def goto_ready(page: Page, url: str, timeout_ms: int = 10_000) -> None:
     """Open a page and wait until the site's script (docs/javascripts/rules.js) has set it up.
 
     What axe and the layout tests check (landmark names, focusable wide tables, unbreakable
-    rule IDs) is that script's work: on a slow CPU the network is quiet long before it runs.
+    rule IDs) is that script's work, and on a loaded CPU `networkidle` can come before any
+    script has run. A script error is named in the failure rather than waited out.
     """
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url, wait_until="networkidle")
     path = urlsplit(page.url).path
     try:
         page.wait_for_function(
-            "(path) => document.documentElement.dataset.guidelineReady === path", arg=path
+            "(path) => document.documentElement.dataset.guidelineReady === path",
+            arg=path,
+            timeout=timeout_ms,
         )
     except PlaywrightTimeoutError:
-        pytest.fail(f"{url}: docs/javascripts/rules.js never marked the page as set up")
+        pytest.fail(f"{url}: docs/javascripts/rules.js never marked the page as set up {errors}")
 
 
 # ---------------------------------------------------------------- search

@@ -51,7 +51,7 @@ def test_search_index_waits_for_the_reader(page: Page, plain_url: str) -> None:
         asked.append(request.url)
 
     page.on("request", record)
-    page.goto(f"{plain_url}/{page_path('rules/errors.md')}", wait_until="networkidle")
+    goto_ready(page, f"{plain_url}/{page_path('rules/errors.md')}")
     page.wait_for_timeout(500)
     assert not [url for url in asked if url.endswith(SEARCH_INDEX)], "index loaded up front"
     found = [link for link in open_search(page, "ERR-002") if link[1]]

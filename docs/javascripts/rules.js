@@ -18,7 +18,9 @@
  *
  * Runs on every page Material shows, including those loaded by instant navigation
  * (`document$`). No inline handlers, no eval: it works under a strict Content-Security-Policy.
- * When it is done, `<html data-guideline-ready="<path>">` names the page it has set up.
+ * When its own work is done, `<html data-guideline-ready="<path>">` names the page it has set
+ * up (rules-index.js, listed after it in mkdocs.yml, has run by then too; Material's lazy set-up
+ * of code blocks as they come into view may still follow).
  */
 (() => {
   "use strict";
@@ -384,6 +386,8 @@
   /* ------------------------------------------------------------------ wiring */
 
   function enhance() {
+    // Instant navigation keeps <html>: the last page's mark goes until this one is set up.
+    delete document.documentElement.dataset.guidelineReady;
     enhanceRuleHeadings(document);
     enhanceChecklists(document);
     unbreakableIds(document);
@@ -391,8 +395,8 @@
     uniqueTocNames(document);
     codeBarsAsGroups(document);
     // After Material has wrapped the tables, which it does on the same document$ signal.
-    // The page is then marked as set up: for tools (axe, the browser tests) that must not
-    // look at it before, since on a slow CPU the network goes quiet well before this runs.
+    // The page is then marked as set up, for tools (axe, the browser tests) that must not look
+    // at it before: on a loaded CPU the network can go quiet before any script has run.
     window.requestAnimationFrame(() => {
       focusableScrollers(document);
       document.documentElement.dataset.guidelineReady = window.location.pathname;
