@@ -2,7 +2,8 @@
 
 `python -m guidebook.zensical` (`make build-zensical`) runs `zensical build --strict` into
 `site-zensical/`, then writes what `make build` writes after MkDocs: rules.json, `_redirects`,
-llms.txt, guideline.md, openapi.json and tasks-service.zip (Zensical runs no post-build step).
+llms.txt, guideline.md, openapi.json and tasks-service.zip, and unwraps the code blocks' plain
+spans (Zensical runs no post-build step and no hook).
 
 Zensical takes no `--site-dir`, refuses a `site_dir` outside the project and runs no MkDocs
 hooks, so the build reads a throw-away copy of mkdocs.yml next to it: the same text, with the
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guidebook.catalogue import load
+from guidebook.code_spans import unwrap_plain_tokens
 from guidebook.export import missing_anchors, uncovered_scripts, write_rule_files
 from guidebook.links import yaml_entries
 from guidebook.paths import MKDOCS_YML, ROOT
@@ -75,8 +77,13 @@ def build(site: Path = SITE_DIR, config: Path = MKDOCS_YML) -> ZensicalBuild:
 
 
 def export(site: Path) -> None:
-    """Write into a Zensical build what `guidebook.export` writes into a MkDocs build."""
+    """Write into a Zensical build what `guidebook.export` writes into a MkDocs build, and
+    unwrap its code blocks' plain spans, as guidebook.mkdocs_hooks does for MkDocs."""
     write_rule_files(site, load())
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if (lighter := unwrap_plain_tokens(html)) != html:
+            page.write_text(lighter, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from guidebook.browser import CHROMIUM_FLAGS, find_chromium
@@ -147,21 +147,27 @@ def goto_ready(page: Page, url: str, timeout_ms: int = 10_000) -> None:
     """Open a page and wait until the site's script (docs/javascripts/rules.js) has set it up.
 
     What axe and the layout tests check (landmark names, focusable wide tables, unbreakable
-    rule IDs) is that script's work, and on a loaded CPU `networkidle` can come before any
-    script has run. A script error is named in the failure rather than waited out.
+    rule IDs) is that script's work, and on a loaded CPU even `networkidle` can come before
+    any script has run; the mark is set after the `load` event, which waits for the page's
+    styles and images. A script error is named in the failure rather than waited out.
     """
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url, wait_until="networkidle")
-    path = urlsplit(page.url).path
+
+    def record(error: Error) -> None:
+        errors.append(str(error))
+
+    page.on("pageerror", record)
     try:
+        page.goto(url, wait_until="load")
         page.wait_for_function(
             "(path) => document.documentElement.dataset.guidelineReady === path",
-            arg=path,
+            arg=urlsplit(page.url).path,
             timeout=timeout_ms,
         )
     except PlaywrightTimeoutError:
         pytest.fail(f"{url}: docs/javascripts/rules.js never marked the page as set up {errors}")
+    finally:
+        page.remove_listener("pageerror", record)
 
 
 # ---------------------------------------------------------------- search

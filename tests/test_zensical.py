@@ -192,3 +192,14 @@ def test_zensical_inline_scripts_are_the_documented_csp_gap(
         html = (zensical.site / page).read_text(encoding="utf-8")
         bodies = [b for b in inline_scripts(html) if b.startswith("__md_scope=")]
         assert bodies, page
+
+
+def test_code_blocks_lose_their_plain_spans_in_both_builds(
+    exported_site: Path, zensical: ZensicalBuild
+) -> None:
+    """Both builds keep the highlighting and unwrap names and whitespace (guidebook.code_spans)."""
+    for site in (exported_site, zensical.site):
+        html = built_page(site, "rules/observability/").read_text(encoding="utf-8")
+        assert '<span class="k">' in html, site
+        assert '<span class="n">' not in html, site
+        assert '<span class="w">' not in html, site
