@@ -148,8 +148,9 @@ def goto_ready(page: Page, url: str, timeout_ms: int = 10_000) -> None:
 
     What axe and the layout tests check (landmark names, focusable wide tables, unbreakable
     rule IDs) is that script's work, and on a loaded CPU even `networkidle` can come before
-    any script has run; the mark is set after the `load` event, which waits for the page's
-    styles and images. A script error is named in the failure rather than waited out.
+    any script has run, so the wait is for the mark itself (rules.js sets it once Material has
+    set the page up), after the `load` event. A script error thrown meanwhile is named in the
+    failure; a page that never loads fails as such.
     """
     errors: list[str] = []
 
@@ -158,7 +159,10 @@ def goto_ready(page: Page, url: str, timeout_ms: int = 10_000) -> None:
 
     page.on("pageerror", record)
     try:
-        page.goto(url, wait_until="load")
+        try:
+            page.goto(url, wait_until="load")  # Playwright's 30 s: a loaded CI is slow
+        except PlaywrightTimeoutError:
+            pytest.fail(f"{url}: the page never fired its load event {errors}")
         page.wait_for_function(
             "(path) => document.documentElement.dataset.guidelineReady === path",
             arg=urlsplit(page.url).path,
