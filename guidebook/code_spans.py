@@ -1,4 +1,4 @@
-"""Lighter code blocks: Pygments' spans that change nothing a reader sees are unwrapped.
+"""Lighter code blocks: Pygments' spans that add no style are unwrapped.
 
 Pygments wraps every name (`n`) and every run of whitespace (`w`) in a span of its own.
 Material gives a name the code block's own colour (`--md-code-hl-name-color` is
