@@ -4,16 +4,17 @@ import posixpath
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Request, expect
 
 from guidebook.export import site_url
 from guidebook.links import page_path
 from guidebook.pages import blocks
 from guidebook.paths import DOCS, ROOT
 from guidebook.rules import Rule
-from tests.browser import Tab, open_search, open_tab
+from tests.browser import Tab, goto_ready, open_search, open_tab
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 _MD_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<href>[^)\s]+)\)")
@@ -161,6 +162,107 @@ def test_every_jump_to_a_rule_lands_its_heading_under_the_header_on_a_slow_cpu(
                         f"{rule.id}: heading at {top:.0f} px, header ends at {header:.0f}"
                     )
     assert not missed, missed
+
+
+def heading_landing(page: Page, anchor: str) -> tuple[float, float]:
+    """Where a heading's top is, and where the sticky header ends, in the viewport (px)."""
+    top, header = page.evaluate(
+        """(anchor) => [
+          document.getElementById(anchor).getBoundingClientRect().top,
+          document.querySelector(".md-header").getBoundingClientRect().bottom,
+        ]""",
+        anchor,
+    )
+    return float(top), float(header)
+
+
+def fetched_documents(page: Page) -> list[str]:
+    """Paths of the pages the tab fetches from now on (nothing else: no script, image, sitemap)."""
+    paths: list[str] = []
+
+    def record(request: Request) -> None:
+        path = urlsplit(request.url).path
+        if path.endswith(("/", ".html")):
+            paths.append(path)
+
+    page.on("request", record)
+    return paths
+
+
+def test_a_link_within_the_page_jumps_without_fetching_it_again(
+    browser: Browser, plain_url: str
+) -> None:
+    """A reader opens an operation of the HTTP API page and follows its response type to the
+    schema, on a slow CPU: the page jumps to the schema under the header, nothing is fetched,
+    the operation stays open; Back shows the link again, Forward the schema.
+
+    Material's instant navigation fetched the page again on the first such click and swapped it
+    in: the operation folded shut and, 4x slower, the schema landed 700 px above the screen.
+    """
+    height = 900
+    url = f"{plain_url}/{page_path('example/openapi.md')}"
+    with open_tab(browser, plain_url, height=height) as tab:
+        page = tab.page
+        page.context.new_cdp_session(page).send(
+            "Emulation.setCPUThrottlingRate", {"rate": SLOW_CPU}
+        )
+        goto_ready(page, url, timeout_ms=60_000)
+        operation = page.locator("article details:has(td a[href*='#schema-'])").first
+        operation.locator("summary").click()
+        link = operation.locator("td a[href*='#schema-']").first
+        target = (link.get_attribute("href") or "").partition("#")[2]
+        link.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)  # Material records the reader's position 100 ms after a scroll
+        fetched = fetched_documents(page)
+        link.click()
+        expect(page).to_have_url(f"{url}#{target}")
+        page.wait_for_timeout(1_000)  # what a reader waits before reading
+        top, header = heading_landing(page, target)
+        assert header <= top <= header + height * LANDING_BAND, (target, top, header)
+        expect(operation).to_have_js_property("open", True)
+        page.go_back()
+        expect(page).not_to_have_url(f"{url}#{target}")  # Material tracks it: #op-...
+        page.wait_for_timeout(1_000)
+        expect(link).to_be_in_viewport()
+        expect(operation).to_have_js_property("open", True)
+        page.go_forward()
+        expect(page).to_have_url(f"{url}#{target}")
+        page.wait_for_timeout(1_000)
+        top, header = heading_landing(page, target)
+        assert header <= top <= header + height * LANDING_BAND, (target, top, header)
+        assert not fetched, fetched
+
+
+def test_instant_navigation_still_fetches_other_pages_and_jumps_within_them(
+    tab: Tab, plain_url: str, sample: Rule
+) -> None:
+    """A table-of-contents entry jumps without a fetch; the footer's link to the next page is
+    fetched once by instant navigation, and a jump within that page fetches nothing either."""
+    page = tab.page
+    goto_ready(page, f"{plain_url}/{page_path(sample.page)}")
+    fetched = fetched_documents(page)
+
+    def jump_by_the_table_of_contents() -> None:
+        entry = page.locator(".md-sidebar--secondary a.md-nav__link[href*='#']").nth(2)
+        anchor = (entry.get_attribute("href") or "").partition("#")[2]
+        entry.click()
+        expect(page).to_have_url(re.compile(f"#{re.escape(anchor)}$"))
+        expect(page.locator(f"[id='{anchor}']")).to_be_in_viewport()
+
+    jump_by_the_table_of_contents()
+    assert not fetched, fetched
+    following = page.locator("a.md-footer__link--next")
+    path = urlsplit(following.evaluate("(a) => a.href")).path
+    following.click()
+    page.wait_for_function(
+        "(path) => document.documentElement.dataset.guidelineReady === path", arg=path
+    )
+    assert fetched == [path], fetched
+    jump_by_the_table_of_contents()
+    assert fetched == [path], fetched
+    page.go_back()
+    expect(page).to_have_url(f"{plain_url}{path}")
+    assert fetched == [path], fetched
 
 
 # ---------------------------------------------------------------- search
